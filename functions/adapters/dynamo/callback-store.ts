@@ -1,0 +1,36 @@
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './items.js';
+import { keys } from './keys.js';
+
+export interface RawCallback {
+  kind: 'ussd-event' | 'sms-inbound' | 'sms-delivery';
+  /** The provider's id for the callback (message id, or session id for USSD events). */
+  id: string;
+  fields: Record<string, string>;
+  receivedAt: string;
+}
+
+/** Keeps Africa's Talking callbacks as received, once per provider id (AT resends). */
+export class DynamoCallbackStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Returns false when this callback was already stored. */
+  async saveOnce(callback: RawCallback): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.callback(callback.kind, callback.id), ...callback },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+}

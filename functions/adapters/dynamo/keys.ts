@@ -1,0 +1,22 @@
+/**
+ * The single-table key layout (see docs/architecture.md for the access patterns).
+ * Every item has `pk` and `sk`; items listed by study also carry `gsi1pk`/`gsi1sk`.
+ */
+export const keys = {
+  study: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'META' }),
+  arm: (studyId: string, armId: string) => ({ pk: `STUDY#${studyId}`, sk: `ARM#${armId}` }),
+  serviceCode: (serviceCode: string) => ({ pk: `SVC#${serviceCode}`, sk: 'SVC' }),
+  participant: (studyId: string, phone: string) => ({ pk: `STUDY#${studyId}#PHONE#${phone}`, sk: 'PROFILE' }),
+  participantIndex: (studyId: string, participantId: string) => ({
+    gsi1pk: `STUDY#${studyId}#PARTICIPANTS`,
+    gsi1sk: participantId,
+  }),
+  answer: (studyId: string, phone: string, questionnaireId: string, period: string, questionId: string) => ({
+    pk: `STUDY#${studyId}#PHONE#${phone}`,
+    sk: `ANS#${questionnaireId}#${period}#${questionId}`,
+  }),
+  session: (sessionId: string) => ({ pk: `USSD#${sessionId}`, sk: 'SESSION' }),
+  callback: (kind: string, id: string) => ({ pk: `CALLBACK#${kind}#${id}`, sk: 'RAW' }),
+} as const;
+
+export const GSI1 = 'gsi1';

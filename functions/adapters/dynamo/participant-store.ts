@@ -1,0 +1,72 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Answer, Participant } from '../../core/model.js';
+import { isConditionFailure, withoutKeys } from './items.js';
+import { GSI1, keys } from './keys.js';
+
+/** Participants and their answers, outside the USSD hop (seeding, imports, reports, tests). */
+export class DynamoParticipantStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Adds a participant unless the number is already in the study. Returns false if it was. */
+  async addParticipant(participant: Participant): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.participant(participant.studyId, participant.phone),
+            ...keys.participantIndex(participant.studyId, participant.participantId),
+            ...participant,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async getByPhone(studyId: string, phone: string): Promise<Participant | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.participant(studyId, phone), ConsistentRead: true }),
+    );
+    return out.Item ? withoutKeys<Participant>(out.Item) : undefined;
+  }
+
+  /** All participants of a study, in participant-id order (the index is eventually consistent). */
+  async listByStudy(studyId: string): Promise<Participant[]> {
+    const found: Participant[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.participantIndex(studyId, '').gsi1pk },
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...(out.Items ?? []).map((i) => withoutKeys<Participant>(i)));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
+  }
+
+  async listAnswers(studyId: string, phone: string): Promise<Answer[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ans)',
+        ExpressionAttributeValues: { ':pk': keys.participant(studyId, phone).pk, ':ans': 'ANS#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map((i) => withoutKeys<Answer>(i));
+  }
+}

@@ -1,0 +1,72 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Arm, Study } from '../../core/model.js';
+import type { StudyDirectory } from '../../core/ports.js';
+import { withoutKeys } from './items.js';
+import { keys } from './keys.js';
+
+type StudyMeta = Omit<Study, 'arms'>;
+
+export class DynamoStudyStore implements StudyDirectory {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async studyForServiceCode(serviceCode: string): Promise<Study | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.serviceCode(serviceCode) }));
+    const studyId = out.Item?.studyId;
+    return typeof studyId === 'string' ? this.getStudy(studyId) : undefined;
+  }
+
+  /** The study's settings and arms live in one partition: one query reads both. */
+  async getStudy(studyId: string): Promise<Study | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.study(studyId).pk },
+        ConsistentRead: true,
+      }),
+    );
+    const items = out.Items ?? [];
+    const meta = items.find((i) => i.sk === 'META');
+    if (!meta) return undefined;
+    const arms = items.filter((i) => String(i.sk).startsWith('ARM#')).map((i) => withoutKeys<Arm>(i));
+    return { ...withoutKeys<StudyMeta>(meta), arms };
+  }
+
+  /**
+   * Creates a study with its arms and claims its service code, all or nothing. Fails if the
+   * study exists or the service code belongs to another study.
+   */
+  async createStudy(study: Study): Promise<void> {
+    const { arms, ...meta } = study;
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.study(study.studyId), ...meta },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...arms.map((arm) => ({
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.arm(study.studyId, arm.armId), ...arm },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.serviceCode(study.serviceCode), studyId: study.studyId },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  }
+}

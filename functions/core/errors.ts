@@ -1,0 +1,15 @@
+/** Raised by a store when a conditional write finds someone else got there first. */
+export class StaleSessionError extends Error {
+  constructor(readonly sessionId: string) {
+    super(`USSD session ${sessionId} was updated concurrently`);
+    this.name = 'StaleSessionError';
+  }
+}
+
+/** Raised when an enrolment or decline would overwrite a participant who already consented. */
+export class AlreadyEnrolledError extends Error {
+  constructor() {
+    super('participant already consented');
+    this.name = 'AlreadyEnrolledError';
+  }
+}

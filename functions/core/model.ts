@@ -1,0 +1,66 @@
+/** Entities of Sauti as the core sees them; storage layout lives in the adapters. */
+
+export type Lang = string;
+
+export interface Arm {
+  armId: string;
+  name: string;
+  /** Relative share in randomization (e.g. 1 and 1 for equal arms). */
+  ratio: number;
+  /** Treatment arms receive education content; control arms never do (invariant 2). */
+  treatment: boolean;
+}
+
+export interface Study {
+  studyId: string;
+  name: string;
+  /** ISO 3166-1 alpha-2 country, the default region for phone numbers. */
+  country: string;
+  timeZone: string;
+  languages: Lang[];
+  serviceCode: string;
+  /** Who participants call with questions; shown in the consent text. */
+  contact: string;
+  arms: Arm[];
+  createdAt: string;
+}
+
+export type ConsentState = 'pending' | 'consented' | 'declined' | 'withdrawn';
+
+export interface Consent {
+  state: ConsentState;
+  /** Version of the consent text the participant read when agreeing or declining. */
+  version?: string;
+  at?: string;
+  channel?: 'ussd' | 'sms' | 'import';
+}
+
+export interface Participant {
+  studyId: string;
+  participantId: string;
+  /** E.164 with a leading +. */
+  phone: string;
+  lang?: Lang;
+  consent: Consent;
+  armId?: string;
+  stratum?: string;
+  cluster?: string;
+  source: 'ussd' | 'import' | 'seed';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type AnswerValue = string | number;
+
+export interface Answer {
+  studyId: string;
+  participantId: string;
+  questionnaireId: string;
+  /** The period the answer belongs to: `baseline`, or a diary week such as `2026-W48`. */
+  period: string;
+  questionId: string;
+  value: AnswerValue;
+  channel: 'ussd' | 'sms';
+  sessionId?: string;
+  answeredAt: string;
+}

@@ -1,0 +1,44 @@
+import type { Answer, Participant, Study } from './model.js';
+import type { UssdSession } from './ussd/session.js';
+
+/** Resolves a USSD service code to the study it belongs to. */
+export interface StudyDirectory {
+  studyForServiceCode(serviceCode: string): Promise<Study | undefined>;
+}
+
+export interface HopRecords {
+  session?: UssdSession;
+  participant?: Participant;
+}
+
+export interface UssdStore {
+  /** Everything one USSD hop needs, in a single round trip. Expired sessions are not returned. */
+  loadHop(sessionId: string, studyId: string, phone: string, now: Date): Promise<HopRecords>;
+  /**
+   * Writes the session if its stored version is still `previousVersion` (undefined: must not
+   * exist yet); otherwise throws StaleSessionError.
+   */
+  saveSession(session: UssdSession, previousVersion: number | undefined): Promise<void>;
+  /**
+   * Atomically writes the participant (refusing to overwrite a consented one: AlreadyEnrolledError),
+   * the answers (each at most once) and the session (as saveSession).
+   */
+  commitParticipant(change: {
+    participant: Participant;
+    answers: Answer[];
+    session: UssdSession;
+    previousVersion: number | undefined;
+  }): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

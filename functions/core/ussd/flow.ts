@@ -1,0 +1,222 @@
+import type { Content, Question, UiStrings } from '../content/schema.js';
+import type { AnswerValue, Lang, Participant, Study } from '../model.js';
+import { paginateOptions, renderScreen } from './screen.js';
+import type { MenuItemId, UssdState } from './session.js';
+
+/**
+ * The USSD dialogue as a pure state machine: `begin` picks the first state for a caller,
+ * `advance` applies one input, `view` renders a state as a screen. No I/O here, so every
+ * path can be tested exhaustively and replayed.
+ */
+
+export interface FlowContext {
+  study: Study;
+  content: Content;
+  participant?: Participant;
+}
+
+/** What the service must persist when a step ends the enrolment dialogue. */
+export type Effect =
+  | { type: 'enrol'; lang: Lang; answers: Record<string, AnswerValue> }
+  | { type: 'decline'; lang: Lang };
+
+export interface Step {
+  state: UssdState;
+  /** Shown above the screen when the input was not accepted, in the participant's language. */
+  notice?: string;
+  effect?: Effect;
+}
+
+const MORE = '98';
+const BACK = '0';
+
+export function offeredLanguages(ctx: FlowContext): Lang[] {
+  const offered = ctx.study.languages.filter((l) => ctx.content.languages.includes(l));
+  return offered.length > 0 ? offered : [ctx.content.languages[0] as Lang];
+}
+
+function defaultLang(ctx: FlowContext): Lang {
+  return offeredLanguages(ctx)[0] as Lang;
+}
+
+export function stringsFor(ctx: FlowContext, lang: Lang | undefined): UiStrings {
+  const chosen = lang && ctx.content.strings[lang] ? lang : defaultLang(ctx);
+  return ctx.content.strings[chosen] as UiStrings;
+}
+
+export function fill(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+function vars(ctx: FlowContext): Record<string, string> {
+  return { code: ctx.study.serviceCode, contact: ctx.study.contact };
+}
+
+export function menuItems(ctx: FlowContext): MenuItemId[] {
+  const arm = ctx.study.arms.find((a) => a.armId === ctx.participant?.armId);
+  // Lessons are treatment content: a control (or unassigned) participant never sees the item.
+  const lessons: MenuItemId[] = arm?.treatment ? ['lessons'] : [];
+  return ['diary', ...lessons, 'summary', 'problem', 'settings'];
+}
+
+const menuLabelKey: Record<MenuItemId, keyof UiStrings> = {
+  diary: 'menuDiary',
+  lessons: 'menuLessons',
+  summary: 'menuSummary',
+  problem: 'menuProblem',
+  settings: 'menuSettings',
+};
+
+export function begin(ctx: FlowContext): UssdState {
+  const p = ctx.participant;
+  const lang = p?.lang && offeredLanguages(ctx).includes(p.lang) ? p.lang : undefined;
+  if (p?.consent.state === 'consented') return { at: 'menu', lang: lang ?? defaultLang(ctx), page: 0 };
+  if (p?.consent.state === 'declined') return { at: 'declinedBefore', lang: lang ?? defaultLang(ctx) };
+  if (offeredLanguages(ctx).length === 1) return { at: 'consent', lang: defaultLang(ctx), page: 0 };
+  return { at: 'language' };
+}
+
+function consentPages(ctx: FlowContext, lang: Lang): string[] {
+  return ctx.content.consent.pages[lang] ?? ctx.content.consent.pages[defaultLang(ctx)] ?? [];
+}
+
+function menuPages(ctx: FlowContext, lang: Lang) {
+  const s = stringsFor(ctx, lang);
+  const options = menuItems(ctx).map((item, i) => `${i + 1}. ${s[menuLabelKey[item]]}`);
+  return paginateOptions(s.mainMenuTitle, options, s, { backOnFirstPage: false });
+}
+
+/** Parses a numbered choice from 1 to `count`; strict, so "1a" or " 1" are not accepted. */
+function choiceIndex(input: string, count: number): number | undefined {
+  if (!/^\d{1,2}$/.test(input)) return undefined;
+  const n = Number(input);
+  return n >= 1 && n <= count ? n - 1 : undefined;
+}
+
+export function advance(state: UssdState, input: string, ctx: FlowContext): Step {
+  const trimmed = input.trim();
+  switch (state.at) {
+    case 'language': {
+      const langs = offeredLanguages(ctx);
+      const i = choiceIndex(trimmed, langs.length);
+      if (i === undefined) return { state, notice: stringsFor(ctx, undefined).invalidChoice };
+      return { state: { at: 'consent', lang: langs[i] as Lang, page: 0 } };
+    }
+    case 'consent': {
+      const s = stringsFor(ctx, state.lang);
+      const last = consentPages(ctx, state.lang).length - 1;
+      if (trimmed === BACK && state.page > 0) return { state: { ...state, page: state.page - 1 } };
+      if (state.page < last) {
+        if (trimmed === MORE) return { state: { ...state, page: state.page + 1 } };
+        return { state, notice: s.invalidChoice };
+      }
+      if (trimmed === '1') return startBaseline(state.lang, ctx);
+      if (trimmed === '2') {
+        return { state: { at: 'ended', lang: state.lang, message: 'declined' }, effect: { type: 'decline', lang: state.lang } };
+      }
+      return { state, notice: s.invalidChoice };
+    }
+    case 'declinedBefore': {
+      if (trimmed === '1') return { state: { at: 'consent', lang: state.lang, page: 0 } };
+      if (trimmed === '2') return { state: { at: 'ended', lang: state.lang, message: 'goodbye' } };
+      return { state, notice: stringsFor(ctx, state.lang).invalidChoice };
+    }
+    case 'baseline':
+      return answerBaseline(state, trimmed, ctx);
+    case 'menu': {
+      const pages = menuPages(ctx, state.lang);
+      const page = pages[Math.min(state.page, pages.length - 1)];
+      if (trimmed === MORE && page?.hasMore) return { state: { ...state, page: state.page + 1 } };
+      if (trimmed === BACK && state.page > 0) return { state: { ...state, page: state.page - 1 } };
+      const firstNumber = pages.slice(0, state.page).reduce((n, p) => n + p.options.length, 0);
+      const i = choiceIndex(trimmed, firstNumber + (page?.options.length ?? 0));
+      const item = i !== undefined && i >= firstNumber ? menuItems(ctx)[i] : undefined;
+      if (!item) return { state, notice: stringsFor(ctx, state.lang).invalidChoice };
+      return { state: { at: 'comingSoon', lang: state.lang, item } };
+    }
+    case 'comingSoon':
+      if (trimmed === BACK) return { state: { at: 'menu', lang: state.lang, page: 0 } };
+      return { state, notice: stringsFor(ctx, state.lang).invalidChoice };
+    case 'ended':
+      return { state };
+  }
+}
+
+function startBaseline(lang: Lang, ctx: FlowContext): Step {
+  // Someone who withdrew and rejoins answered the baseline already: the first answers stand.
+  if (ctx.content.baseline.questions.length === 0 || ctx.participant?.consent.state === 'withdrawn') {
+    return { state: { at: 'ended', lang, message: 'enrolled' }, effect: { type: 'enrol', lang, answers: {} } };
+  }
+  return { state: { at: 'baseline', lang, index: 0, answers: {} } };
+}
+
+function answerBaseline(state: Extract<UssdState, { at: 'baseline' }>, input: string, ctx: FlowContext): Step {
+  const questions = ctx.content.baseline.questions;
+  const question = questions[state.index] as Question;
+  const s = stringsFor(ctx, state.lang);
+  let value: AnswerValue;
+  if (question.type === 'select_one') {
+    if (input === BACK && state.index > 0) return { state: { ...state, index: state.index - 1 } };
+    const i = choiceIndex(input, question.choices.length);
+    if (i === undefined) return { state, notice: s.invalidChoice };
+    value = (question.choices[i] as { name: string }).name;
+  } else {
+    if (!/^\d{1,6}$/.test(input)) return { state, notice: s.invalidNumber };
+    const n = Number(input);
+    const { min, max, message } = question.constraint;
+    if (n < min || n > max) return { state, notice: message[state.lang] ?? s.invalidNumber };
+    value = n;
+  }
+  const answers = { ...state.answers, [question.id]: value };
+  if (state.index + 1 < questions.length) return { state: { ...state, index: state.index + 1, answers } };
+  return {
+    state: { at: 'ended', lang: state.lang, message: 'enrolled' },
+    effect: { type: 'enrol', lang: state.lang, answers },
+  };
+}
+
+export function view(state: UssdState, ctx: FlowContext, notice?: string): string {
+  switch (state.at) {
+    case 'language': {
+      const s = stringsFor(ctx, undefined);
+      const options = offeredLanguages(ctx).map((l, i) => `${i + 1}. ${stringsFor(ctx, l).languageName}`);
+      return renderScreen('CON', [s.chooseLanguage, ...options], notice);
+    }
+    case 'consent': {
+      const s = stringsFor(ctx, state.lang);
+      const pages = consentPages(ctx, state.lang);
+      const text = fill(pages[state.page] ?? '', vars(ctx));
+      const back = state.page > 0 ? [s.back] : [];
+      const nav = state.page < pages.length - 1 ? [s.more, ...back] : [s.agree, s.decline, ...back];
+      return renderScreen('CON', [text, ...nav], notice);
+    }
+    case 'declinedBefore': {
+      const s = stringsFor(ctx, state.lang);
+      return renderScreen('CON', [s.declinedBefore, s.readAgain, s.exit], notice);
+    }
+    case 'baseline': {
+      const s = stringsFor(ctx, state.lang);
+      const q = ctx.content.baseline.questions[state.index] as Question;
+      const label = q.label[state.lang] ?? '';
+      if (q.type === 'integer') return renderScreen('CON', [label], notice);
+      const options = q.choices.map((c, i) => `${i + 1}. ${c.label[state.lang] ?? c.name}`);
+      const back = state.index > 0 ? [s.back] : [];
+      return renderScreen('CON', [label, ...options, ...back], notice);
+    }
+    case 'menu': {
+      const s = stringsFor(ctx, state.lang);
+      const pages = menuPages(ctx, state.lang);
+      const page = pages[Math.min(state.page, pages.length - 1)] ?? { options: [], hasMore: false };
+      const nav = [...(page.hasMore ? [s.more] : []), ...(state.page > 0 ? [s.back] : [])];
+      return renderScreen('CON', [s.mainMenuTitle, ...page.options, ...nav], notice);
+    }
+    case 'comingSoon': {
+      const s = stringsFor(ctx, state.lang);
+      return renderScreen('CON', [fill(s.comingSoon, { item: s[menuLabelKey[state.item]] }), s.back], notice);
+    }
+    case 'ended': {
+      const s = stringsFor(ctx, state.lang);
+      return renderScreen('END', [fill(s[state.message], vars(ctx))]);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { assertFitsUssd, fitsUssd } from './limits.js';
+
+export type ScreenKind = 'CON' | 'END';
+
+/**
+ * Builds the text of one screen and checks it against the USSD limit. A notice (such as
+ * "please choose one of the numbers") is dropped rather than overflow the screen; the body
+ * itself must fit, or ScreenTooLongError is thrown (content checks catch that before release).
+ */
+export function renderScreen(kind: ScreenKind, lines: readonly string[], notice?: string): string {
+  const body = `${kind} ${lines.join('\n')}`;
+  if (notice) {
+    const withNotice = `${kind} ${[notice, ...lines].join('\n')}`;
+    if (fitsUssd(withNotice)) return withNotice;
+  }
+  return assertFitsUssd(body);
+}
+
+export interface OptionPage {
+  /** Option lines shown on this page, already numbered. */
+  options: string[];
+  hasMore: boolean;
+}
+
+/**
+ * Splits numbered options into screens that fit with the title and navigation lines. One
+ * convention everywhere: "98. More" to go forward, "0. Back" to go back.
+ */
+export function paginateOptions(
+  title: string,
+  options: readonly string[],
+  nav: { more: string; back: string },
+  opts: { backOnFirstPage: boolean },
+): OptionPage[] {
+  const pages: OptionPage[] = [];
+  let i = 0;
+  while (i < options.length) {
+    const showBack = pages.length > 0 || opts.backOnFirstPage;
+    const current: string[] = [];
+    while (i < options.length) {
+      const candidate = [...current, options[i] as string];
+      const isLast = i === options.length - 1;
+      const lines = [title, ...candidate, ...(isLast ? [] : [nav.more]), ...(showBack ? [nav.back] : [])];
+      if (!fitsUssd(`CON ${lines.join('\n')}`) && current.length > 0) break;
+      current.push(options[i] as string);
+      i += 1;
+    }
+    pages.push({ options: current, hasMore: i < options.length });
+  }
+  return pages;
+}

@@ -1,0 +1,155 @@
+import type { Content } from '../content/schema.js';
+import { AlreadyEnrolledError, StaleSessionError } from '../errors.js';
+import type { Answer, Participant } from '../model.js';
+import { toE164 } from '../phone.js';
+import type { Clock, Logger, StudyDirectory, UssdStore } from '../ports.js';
+import { advance, begin, type Effect, type FlowContext, stringsFor, view } from './flow.js';
+import { renderScreen } from './screen.js';
+import { newInputs, SESSION_TTL_SECONDS, type UssdSession, type UssdState } from './session.js';
+
+/** One Africa's Talking USSD callback, already decoded from its form body. */
+export interface UssdRequest {
+  sessionId: string;
+  serviceCode: string;
+  phoneNumber: string;
+  networkCode?: string;
+  text: string;
+}
+
+export interface UssdDeps {
+  studies: StudyDirectory;
+  store: UssdStore;
+  content: Content;
+  clock: Clock;
+  newId: () => string;
+  log: Logger;
+}
+
+/** Screens shown when there is no study or participant language to speak in. */
+function fallbackEnd(content: Content, key: 'sorry' | 'unavailable', lang?: string): string {
+  const strings = (lang && content.strings[lang]) || content.strings[content.languages[0] as string];
+  return renderScreen('END', [strings?.[key] ?? 'Sorry.']);
+}
+
+/**
+ * Answers one USSD hop. Never throws: any failure becomes an END screen with an apology,
+ * because an HTTP error would leave the participant with an operator error message.
+ * Idempotent on (sessionId, text): a repeated request gets the stored response verbatim.
+ */
+export async function handleUssd(req: UssdRequest, deps: UssdDeps): Promise<string> {
+  let lang: string | undefined;
+  try {
+    const study = await deps.studies.studyForServiceCode(req.serviceCode);
+    if (!study) {
+      deps.log.warn('unknown USSD service code', { serviceCode: req.serviceCode });
+      return fallbackEnd(deps.content, 'unavailable');
+    }
+    const phone = toE164(req.phoneNumber, study.country);
+    if (!phone) {
+      deps.log.warn('USSD request with an invalid phone number', { sessionId: req.sessionId });
+      return fallbackEnd(deps.content, 'unavailable');
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      const now = deps.clock.now();
+      const { session, participant } = await deps.store.loadHop(req.sessionId, study.studyId, phone, now);
+      lang = participant?.lang;
+      if (session && session.phone !== phone) {
+        deps.log.warn('USSD session id reused by another number', { sessionId: req.sessionId });
+        return fallbackEnd(deps.content, 'unavailable', lang);
+      }
+      if (session && session.lastText === req.text) return session.lastResponse;
+
+      const ctx: FlowContext = { study, content: deps.content, ...(participant ? { participant } : {}) };
+      let state: UssdState = session?.state ?? begin(ctx);
+      let notice: string | undefined;
+      let effect: Effect | undefined;
+      for (const input of newInputs(session?.lastText, req.text)) {
+        if (state.at === 'ended') break;
+        const step = advance(state, input, ctx);
+        ({ state, notice } = step);
+        effect ??= step.effect;
+      }
+      if ('lang' in state) lang = state.lang;
+      const response = view(state, ctx, notice);
+      const next: UssdSession = {
+        sessionId: req.sessionId,
+        studyId: study.studyId,
+        phone,
+        state,
+        lastText: req.text,
+        lastResponse: response,
+        version: (session?.version ?? 0) + 1,
+        startedAt: session?.startedAt ?? now.toISOString(),
+        updatedAt: now.toISOString(),
+        expiresAt: Math.floor(now.getTime() / 1000) + SESSION_TTL_SECONDS,
+      };
+      try {
+        if (effect) {
+          await deps.store.commitParticipant({
+            ...participantChange(effect, participant, { studyId: study.studyId, phone, now, deps, req }),
+            session: next,
+            previousVersion: session?.version,
+          });
+          deps.log.info('participant consent recorded', { sessionId: req.sessionId, outcome: effect.type });
+        } else {
+          await deps.store.saveSession(next, session?.version);
+        }
+        return response;
+      } catch (err) {
+        // A concurrent copy of this request (operator replay) won the write: go round once
+        // more, and the replay check above answers with what the winner sent.
+        if (err instanceof StaleSessionError && attempt < 2) continue;
+        if (err instanceof AlreadyEnrolledError) {
+          // Another session of the same number enrolled first: nothing to add, say so kindly.
+          return renderScreen('END', [stringsFor(ctx, lang).goodbye]);
+        }
+        throw err;
+      }
+    }
+  } catch (err) {
+    deps.log.error('USSD hop failed', { sessionId: req.sessionId, error: describe(err) });
+    return fallbackEnd(deps.content, 'sorry', lang);
+  }
+}
+
+function participantChange(
+  effect: Effect,
+  existing: Participant | undefined,
+  at: { studyId: string; phone: string; now: Date; deps: UssdDeps; req: UssdRequest },
+): { participant: Participant; answers: Answer[] } {
+  const stamp = at.now.toISOString();
+  const version = at.deps.content.consent.version;
+  const participant: Participant = {
+    ...(existing ?? { source: 'ussd' as const, createdAt: stamp }),
+    studyId: at.studyId,
+    participantId: existing?.participantId ?? at.deps.newId(),
+    phone: at.phone,
+    lang: effect.lang,
+    consent: {
+      state: effect.type === 'enrol' ? 'consented' : 'declined',
+      version,
+      at: stamp,
+      channel: 'ussd',
+    },
+    updatedAt: stamp,
+  };
+  const answers: Answer[] =
+    effect.type === 'enrol'
+      ? Object.entries(effect.answers).map(([questionId, value]) => ({
+          studyId: at.studyId,
+          participantId: participant.participantId,
+          questionnaireId: at.deps.content.baseline.id,
+          period: 'baseline',
+          questionId,
+          value,
+          channel: 'ussd',
+          sessionId: at.req.sessionId,
+          answeredAt: stamp,
+        }))
+      : [];
+  return { participant, answers };
+}
+
+function describe(err: unknown): Record<string, unknown> {
+  return err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { value: String(err) };
+}

@@ -1,0 +1,47 @@
+import type { AnswerValue, Lang } from '../model.js';
+
+export type MenuItemId = 'diary' | 'lessons' | 'summary' | 'problem' | 'settings';
+
+/** Where a participant is in the USSD dialogue; stored with the session between hops. */
+export type UssdState =
+  | { at: 'language' }
+  | { at: 'consent'; lang: Lang; page: number }
+  | { at: 'declinedBefore'; lang: Lang }
+  | { at: 'baseline'; lang: Lang; index: number; answers: Record<string, AnswerValue> }
+  | { at: 'menu'; lang: Lang; page: number }
+  | { at: 'comingSoon'; lang: Lang; item: MenuItemId }
+  /** The last screen was an END; nothing more is expected in this session. */
+  | { at: 'ended'; lang: Lang; message: 'enrolled' | 'declined' | 'goodbye' };
+
+export interface UssdSession {
+  sessionId: string;
+  studyId: string;
+  phone: string;
+  state: UssdState;
+  /** The `text` of the last request answered, to detect replays and derive the next input. */
+  lastText: string;
+  /** The exact response sent for `lastText`, replayed verbatim to a repeated request. */
+  lastResponse: string;
+  version: number;
+  startedAt: string;
+  updatedAt: string;
+  /** Epoch seconds; DynamoDB TTL deletes lazily, so readers must also check it. */
+  expiresAt: number;
+}
+
+/** Africa's Talking ends a session after about 180 s; keep state a little longer for replays. */
+export const SESSION_TTL_SECONDS = 600;
+
+/**
+ * The inputs a request adds to the session. Africa's Talking sends the whole history joined
+ * by `*`; some operators send only the latest input. A request that extends the previous
+ * `text` adds its remainder as one input (it may itself contain `*`); any other text is
+ * taken as the latest input alone. The first request's text (from a dial string such as
+ * `*384*1*2#`) may carry several inputs.
+ */
+export function newInputs(lastText: string | undefined, text: string): string[] {
+  if (lastText === undefined) return text === '' ? [] : text.split('*');
+  if (lastText === '') return [text];
+  if (text.startsWith(`${lastText}*`)) return [text.slice(lastText.length + 1)];
+  return [text];
+}

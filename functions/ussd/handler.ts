@@ -1,0 +1,58 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { content } from '../../content/index.js';
+import { formFields, notFound, textResponse, tokenAccepted } from '../adapters/apigw.js';
+import { callbackTokens } from '../adapters/callback-token.js';
+import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
+import { createLogger } from '../adapters/logger.js';
+import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
+import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
+import { systemClock } from '../core/ports.js';
+import { renderScreen } from '../core/ussd/screen.js';
+import { handleUssd, type UssdDeps } from '../core/ussd/service.js';
+import { cachedStudyDirectory } from '../core/studies.js';
+
+/** Africa's Talking USSD callback (POST, form-encoded). Answers 200 text/plain, always. */
+
+const log = createLogger();
+const tableName = process.env.TABLE_NAME ?? 'sauti';
+
+/** Exposed so the benchmarks can count the requests this handler makes. */
+export const dynamo = createDocumentClient(dynamoConfigFromEnv());
+
+const deps: UssdDeps = {
+  studies: cachedStudyDirectory(new DynamoStudyStore(dynamo, tableName), systemClock),
+  store: new DynamoUssdStore(dynamo, tableName),
+  content,
+  clock: systemClock,
+  newId: () => `p_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`,
+  log,
+};
+
+const field = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+const ussdForm = z.object({
+  sessionId: field(200),
+  serviceCode: field(40),
+  phoneNumber: field(32),
+  networkCode: z.optional(z.string()),
+  text: z._default(z.string().check(z.maxLength(400)), ''),
+});
+
+const sorry = () => renderScreen('END', [content.strings[content.languages[0] as string]?.sorry ?? 'Sorry.']);
+
+async function ussd(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  if (!tokenAccepted(event, await callbackTokens())) return notFound();
+  const form = ussdForm.safeParse(formFields(event));
+  if (!form.success) {
+    log.warn('malformed USSD callback', { issues: form.error.issues.map((i) => i.path.join('.')) });
+    return textResponse(200, sorry());
+  }
+  return textResponse(200, await handleUssd(form.data, deps));
+}
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(ussd).onError((request) => {
+  // Last line of defence: the gateway must never see a 5xx, or the participant sees an operator error.
+  log.error('USSD handler failed', { error: request.error?.message });
+  request.response = textResponse(200, sorry());
+});

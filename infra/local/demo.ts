@@ -1,0 +1,50 @@
+import { content } from '../../content/index.js';
+import type { Participant, Study } from '../../functions/core/model.js';
+
+/** The demo study every fresh local stack starts with, so the USSD menu can be tried at once. */
+export const DEMO_SERVICE_CODE = '*384*123#';
+
+export function demoStudy(serviceCode: string, now: Date): Study {
+  return {
+    studyId: 'athi-river-2026',
+    name: 'Athi River garment workers — digital wages',
+    country: 'KE',
+    timeZone: 'Africa/Nairobi',
+    languages: ['en', 'sw'],
+    serviceCode,
+    contact: '0800 720 123',
+    arms: [
+      { armId: 'treatment', name: 'Education modules', ratio: 1, treatment: true },
+      { armId: 'control', name: 'Diary only', ratio: 1, treatment: false },
+    ],
+    createdAt: now.toISOString(),
+  };
+}
+
+const FACTORIES = ['factory-a', 'factory-b', 'factory-c'];
+export const DEMO_PARTICIPANTS = 36;
+
+/**
+ * Synthetic, already-consented participants spread over three factories (clusters) and two
+ * shifts (strata). Arms alternate within each factory so the demo has both arms everywhere;
+ * this is demo data, not a randomization (that comes with the research workflow).
+ */
+export function demoParticipants(study: Study, now: Date): Participant[] {
+  const stamp = now.toISOString();
+  return Array.from({ length: DEMO_PARTICIPANTS }, (_, i) => {
+    const n = i + 1;
+    return {
+      studyId: study.studyId,
+      participantId: `demo-${String(n).padStart(3, '0')}`,
+      phone: `+2547000000${String(n).padStart(2, '0')}`,
+      lang: n % 3 === 0 ? 'en' : 'sw',
+      consent: { state: 'consented', version: content.consent.version, at: stamp, channel: 'import' },
+      armId: Math.floor(i / FACTORIES.length) % 2 === 0 ? 'treatment' : 'control',
+      stratum: n % 2 === 0 ? 'night-shift' : 'day-shift',
+      cluster: FACTORIES[i % FACTORIES.length] as string,
+      source: 'seed',
+      createdAt: stamp,
+      updatedAt: stamp,
+    } satisfies Participant;
+  });
+}

@@ -1,0 +1,26 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
+import { DynamoStudyStore } from '../../functions/adapters/dynamo/study-store.js';
+import type { Study } from '../../functions/core/model.js';
+import { demoParticipants, demoStudy } from './demo.js';
+
+/** Seeds the demo study once; later starts find it and leave it (and its data) alone. */
+export async function seedDemo(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  serviceCode: string,
+  now = new Date(),
+): Promise<{ study: Study; created: boolean; participants: number }> {
+  const studies = new DynamoStudyStore(doc, tableName);
+  const participants = new DynamoParticipantStore(doc, tableName);
+  const wanted = demoStudy(serviceCode, now);
+  const existing = await studies.getStudy(wanted.studyId);
+  if (existing) {
+    const count = (await participants.listByStudy(existing.studyId)).length;
+    return { study: existing, created: false, participants: count };
+  }
+  await studies.createStudy(wanted);
+  let added = 0;
+  for (const p of demoParticipants(wanted, now)) if (await participants.addParticipant(p)) added += 1;
+  return { study: wanted, created: true, participants: added };
+}

@@ -1,0 +1,76 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type LambdaName, type Route, routes } from '../routes.js';
+import { apiGatewayEvent, lambdaContext } from './event.js';
+
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Same limit as API Gateway's payload limit for HTTP APIs (10 MB) would be generous; AT bodies are tiny. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** `/at/{token}/ussd` as a regular expression with named groups for its parameters. */
+function routeMatcher(route: Route): RegExp {
+  const pattern = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, '(?<$1>[^/]+)');
+  return new RegExp(`^${pattern}$`);
+}
+
+const compiled = routes.map((route) => ({ route, matcher: routeMatcher(route) }));
+
+/**
+ * The local stand-in for API Gateway: matches the routes of infra/routes.ts and invokes
+ * the very same Lambda handlers with API Gateway v2 events.
+ */
+export function createLocalServer(handlers: Record<LambdaName, HttpHandler>): Server {
+  return createServer((req, res) => {
+    void serve(req, res, handlers).catch((err: unknown) => {
+      console.error('local server error', err);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal Server Error');
+    });
+  });
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record<LambdaName, HttpHandler>): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  let match: { route: Route; params: Record<string, string> } | undefined;
+  for (const { route, matcher } of compiled) {
+    const m = matcher.exec(path);
+    if (m && route.method === req.method) {
+      match = { route, params: Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)])) };
+      break;
+    }
+  }
+  if (!match) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+    return;
+  }
+  const body = await readBody(req);
+  if (body === undefined) {
+    res.writeHead(413, { 'content-type': 'text/plain' }).end('Payload Too Large');
+    return;
+  }
+  if (match.route.lambda === 'health') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    return;
+  }
+  const event = apiGatewayEvent(req, body, match.route, match.params);
+  const result = await handlers[match.route.lambda](event, lambdaContext(match.route.lambda, 10_000));
+  const headers = { ...(result.headers ?? {}) } as Record<string, string>;
+  const payload = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+  res.writeHead(result.statusCode ?? 200, headers).end(payload);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

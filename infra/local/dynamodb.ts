@@ -57,7 +57,15 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   child.stderr?.on('data', keep);
   if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
 
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // Whatever ends this process (an uncaught error, process.exit), DynamoDB Local goes with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      process.removeListener('exit', killOnExit);
+      r(code);
+    }),
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -19,6 +19,8 @@ const dataDir = env.SAUTI_DATA_DIR ?? '.data';
 const serviceCode = env.SAUTI_SERVICE_CODE ?? DEMO_SERVICE_CODE;
 
 async function main(): Promise<void> {
+  // Lambdas run Node 22; on a Node 20 laptop the SDK's upgrade notice is noise at every start.
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const problem = javaProblem();
   if (problem) {
     console.error(problem);

@@ -31,7 +31,14 @@ export class DynamoStudyStore implements StudyDirectory {
     const items = out.Items ?? [];
     const meta = items.find((i) => i.sk === 'META');
     if (!meta) return undefined;
-    const arms = items.filter((i) => String(i.sk).startsWith('ARM#')).map((i) => withoutKeys<Arm>(i));
+    // Arms keep the order the study defined (the sort key alone would order them by id).
+    const arms = items
+      .filter((i) => String(i.sk).startsWith('ARM#'))
+      .sort((a, b) => Number(a.position) - Number(b.position))
+      .map((i) => {
+        const { position: _position, ...arm } = withoutKeys<Arm & { position: number }>(i);
+        return arm;
+      });
     return { ...withoutKeys<StudyMeta>(meta), arms };
   }
 
@@ -51,10 +58,10 @@ export class DynamoStudyStore implements StudyDirectory {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          ...arms.map((arm) => ({
+          ...arms.map((arm, position) => ({
             Put: {
               TableName: this.tableName,
-              Item: { ...keys.arm(study.studyId, arm.armId), ...arm },
+              Item: { ...keys.arm(study.studyId, arm.armId), ...arm, position },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           })),

@@ -90,8 +90,13 @@ export class DynamoUssdStore implements UssdStore {
     } catch (err) {
       const reasons = transactionReasons(err);
       if (!reasons) throw err;
+      // The session first: a copy of this very request that won makes this one a replay.
+      // A transaction conflict (another transaction on the same items in flight) is the same race.
+      const sessionReason = reasons[reasons.length - 1];
+      if (sessionReason === 'ConditionalCheckFailed' || reasons.includes('TransactionConflict')) {
+        throw new StaleSessionError(session.sessionId);
+      }
       if (reasons[0] === 'ConditionalCheckFailed') throw new AlreadyEnrolledError();
-      if (reasons[reasons.length - 1] === 'ConditionalCheckFailed') throw new StaleSessionError(session.sessionId);
       throw err;
     }
   }

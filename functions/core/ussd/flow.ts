@@ -99,7 +99,9 @@ export function advance(state: UssdState, input: string, ctx: FlowContext): Step
     case 'language': {
       const langs = offeredLanguages(ctx);
       const i = choiceIndex(trimmed, langs.length);
-      if (i === undefined) return { state, notice: stringsFor(ctx, undefined).invalidChoice };
+      // No language chosen yet: say it in every language offered.
+      const notice = langs.map((l) => stringsFor(ctx, l).invalidChoice).join(' / ');
+      if (i === undefined) return { state, notice };
       return { state: { at: 'consent', lang: langs[i] as Lang, page: 0 } };
     }
     case 'consent': {

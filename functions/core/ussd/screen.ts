@@ -4,16 +4,21 @@ export type ScreenKind = 'CON' | 'END';
 
 /**
  * Builds the text of one screen and checks it against the USSD limit. A notice (such as
- * "please choose one of the numbers") is dropped rather than overflow the screen; the body
- * itself must fit, or ScreenTooLongError is thrown (content checks catch that before release).
+ * "please choose one of the numbers") goes on top; if the screen would then overflow, the
+ * lead text (the question or consent page the participant has just read) gives way to the
+ * notice, keeping the options; failing that, the notice is dropped. The body itself must
+ * fit, or ScreenTooLongError is thrown (content checks catch that before release).
  */
 export function renderScreen(kind: ScreenKind, lines: readonly string[], notice?: string): string {
-  const body = `${kind} ${lines.join('\n')}`;
+  const compose = (parts: readonly string[]) => `${kind} ${parts.join('\n')}`;
   if (notice) {
-    const withNotice = `${kind} ${[notice, ...lines].join('\n')}`;
-    if (fitsUssd(withNotice)) return withNotice;
+    const candidates = [[notice, ...lines], ...(lines.length > 1 ? [[notice, ...lines.slice(1)]] : [])];
+    for (const candidate of candidates) {
+      const screen = compose(candidate);
+      if (fitsUssd(screen)) return screen;
+    }
   }
-  return assertFitsUssd(body);
+  return assertFitsUssd(compose(lines));
 }
 
 export interface OptionPage {

@@ -5,7 +5,7 @@ import { toE164 } from '../phone.js';
 import type { Clock, Logger, StudyDirectory, UssdStore } from '../ports.js';
 import { advance, begin, type Effect, type FlowContext, stringsFor, view } from './flow.js';
 import { renderScreen } from './screen.js';
-import { newInputs, SESSION_TTL_SECONDS, type UssdSession, type UssdState } from './session.js';
+import { inputModeAfter, isReplay, newInputs, SESSION_TTL_SECONDS, type UssdSession, type UssdState } from './session.js';
 
 /** One Africa's Talking USSD callback, already decoded from its form body. */
 export interface UssdRequest {
@@ -57,7 +57,8 @@ export async function handleUssd(req: UssdRequest, deps: UssdDeps): Promise<stri
         deps.log.warn('USSD session id reused by another number', { sessionId: req.sessionId });
         return fallbackEnd(deps.content, 'unavailable', lang);
       }
-      if (session && session.lastText === req.text) return session.lastResponse;
+      if (session && isReplay(session, req.text, now)) return session.lastResponse;
+      const inputMode = inputModeAfter(session, req.text);
 
       const ctx: FlowContext = { study, content: deps.content, ...(participant ? { participant } : {}) };
       let state: UssdState = session?.state ?? begin(ctx);
@@ -79,6 +80,7 @@ export async function handleUssd(req: UssdRequest, deps: UssdDeps): Promise<stri
         lastText: req.text,
         lastResponse: response,
         version: (session?.version ?? 0) + 1,
+        ...(inputMode ? { inputMode } : {}),
         startedAt: session?.startedAt ?? now.toISOString(),
         updatedAt: now.toISOString(),
         expiresAt: Math.floor(now.getTime() / 1000) + SESSION_TTL_SECONDS,

@@ -23,6 +23,8 @@ export interface UssdSession {
   /** The exact response sent for `lastText`, replayed verbatim to a repeated request. */
   lastResponse: string;
   version: number;
+  /** Set once the operator is seen sending only the latest input instead of the whole history. */
+  inputMode?: 'latest';
   startedAt: string;
   updatedAt: string;
   /** Epoch seconds; DynamoDB TTL deletes lazily, so readers must also check it. */
@@ -31,6 +33,28 @@ export interface UssdSession {
 
 /** Africa's Talking ends a session after about 180 s; keep state a little longer for replays. */
 export const SESSION_TTL_SECONDS = 600;
+
+/**
+ * With an operator that sends only the latest input, a repeated text is either a replay or
+ * the same key pressed again (e.g. "98" on two consent pages in a row). Replays arrive within
+ * moments; a person reads a screen for longer than this before answering.
+ */
+export const REPLAY_WINDOW_MS = 2500;
+
+/** Whether a request with the same `text` as the last one is a replay to answer verbatim. */
+export function isReplay(session: UssdSession, text: string, now: Date): boolean {
+  if (session.lastText !== text) return false;
+  if (session.inputMode !== 'latest') return true;
+  return now.getTime() - Date.parse(session.updatedAt) < REPLAY_WINDOW_MS;
+}
+
+/** The operator sends only the latest input when a text neither repeats nor extends the history. */
+export function inputModeAfter(session: UssdSession | undefined, text: string): UssdSession['inputMode'] {
+  if (!session) return undefined;
+  if (session.inputMode) return session.inputMode;
+  const extends_ = session.lastText === '' || text === session.lastText || text.startsWith(`${session.lastText}*`);
+  return extends_ ? undefined : 'latest';
+}
 
 /**
  * The inputs a request adds to the session. Africa's Talking sends the whole history joined

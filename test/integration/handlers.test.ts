@@ -1,0 +1,109 @@
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
+import { seedDemo } from '../../infra/local/seed.js';
+import { lambdaContext } from '../../infra/local/event.js';
+import { createTestTable, type TestTable } from '../support/dynamo.js';
+import { enrolmentInputs, texts, ussdEvent } from '../support/ussd.js';
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+let t: TestTable;
+let ussd: Handler;
+let ussdModule: typeof import('../../functions/ussd/handler.js');
+let callbacks: Handler;
+const ctx = lambdaContext('test', 8000);
+const request = { sessionId: 'h-1', serviceCode: '*384*123#', phoneNumber: '+254713000001', text: '' };
+
+beforeAll(async () => {
+  t = await createTestTable();
+  await seedDemo(t.doc, t.tableName, '*384*123#');
+  // The handlers read their configuration at import, as in Lambda.
+  Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, SAUTI_CALLBACK_TOKEN: 'test-token' });
+  ussdModule = await import('../../functions/ussd/handler.js');
+  ussd = ussdModule.handler;
+  callbacks = (await import('../../functions/at-callbacks/handler.js')).handler;
+});
+
+function callbackEvent(path: string, fields: Record<string, string>, token = 'test-token'): APIGatewayProxyEventV2 {
+  const base = ussdEvent(request, token);
+  return {
+    ...base,
+    rawPath: `/at/${token}${path}`,
+    routeKey: `POST /at/{token}${path}`,
+    body: Buffer.from(new URLSearchParams(fields).toString()).toString('base64'),
+  };
+}
+
+describe('USSD Lambda handler', () => {
+  it('answers 200 text/plain with CON and the language menu', async () => {
+    const res = await ussd(ussdEvent(request), ctx);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.['content-type']).toMatch(/^text\/plain/);
+    expect(res.body).toMatch(/^CON Welcome to Sauti/);
+  });
+
+  it('reads a body that API Gateway did not base64-encode too', async () => {
+    const event = ussdEvent({ ...request, sessionId: 'h-plain' });
+    const plain = { ...event, body: Buffer.from(event.body ?? '', 'base64').toString(), isBase64Encoded: false };
+    expect((await ussd(plain, ctx)).body).toMatch(/^CON Welcome/);
+  });
+
+  it('answers 404 to a wrong token and stores nothing', async () => {
+    const phoneNumber = '+254713000002';
+    const res = await ussd(ussdEvent({ ...request, sessionId: 'h-bad', phoneNumber, text: enrolmentInputs().join('*') }, 'wrong'), ctx);
+    expect(res.statusCode).toBe(404);
+    expect(await new DynamoParticipantStore(t.doc, t.tableName).getByPhone('athi-river-2026', phoneNumber)).toBeUndefined();
+  });
+
+  it('answers END with a message, not an error, to a malformed body', async () => {
+    const event = { ...ussdEvent(request), body: Buffer.from('text=1&phoneNumber=').toString('base64') };
+    const res = await ussd(event, ctx);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/^END Sorry/);
+  });
+
+  it('enrols through the handler, with a repeated request changing nothing', async () => {
+    const phoneNumber = '+254713000003';
+    let last: APIGatewayProxyStructuredResultV2 = {};
+    for (const text of texts(enrolmentInputs(2))) {
+      last = await ussd(ussdEvent({ ...request, sessionId: 'h-enrol', phoneNumber, text }), ctx);
+      expect((await ussd(ussdEvent({ ...request, sessionId: 'h-enrol', phoneNumber, text }), ctx)).body).toBe(last.body);
+    }
+    expect(last.body).toMatch(/^END Asante/);
+    expect(await new DynamoParticipantStore(t.doc, t.tableName).listAnswers('athi-river-2026', phoneNumber)).toHaveLength(3);
+  });
+
+  it('answers 200 END with an apology when DynamoDB fails', async () => {
+    const mock = mockClient(ussdModule.dynamo);
+    try {
+      mock.on(BatchGetCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+      const res = await ussd(ussdEvent({ ...request, sessionId: 'h-fail' }), ctx);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toMatch(/^END Sorry, something went wrong/);
+    } finally {
+      mock.restore();
+    }
+  });
+});
+
+describe('Africa\'s Talking callbacks handler', () => {
+  it('stores a callback once and acknowledges every resend', async () => {
+    const fields = { id: 'ATXid_h1', status: 'Success', phoneNumber: '+254713000001', networkCode: '63902' };
+    expect((await callbacks(callbackEvent('/sms/delivery', fields), ctx)).statusCode).toBe(200);
+    expect((await callbacks(callbackEvent('/sms/delivery', fields), ctx)).statusCode).toBe(200);
+  });
+
+  it('refuses a callback without its id, and a wrong token, changing nothing', async () => {
+    const missing = await callbacks(callbackEvent('/sms', { from: '+254713000001', text: 'hi' }), ctx);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain('"id"');
+    expect((await callbacks(callbackEvent('/sms', { id: 'x' }, 'nope'), ctx)).statusCode).toBe(404);
+  });
+
+  it('stores end-of-session notifications by session id', async () => {
+    const res = await callbacks(callbackEvent('/ussd/events', { sessionId: 'h-1', status: 'Success', hopsCount: '3' }), ctx);
+    expect(res.statusCode).toBe(200);
+  });
+});

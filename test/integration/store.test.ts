@@ -1,0 +1,157 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { content } from '../../content/index.js';
+import { DynamoCallbackStore } from '../../functions/adapters/dynamo/callback-store.js';
+import { keys } from '../../functions/adapters/dynamo/keys.js';
+import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
+import { DynamoStudyStore } from '../../functions/adapters/dynamo/study-store.js';
+import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
+import { AlreadyEnrolledError, StaleSessionError } from '../../functions/core/errors.js';
+import type { Answer, Participant } from '../../functions/core/model.js';
+import type { UssdSession } from '../../functions/core/ussd/session.js';
+import { DEMO_PARTICIPANTS } from '../../infra/local/demo.js';
+import { seedDemo } from '../../infra/local/seed.js';
+import { createTestTable, type TestTable } from '../support/dynamo.js';
+import { NOW, participant, study } from '../support/fixtures.js';
+
+let t: TestTable;
+let ussd: DynamoUssdStore;
+let participants: DynamoParticipantStore;
+const studyId = study().studyId;
+const nowSeconds = Math.floor(NOW.getTime() / 1000);
+
+function session(id: string, overrides: Partial<UssdSession> = {}): UssdSession {
+  return {
+    sessionId: id,
+    studyId,
+    phone: '+254711000001',
+    state: { at: 'language' },
+    lastText: '',
+    lastResponse: 'CON …',
+    version: 1,
+    startedAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
+    expiresAt: nowSeconds + 600,
+    ...overrides,
+  };
+}
+
+function answer(p: Participant, questionId: string, value: string | number): Answer {
+  return {
+    studyId, participantId: p.participantId, questionnaireId: 'baseline', period: 'baseline',
+    questionId, value, channel: 'ussd', answeredAt: NOW.toISOString(),
+  };
+}
+
+beforeAll(async () => {
+  t = await createTestTable();
+  ussd = new DynamoUssdStore(t.doc, t.tableName);
+  participants = new DynamoParticipantStore(t.doc, t.tableName);
+});
+
+describe('USSD session storage', () => {
+  it('reads the session and the participant of a hop together', async () => {
+    const p = participant({ phone: '+254711000101', participantId: 'p_101' });
+    await participants.addParticipant(p);
+    await ussd.saveSession(session('hop-1', { phone: p.phone }), undefined);
+    const hop = await ussd.loadHop('hop-1', studyId, p.phone, NOW);
+    expect(hop.session?.sessionId).toBe('hop-1');
+    expect(hop.participant).toEqual(p);
+    expect(await ussd.loadHop('nope', studyId, '+254711000999', NOW)).toEqual({});
+  });
+
+  it('does not return a session past its TTL, although DynamoDB has not deleted it yet', async () => {
+    await ussd.saveSession(session('old-1', { expiresAt: nowSeconds - 1 }), undefined);
+    const raw = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: keys.session('old-1') }));
+    expect(raw.Item).toBeDefined();
+    expect((await ussd.loadHop('old-1', studyId, '+254711000001', NOW)).session).toBeUndefined();
+    // …and a new session may take its place.
+    await expect(ussd.saveSession(session('old-1', { version: 1 }), undefined)).resolves.toBeUndefined();
+  });
+
+  it('refuses a second new session with the same id and a write from a stale version', async () => {
+    await ussd.saveSession(session('race-1'), undefined);
+    await expect(ussd.saveSession(session('race-1'), undefined)).rejects.toBeInstanceOf(StaleSessionError);
+    await ussd.saveSession(session('race-1', { version: 2, lastText: '1' }), 1);
+    await expect(ussd.saveSession(session('race-1', { version: 2, lastText: '2' }), 1)).rejects.toBeInstanceOf(StaleSessionError);
+    const hop = await ussd.loadHop('race-1', studyId, '+254711000001', NOW);
+    expect(hop.session).toMatchObject({ version: 2, lastText: '1' });
+  });
+});
+
+describe('enrolment commit', () => {
+  it('writes participant, answers and session together', async () => {
+    const p = participant({ phone: '+254711000201', participantId: 'p_201' });
+    await ussd.commitParticipant({
+      participant: p, answers: [answer(p, 'age', 30), answer(p, 'own_account', 'yes')],
+      session: session('enrol-1', { phone: p.phone }), previousVersion: undefined,
+    });
+    expect(await participants.getByPhone(studyId, p.phone)).toEqual(p);
+    expect((await participants.listAnswers(studyId, p.phone)).map((a) => [a.questionId, a.value]).sort()).toEqual([
+      ['age', 30], ['own_account', 'yes'],
+    ]);
+  });
+
+  it('refuses to enrol a consented number again and changes nothing', async () => {
+    const first = participant({ phone: '+254711000301', participantId: 'p_301' });
+    await ussd.commitParticipant({ participant: first, answers: [answer(first, 'age', 30)], session: session('e-301a', { phone: first.phone }), previousVersion: undefined });
+    const second = { ...first, participantId: 'p_302', lang: 'en' };
+    await expect(
+      ussd.commitParticipant({ participant: second, answers: [answer(second, 'age', 41)], session: session('e-301b', { phone: first.phone }), previousVersion: undefined }),
+    ).rejects.toBeInstanceOf(AlreadyEnrolledError);
+    expect(await participants.getByPhone(studyId, first.phone)).toEqual(first);
+    expect(await participants.listAnswers(studyId, first.phone)).toHaveLength(1);
+    expect((await ussd.loadHop('e-301b', studyId, first.phone, NOW)).session).toBeUndefined();
+  });
+
+  it('lets someone who declined enrol later', async () => {
+    const declined = participant({ phone: '+254711000401', participantId: 'p_401', consent: { state: 'declined', version: content.consent.version } });
+    await ussd.commitParticipant({ participant: declined, answers: [], session: session('d-401', { phone: declined.phone }), previousVersion: undefined });
+    const joined = { ...declined, consent: { state: 'consented' as const, version: content.consent.version } };
+    await ussd.commitParticipant({ participant: joined, answers: [answer(joined, 'age', 22)], session: session('d-402', { phone: declined.phone }), previousVersion: undefined });
+    expect((await participants.getByPhone(studyId, declined.phone))?.consent.state).toBe('consented');
+  });
+
+  it('is all or nothing: an answer recorded before makes the whole commit fail', async () => {
+    const p = participant({ phone: '+254711000501', participantId: 'p_501', consent: { state: 'pending' } });
+    await participants.addParticipant(p);
+    const a = answer(p, 'age', 30);
+    await t.doc.send(new PutCommand({ TableName: t.tableName, Item: { ...keys.answer(studyId, p.phone, 'baseline', 'baseline', 'age'), ...a } }));
+    const consented = { ...p, consent: { state: 'consented' as const } };
+    await expect(
+      ussd.commitParticipant({ participant: consented, answers: [{ ...a, value: 31 }], session: session('aon-1', { phone: p.phone }), previousVersion: undefined }),
+    ).rejects.toThrow();
+    expect((await participants.getByPhone(studyId, p.phone))?.consent.state).toBe('pending');
+    expect((await participants.listAnswers(studyId, p.phone)).map((x) => x.value)).toEqual([30]);
+  });
+});
+
+describe('studies, seeding and callbacks', () => {
+  it('resolves a service code to its study with arms, and refuses a second study on the same code', async () => {
+    const studies = new DynamoStudyStore(t.doc, t.tableName);
+    await studies.createStudy(study({ studyId: 's-a', serviceCode: '*384*7#' }));
+    expect(await studies.studyForServiceCode('*384*7#')).toEqual(study({ studyId: 's-a', serviceCode: '*384*7#' }));
+    await expect(studies.createStudy(study({ studyId: 's-b', serviceCode: '*384*7#' }))).rejects.toThrow();
+    expect(await studies.getStudy('s-b')).toBeUndefined();
+    expect(await studies.studyForServiceCode('*000#')).toBeUndefined();
+  });
+
+  it('seeds the demo study once', async () => {
+    const other = await createTestTable();
+    const first = await seedDemo(other.doc, other.tableName, '*384*123#');
+    const second = await seedDemo(other.doc, other.tableName, '*384*123#');
+    expect([first.created, first.participants]).toEqual([true, DEMO_PARTICIPANTS]);
+    expect([second.created, second.participants]).toEqual([false, DEMO_PARTICIPANTS]);
+    const all = await new DynamoParticipantStore(other.doc, other.tableName).listByStudy(first.study.studyId);
+    expect(new Set(all.map((p) => p.armId))).toEqual(new Set(['treatment', 'control']));
+  });
+
+  it('stores a resent callback once', async () => {
+    const callbacks = new DynamoCallbackStore(t.doc, t.tableName);
+    const cb = { kind: 'sms-delivery' as const, id: 'ATXid_1', fields: { id: 'ATXid_1', status: 'Success' }, receivedAt: NOW.toISOString() };
+    expect(await callbacks.saveOnce(cb)).toBe(true);
+    expect(await callbacks.saveOnce({ ...cb, fields: { id: 'ATXid_1', status: 'Failed' } })).toBe(false);
+    const raw = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: keys.callback('sms-delivery', 'ATXid_1') }));
+    expect(raw.Item?.fields).toEqual({ id: 'ATXid_1', status: 'Success' });
+  });
+});

@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import { content } from '../../content/index.js';
+import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
+import { DynamoStudyStore } from '../../functions/adapters/dynamo/study-store.js';
+import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
+import { type Clock, systemClock } from '../../functions/core/ports.js';
+import { handleUssd, type UssdDeps } from '../../functions/core/ussd/service.js';
+import { DEMO_SERVICE_CODE } from '../../infra/local/demo.js';
+import { seedDemo } from '../../infra/local/seed.js';
+import type { TestTable } from './dynamo.js';
+
+/** The USSD service wired to a real DynamoDB Local table with the demo study seeded. */
+export async function ussdService(t: TestTable, clock: Clock = systemClock) {
+  const { study } = await seedDemo(t.doc, t.tableName, DEMO_SERVICE_CODE);
+  const deps: UssdDeps = {
+    studies: new DynamoStudyStore(t.doc, t.tableName),
+    store: new DynamoUssdStore(t.doc, t.tableName),
+    content,
+    clock,
+    newId: () => `p_${randomUUID().slice(0, 8)}`,
+    log: { info: () => undefined, warn: () => undefined, error: (m, e) => console.error(m, e) },
+  };
+  const participants = new DynamoParticipantStore(t.doc, t.tableName);
+  const dial = (sessionId: string, phoneNumber: string, text: string) =>
+    handleUssd({ sessionId, serviceCode: DEMO_SERVICE_CODE, phoneNumber, text }, deps);
+  return { study, deps, participants, dial };
+}

@@ -1,0 +1,32 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toE164 } from '../../functions/core/phone.js';
+
+describe('phone numbers', () => {
+  it('normalises national and international forms to E.164', () => {
+    expect(toE164('0712 345 678', 'KE')).toBe('+254712345678');
+    expect(toE164('+254 712-345-678', 'KE')).toBe('+254712345678');
+    expect(toE164('01712-345678', 'BD')).toBe('+8801712345678');
+    expect(toE164('+256 772 123456')).toBe('+256772123456');
+  });
+
+  it('rejects what is not a valid number of a served country', () => {
+    for (const bad of ['', 'abc', '123', '+254 12', '0712 345 678 999', '+1 202 555 0100']) {
+      expect(toE164(bad, 'KE')).toBeUndefined();
+    }
+  });
+
+  it('gives the same E.164 for every way of writing a Kenyan mobile number', () => {
+    const subscriber = fc.stringMatching(/^7[0-9]{8}$/);
+    fc.assert(
+      fc.property(subscriber, (n) => {
+        const e164 = toE164(`+254${n}`, 'KE');
+        if (e164 === undefined) return true; // not an allocated range
+        expect(toE164(`0${n}`, 'KE')).toBe(e164);
+        expect(toE164(`254${n}`, 'KE')).toBe(e164);
+        expect(toE164(`0${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`, 'KE')).toBe(e164);
+        return true;
+      }),
+    );
+  });
+});

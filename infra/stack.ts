@@ -33,15 +33,9 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** DynamoDB actions each Lambda may call; the tests assert nothing more is granted. */
 export const dynamoActions: Record<LambdaName, readonly string[]> = {
-  ussd: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:TransactWriteItems',
-    'dynamodb:ConditionCheckItem',
-  ],
+  // Exactly what the hop uses: BatchGetItem (session + participant), GetItem and Query (study
+  // by service code), PutItem (session), TransactWriteItems (consent + answers + session).
+  ussd: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:TransactWriteItems'],
   // Callbacks only record what Africa's Talking reports (idempotent conditional puts).
   atCallbacks: ['dynamodb:PutItem'],
 };
@@ -138,11 +132,9 @@ export class SautiStack extends Stack {
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: [...actions],
-        // The named index ARN, and only for readers that can use it: table.grant*() would add
-        // `index/*`, a wildcard.
-        resources: actions.includes('dynamodb:Query')
-          ? [this.table.tableArn, `${this.table.tableArn}/index/${GSI1}`]
-          : [this.table.tableArn],
+        // The table only: no handler queries an index yet (table.grant*() would add `index/*`).
+        // A handler that needs gsi1 gets `${tableArn}/index/${GSI1}` named here, not a wildcard.
+        resources: [this.table.tableArn],
       }),
     );
     // DynamoDB uses the table key on the caller's behalf; the condition keeps the key usable

@@ -8,10 +8,11 @@ describe('deriving the new input from Africa\'s Talking text', () => {
     expect(newInputs(undefined, '1*98')).toEqual(['1', '98']);
   });
 
-  it('takes what a request adds to the history as one input', () => {
+  it('takes what a request adds to the history, input by input', () => {
     expect(newInputs('', '1')).toEqual(['1']);
     expect(newInputs('1*98', '1*98*2')).toEqual(['2']);
-    expect(newInputs('1', '1*2*3')).toEqual(['2*3']);
+    expect(newInputs('1', '1*2*3')).toEqual(['2', '3']);
+    expect(newInputs('', '1*98')).toEqual(['1', '98']);
   });
 
   it('takes a text that does not extend the history as the latest input alone', () => {

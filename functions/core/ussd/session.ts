@@ -59,13 +59,14 @@ export function inputModeAfter(session: UssdSession | undefined, text: string): 
 /**
  * The inputs a request adds to the session. Africa's Talking sends the whole history joined
  * by `*`; some operators send only the latest input. A request that extends the previous
- * `text` adds its remainder as one input (it may itself contain `*`); any other text is
- * taken as the latest input alone. The first request's text (from a dial string such as
- * `*384*1*2#`) may carry several inputs.
+ * `text` adds the inputs of its remainder (several if hops were skipped, as from a dial
+ * string such as `*384*123*1*98#` or a hand-written curl); any other text is taken as the
+ * latest input alone. A `*` typed inside an answer cannot be told from the separator, so
+ * content never asks for one.
  */
 export function newInputs(lastText: string | undefined, text: string): string[] {
   if (lastText === undefined) return text === '' ? [] : text.split('*');
-  if (lastText === '') return [text];
-  if (text.startsWith(`${lastText}*`)) return [text.slice(lastText.length + 1)];
+  if (lastText === '') return text.split('*');
+  if (text.startsWith(`${lastText}*`)) return text.slice(lastText.length + 1).split('*');
   return [text];
 }

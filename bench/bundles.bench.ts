@@ -144,7 +144,7 @@ function report(bundles: Bundle[]): BenchResult {
     `(infra/bundling.ts: ESM, minified, AWS SDK bundled). Cold import: a fresh \`node\` per measurement imports the`,
     `bundle with AWS_REGION set and no credentials; ${ROUNDS} rounds, bundles interleaved; "Import" is timed inside the`,
     'process, "Process wall" includes starting Node. The floor `floor-dynamo` makes the USSD hop\'s DynamoDB calls',
-    '(BatchGetItem, PutItem) with the same SDK client and nothing else; `hello` returns 200.',
+    '(BatchGetItem, PutItem, GetItem, Query) with the same SDK client and nothing else; `hello` returns 200.',
     '',
     sizes,
     '',

@@ -34,8 +34,8 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** DynamoDB actions each Lambda may call; the tests assert nothing more is granted. */
 export const dynamoActions: Record<LambdaName, readonly string[]> = {
   // Exactly what the hop uses: BatchGetItem (session + participant), GetItem and Query (study
-  // by service code), PutItem (session), TransactWriteItems (consent + answers + session).
-  ussd: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:TransactWriteItems'],
+  // by service code), PutItem (the session, or the participant's consent decision).
+  ussd: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   // Callbacks only record what Africa's Talking reports (idempotent conditional puts).
   atCallbacks: ['dynamodb:PutItem'],
 };

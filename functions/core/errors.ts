@@ -1,3 +1,5 @@
+import type { Participant } from './model.js';
+
 /** Raised by a store when a conditional write finds someone else got there first. */
 export class StaleSessionError extends Error {
   constructor(readonly sessionId: string) {
@@ -8,7 +10,7 @@ export class StaleSessionError extends Error {
 
 /** Raised when an enrolment or decline would overwrite a participant who already consented. */
 export class AlreadyEnrolledError extends Error {
-  constructor() {
+  constructor(readonly existing: Participant | undefined) {
     super('participant already consented');
     this.name = 'AlreadyEnrolledError';
   }

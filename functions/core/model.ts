@@ -33,6 +33,8 @@ export interface Consent {
   version?: string;
   at?: string;
   channel?: 'ussd' | 'sms' | 'import';
+  /** The USSD session that recorded the decision: a replay of its last request is answered, not re-applied. */
+  sessionId?: string;
 }
 
 export interface Participant {
@@ -45,6 +47,7 @@ export interface Participant {
   armId?: string;
   stratum?: string;
   cluster?: string;
+  baseline?: Baseline;
   source: 'ussd' | 'import' | 'seed';
   createdAt: string;
   updatedAt: string;
@@ -52,15 +55,15 @@ export interface Participant {
 
 export type AnswerValue = string | number;
 
-export interface Answer {
-  studyId: string;
-  participantId: string;
+/**
+ * Baseline answers, kept on the participant as covariates: randomization by strata, balance
+ * tables and impact models read them with the participant, and CSV imports fill the same map.
+ */
+export interface Baseline {
   questionnaireId: string;
-  /** The period the answer belongs to: `baseline`, or a diary week such as `2026-W48`. */
-  period: string;
-  questionId: string;
-  value: AnswerValue;
-  channel: 'ussd' | 'sms';
-  sessionId?: string;
+  questionnaireVersion: number;
+  answers: Record<string, AnswerValue>;
   answeredAt: string;
+  channel: 'ussd' | 'sms' | 'import';
+  sessionId?: string;
 }

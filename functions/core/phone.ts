@@ -8,6 +8,19 @@ import metadata from './phone-metadata.json' with { type: 'json' };
  * Sauti serves only (see infra/phone-metadata.ts): a number elsewhere is not valid.
  */
 export function toE164(raw: string, defaultCountry?: string): string | undefined {
+  const cacheKey = `${defaultCountry ?? ''}|${raw}`;
+  if (memo.has(cacheKey)) return memo.get(cacheKey);
+  const result = parse(raw, defaultCountry);
+  // Bounded: a warm Lambda sees each caller's number on every hop of a session.
+  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value as string);
+  memo.set(cacheKey, result);
+  return result;
+}
+
+const MEMO_LIMIT = 2000;
+const memo = new Map<string, string | undefined>();
+
+function parse(raw: string, defaultCountry: string | undefined): string | undefined {
   const options = defaultCountry ? { defaultCountry: defaultCountry as CountryCode } : {};
   const parsed = parsePhoneNumberFromString(raw.trim(), options, metadata as unknown as MetadataJson);
   return parsed?.isValid() ? parsed.number : undefined;

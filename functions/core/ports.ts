@@ -1,4 +1,4 @@
-import type { Answer, Participant, Study } from './model.js';
+import type { Participant, Study } from './model.js';
 import type { UssdSession } from './ussd/session.js';
 
 /** Resolves a USSD service code to the study it belongs to. */
@@ -20,15 +20,10 @@ export interface UssdStore {
    */
   saveSession(session: UssdSession, previousVersion: number | undefined): Promise<void>;
   /**
-   * Atomically writes the participant (refusing to overwrite a consented one: AlreadyEnrolledError),
-   * the answers (each at most once) and the session (as saveSession).
+   * Records a consent decision (with the baseline answers) in one conditional write. Refuses
+   * to overwrite a participant who has consented, throwing AlreadyEnrolledError with them.
    */
-  commitParticipant(change: {
-    participant: Participant;
-    answers: Answer[];
-    session: UssdSession;
-    previousVersion: number | undefined;
-  }): Promise<void>;
+  saveConsent(participant: Participant): Promise<void>;
 }
 
 export interface Clock {

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
+import { createStudy } from '../../functions/adapters/dynamo/study-admin.js';
 import { DynamoStudyStore } from '../../functions/adapters/dynamo/study-store.js';
 import type { Study } from '../../functions/core/model.js';
 import { demoParticipants, demoStudy } from './demo.js';
@@ -19,7 +20,7 @@ export async function seedDemo(
     const count = (await participants.listByStudy(existing.studyId)).length;
     return { study: existing, created: false, participants: count };
   }
-  await studies.createStudy(wanted);
+  await createStudy(doc, tableName, wanted);
   let added = 0;
   for (const p of demoParticipants(wanted, now)) if (await participants.addParticipant(p)) added += 1;
   return { study: wanted, created: true, participants: added };

@@ -1,13 +1,14 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { content } from '../../content/index.js';
 import { DynamoCallbackStore } from '../../functions/adapters/dynamo/callback-store.js';
 import { keys } from '../../functions/adapters/dynamo/keys.js';
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
+import { createStudy } from '../../functions/adapters/dynamo/study-admin.js';
 import { DynamoStudyStore } from '../../functions/adapters/dynamo/study-store.js';
 import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
 import { AlreadyEnrolledError, StaleSessionError } from '../../functions/core/errors.js';
-import type { Answer, Participant } from '../../functions/core/model.js';
+import type { Participant } from '../../functions/core/model.js';
 import type { UssdSession } from '../../functions/core/ussd/session.js';
 import { DEMO_PARTICIPANTS } from '../../infra/local/demo.js';
 import { seedDemo } from '../../infra/local/seed.js';
@@ -36,10 +37,10 @@ function session(id: string, overrides: Partial<UssdSession> = {}): UssdSession 
   };
 }
 
-function answer(p: Participant, questionId: string, value: string | number): Answer {
+function withBaseline(p: Participant, answers: Record<string, string | number>): Participant {
   return {
-    studyId, participantId: p.participantId, questionnaireId: 'baseline', period: 'baseline',
-    questionId, value, channel: 'ussd', answeredAt: NOW.toISOString(),
+    ...p,
+    baseline: { questionnaireId: 'baseline', questionnaireVersion: 1, answers, answeredAt: NOW.toISOString(), channel: 'ussd', sessionId: 's' },
   };
 }
 
@@ -79,59 +80,44 @@ describe('USSD session storage', () => {
   });
 });
 
-describe('enrolment commit', () => {
-  it('writes participant, answers and session together', async () => {
-    const p = participant({ phone: '+254711000201', participantId: 'p_201' });
-    await ussd.commitParticipant({
-      participant: p, answers: [answer(p, 'age', 30), answer(p, 'own_account', 'yes')],
-      session: session('enrol-1', { phone: p.phone }), previousVersion: undefined,
-    });
+describe('consent decisions', () => {
+  it('records consent and baseline answers in one write', async () => {
+    const p = withBaseline(participant({ phone: '+254711000201', participantId: 'p_201' }), { age: 30, own_account: 'yes' });
+    await ussd.saveConsent(p);
     expect(await participants.getByPhone(studyId, p.phone)).toEqual(p);
-    expect((await participants.listAnswers(studyId, p.phone)).map((a) => [a.questionId, a.value]).sort()).toEqual([
-      ['age', 30], ['own_account', 'yes'],
-    ]);
   });
 
-  it('refuses to enrol a consented number again and changes nothing', async () => {
-    const first = participant({ phone: '+254711000301', participantId: 'p_301' });
-    await ussd.commitParticipant({ participant: first, answers: [answer(first, 'age', 30)], session: session('e-301a', { phone: first.phone }), previousVersion: undefined });
-    const second = { ...first, participantId: 'p_302', lang: 'en' };
-    await expect(
-      ussd.commitParticipant({ participant: second, answers: [answer(second, 'age', 41)], session: session('e-301b', { phone: first.phone }), previousVersion: undefined }),
-    ).rejects.toBeInstanceOf(AlreadyEnrolledError);
+  it('refuses to enrol a consented number again, changes nothing, and says who is there', async () => {
+    const first = withBaseline(participant({ phone: '+254711000301', participantId: 'p_301' }), { age: 30 });
+    await ussd.saveConsent(first);
+    const second = withBaseline({ ...first, participantId: 'p_302', lang: 'en' }, { age: 41 });
+    const refused = await ussd.saveConsent(second).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AlreadyEnrolledError);
+    expect((refused as AlreadyEnrolledError).existing).toEqual(first);
     expect(await participants.getByPhone(studyId, first.phone)).toEqual(first);
-    expect(await participants.listAnswers(studyId, first.phone)).toHaveLength(1);
-    expect((await ussd.loadHop('e-301b', studyId, first.phone, NOW)).session).toBeUndefined();
   });
 
-  it('lets someone who declined enrol later', async () => {
+  it('lets someone who declined, or was imported pending, enrol later', async () => {
     const declined = participant({ phone: '+254711000401', participantId: 'p_401', consent: { state: 'declined', version: content.consent.version } });
-    await ussd.commitParticipant({ participant: declined, answers: [], session: session('d-401', { phone: declined.phone }), previousVersion: undefined });
-    const joined = { ...declined, consent: { state: 'consented' as const, version: content.consent.version } };
-    await ussd.commitParticipant({ participant: joined, answers: [answer(joined, 'age', 22)], session: session('d-402', { phone: declined.phone }), previousVersion: undefined });
-    expect((await participants.getByPhone(studyId, declined.phone))?.consent.state).toBe('consented');
-  });
+    await ussd.saveConsent(declined);
+    const joined = withBaseline({ ...declined, consent: { state: 'consented', version: content.consent.version } }, { age: 22 });
+    await ussd.saveConsent(joined);
+    expect(await participants.getByPhone(studyId, declined.phone)).toEqual(joined);
 
-  it('is all or nothing: an answer recorded before makes the whole commit fail', async () => {
-    const p = participant({ phone: '+254711000501', participantId: 'p_501', consent: { state: 'pending' } });
-    await participants.addParticipant(p);
-    const a = answer(p, 'age', 30);
-    await t.doc.send(new PutCommand({ TableName: t.tableName, Item: { ...keys.answer(studyId, p.phone, 'baseline', 'baseline', 'age'), ...a } }));
-    const consented = { ...p, consent: { state: 'consented' as const } };
-    await expect(
-      ussd.commitParticipant({ participant: consented, answers: [{ ...a, value: 31 }], session: session('aon-1', { phone: p.phone }), previousVersion: undefined }),
-    ).rejects.toThrow();
-    expect((await participants.getByPhone(studyId, p.phone))?.consent.state).toBe('pending');
-    expect((await participants.listAnswers(studyId, p.phone)).map((x) => x.value)).toEqual([30]);
+    const pending = participant({ phone: '+254711000402', participantId: 'p_402', consent: { state: 'pending' }, stratum: 'day-shift' });
+    expect(await participants.addParticipant(pending)).toBe(true);
+    expect(await participants.addParticipant(pending)).toBe(false);
+    await ussd.saveConsent({ ...pending, consent: { state: 'consented' } });
+    expect((await participants.getByPhone(studyId, pending.phone))?.consent.state).toBe('consented');
   });
 });
 
 describe('studies, seeding and callbacks', () => {
   it('resolves a service code to its study with arms, and refuses a second study on the same code', async () => {
     const studies = new DynamoStudyStore(t.doc, t.tableName);
-    await studies.createStudy(study({ studyId: 's-a', serviceCode: '*384*7#' }));
+    await createStudy(t.doc, t.tableName, study({ studyId: 's-a', serviceCode: '*384*7#' }));
     expect(await studies.studyForServiceCode('*384*7#')).toEqual(study({ studyId: 's-a', serviceCode: '*384*7#' }));
-    await expect(studies.createStudy(study({ studyId: 's-b', serviceCode: '*384*7#' }))).rejects.toThrow();
+    await expect(createStudy(t.doc, t.tableName, study({ studyId: 's-b', serviceCode: '*384*7#' }))).rejects.toThrow();
     expect(await studies.getStudy('s-b')).toBeUndefined();
     expect(await studies.studyForServiceCode('*000#')).toBeUndefined();
   });

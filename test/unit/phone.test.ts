@@ -7,6 +7,7 @@ describe('phone numbers', () => {
     expect(toE164('0712 345 678', 'KE')).toBe('+254712345678');
     expect(toE164('+254 712-345-678', 'KE')).toBe('+254712345678');
     expect(toE164('01712-345678', 'BD')).toBe('+8801712345678');
+    expect(toE164('01712-345678', 'BD')).toBe('+8801712345678'); // memoised: same answer
     expect(toE164('+256 772 123456')).toBe('+256772123456');
   });
 

@@ -11,7 +11,7 @@ function deps(overrides: Partial<UssdDeps> = {}) {
   const store: UssdStore = {
     loadHop: async () => ({}),
     saveSession: async () => undefined,
-    commitParticipant: async () => undefined,
+    saveConsent: async () => undefined,
   };
   return { studies, store, content, clock: { now: () => NOW }, newId: () => 'p_1', log, ...overrides } satisfies UssdDeps;
 }
@@ -31,7 +31,7 @@ describe('USSD service failure paths', () => {
       store: {
         loadHop: async () => ({ participant: participant({ lang: 'sw' }) }),
         saveSession: async () => Promise.reject(new Error('boom')),
-        commitParticipant: async () => undefined,
+        saveConsent: async () => undefined,
       },
     });
     expect(await handleUssd(request, d)).toBe(`END ${content.strings.sw?.sorry}`);

@@ -11,10 +11,6 @@ export const keys = {
     gsi1pk: `STUDY#${studyId}#PARTICIPANTS`,
     gsi1sk: participantId,
   }),
-  answer: (studyId: string, phone: string, questionnaireId: string, period: string, questionId: string) => ({
-    pk: `STUDY#${studyId}#PHONE#${phone}`,
-    sk: `ANS#${questionnaireId}#${period}#${questionId}`,
-  }),
   session: (sessionId: string) => ({ pk: `USSD#${sessionId}`, sk: 'SESSION' }),
   callback: (kind: string, id: string) => ({ pk: `CALLBACK#${kind}#${id}`, sk: 'RAW' }),
 } as const;

@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Answer, Participant } from '../../core/model.js';
-import { isConditionFailure, withoutKeys } from './items.js';
+import type { Participant } from '../../core/model.js';
+import { isConditionFailure, participantItem, withoutKeys } from './items.js';
 import { GSI1, keys } from './keys.js';
 
-/** Participants and their answers, outside the USSD hop (seeding, imports, reports, tests). */
+/** Participants outside the USSD hop (seeding, imports, reports, tests). */
 export class DynamoParticipantStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -16,11 +16,7 @@ export class DynamoParticipantStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...keys.participant(participant.studyId, participant.phone),
-            ...keys.participantIndex(participant.studyId, participant.participantId),
-            ...participant,
-          },
+          Item: participantItem(participant),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -56,17 +52,5 @@ export class DynamoParticipantStore {
       start = out.LastEvaluatedKey;
     } while (start);
     return found;
-  }
-
-  async listAnswers(studyId: string, phone: string): Promise<Answer[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ans)',
-        ExpressionAttributeValues: { ':pk': keys.participant(studyId, phone).pk, ':ans': 'ANS#' },
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map((i) => withoutKeys<Answer>(i));
   }
 }

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Arm, Study } from '../../core/model.js';
 import type { StudyDirectory } from '../../core/ports.js';
 import { withoutKeys } from './items.js';
@@ -6,6 +6,7 @@ import { keys } from './keys.js';
 
 type StudyMeta = Omit<Study, 'arms'>;
 
+/** Reads studies; the USSD path uses it, so it carries no write code (see study-admin.ts). */
 export class DynamoStudyStore implements StudyDirectory {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -40,40 +41,5 @@ export class DynamoStudyStore implements StudyDirectory {
         return arm;
       });
     return { ...withoutKeys<StudyMeta>(meta), arms };
-  }
-
-  /**
-   * Creates a study with its arms and claims its service code, all or nothing. Fails if the
-   * study exists or the service code belongs to another study.
-   */
-  async createStudy(study: Study): Promise<void> {
-    const { arms, ...meta } = study;
-    await this.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.study(study.studyId), ...meta },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          ...arms.map((arm, position) => ({
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.arm(study.studyId, arm.armId), ...arm, position },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          })),
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.serviceCode(study.serviceCode), studyId: study.studyId },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
-    );
   }
 }

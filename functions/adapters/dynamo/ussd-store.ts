@@ -1,14 +1,16 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AlreadyEnrolledError, StaleSessionError } from '../../core/errors.js';
 import type { Participant } from '../../core/model.js';
 import type { HopRecords, UssdStore } from '../../core/ports.js';
 import type { UssdSession } from '../../core/ussd/session.js';
-import { isConditionFailure, withoutKeys } from './items.js';
+import { isConditionFailure, participantItem, withoutKeys } from './items.js';
 import { keys } from './keys.js';
 
 /**
- * The USSD hop's storage: one BatchGetItem to read, one PutItem (or one transaction when a
- * participant consents or declines) to write.
+ * The USSD hop's storage: one BatchGetItem to read, one PutItem to write (the session, or
+ * the participant when they consent or decline).
  */
 export class DynamoUssdStore implements UssdStore {
   constructor(
@@ -56,48 +58,24 @@ export class DynamoUssdStore implements UssdStore {
     }
   }
 
-  async commitParticipant(change: Parameters<UssdStore['commitParticipant']>[0]): Promise<void> {
-    const { participant, answers, session, previousVersion } = change;
-    const participantPut = {
-      TableName: this.tableName,
-      Item: {
-        ...keys.participant(participant.studyId, participant.phone),
-        ...keys.participantIndex(participant.studyId, participant.participantId),
-        ...participant,
-      },
-      // Never overwrite a consented participant (a concurrent session enrolled the number).
-      ConditionExpression: 'attribute_not_exists(pk) OR #consent.#state <> :consented',
-      ExpressionAttributeNames: { '#consent': 'consent', '#state': 'state' },
-      ExpressionAttributeValues: { ':consented': 'consented' },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-    };
-    const answerPuts = answers.map((a) => ({
-      TableName: this.tableName,
-      Item: { ...keys.answer(a.studyId, participant.phone, a.questionnaireId, a.period, a.questionId), ...a },
-      // An answer is recorded once; a second write for the same question and period is refused.
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+  async saveConsent(participant: Participant): Promise<void> {
     try {
       await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: participantPut },
-            ...answerPuts.map((Put) => ({ Put })),
-            { Put: { TableName: this.tableName, ...this.sessionPut(session, previousVersion) } },
-          ],
+        new PutCommand({
+          TableName: this.tableName,
+          Item: participantItem(participant),
+          // Never overwrite a consented participant (a concurrent session enrolled the number).
+          ConditionExpression: 'attribute_not_exists(pk) OR #consent.#state <> :consented',
+          ExpressionAttributeNames: { '#consent': 'consent', '#state': 'state' },
+          ExpressionAttributeValues: { ':consented': 'consented' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
     } catch (err) {
-      const reasons = transactionReasons(err);
-      if (!reasons) throw err;
-      // The session first: a copy of this very request that won makes this one a replay.
-      // A transaction conflict (another transaction on the same items in flight) is the same race.
-      const sessionReason = reasons[reasons.length - 1];
-      if (sessionReason === 'ConditionalCheckFailed' || reasons.includes('TransactionConflict')) {
-        throw new StaleSessionError(session.sessionId);
-      }
-      if (reasons[0] === 'ConditionalCheckFailed') throw new AlreadyEnrolledError();
-      throw err;
+      if (!isConditionFailure(err)) throw err;
+      // The document client does not unmarshall the item carried by a failed condition.
+      const old = (err as Error & { Item?: Record<string, AttributeValue> }).Item;
+      throw new AlreadyEnrolledError(old ? withoutKeys<Participant>(unmarshall(old)) : undefined);
     }
   }
 
@@ -117,11 +95,4 @@ export class DynamoUssdStore implements UssdStore {
       ExpressionAttributeValues: { ':previous': previousVersion },
     };
   }
-}
-
-/** The per-item cancellation codes of a cancelled transaction, or undefined for other errors. */
-function transactionReasons(err: unknown): (string | undefined)[] | undefined {
-  if (!(err instanceof Error) || err.name !== 'TransactionCanceledException') return undefined;
-  const reasons = (err as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return reasons?.map((r) => (r.Code === 'None' ? undefined : r.Code));
 }

@@ -38,8 +38,10 @@ async function main(): Promise<void> {
     console.log('Stopped.');
     process.exit(code);
   };
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  // `on`, not `once`: after Ctrl-C, npm forwards a second SIGINT, which must not kill the
+  // process half-way through stopping DynamoDB Local.
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
   let server: ReturnType<typeof createLocalServer> | undefined;
   try {
     dynamo = await startDynamoLocal({

@@ -40,12 +40,16 @@ async function start(): Promise<Stack> {
   return { child, output: () => output, base: `http://127.0.0.1:${port}` };
 }
 
-/** Sends SIGTERM as a service manager would; resolves once the stack says it has stopped. */
-async function stop(stack: Stack): Promise<void> {
+/**
+ * SIGTERM to npm, as a service manager would; SIGINT to the whole process group, as Ctrl-C
+ * in a terminal does. Resolves once the stack says it has stopped.
+ */
+async function stop(stack: Stack, how: 'SIGTERM' | 'ctrl-c' = 'SIGTERM'): Promise<void> {
   const exited = new Promise<void>((r) => stack.child.once('exit', () => r()));
-  stack.child.kill('SIGTERM');
+  if (how === 'ctrl-c' && stack.child.pid) process.kill(-stack.child.pid, 'SIGINT');
+  else stack.child.kill('SIGTERM');
   await exited;
-  await until(() => stack.output().includes('Stopped.'), 'the stack to report "Stopped."');
+  await until(() => stack.output().includes('Stopped.'), `the stack to report "Stopped." after ${how}:\n${stack.output().slice(-600)}`);
 }
 
 async function until(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
@@ -81,7 +85,14 @@ function isAlive(pid: number): boolean {
 }
 
 afterAll(() => {
-  for (const child of running) if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+  for (const child of running) {
+    if (child.exitCode !== null || child.signalCode !== null || !child.pid) continue;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -123,6 +134,8 @@ describe('npm start', () => {
     expect(again.output()).toContain('37 participants.');
     expect(again.output()).not.toContain('just seeded');
     expect((await dial(again, 'ATUid_e2e3', '+254714000001', '')).body).toMatch(/^CON Sauti\n1\. This week's diary/);
-    await stop(again);
+    const javaPid2 = Number(readFileSync(join(dataDir, 'dynamodb', 'dynamodb-local.pid'), 'utf8'));
+    await stop(again, 'ctrl-c');
+    await until(() => !isAlive(javaPid2), 'DynamoDB Local to exit after Ctrl-C');
   }, 120_000);
 });

@@ -22,6 +22,8 @@ export interface Study {
   /** Who participants call with questions; shown in the consent text. */
   contact: string;
   arms: Arm[];
+  /** First day of the study (YYYY-MM-DD, local); study weeks count from its ISO week. */
+  startsOn?: string;
   createdAt: string;
 }
 
@@ -53,7 +55,7 @@ export interface Participant {
   updatedAt: string;
 }
 
-export type AnswerValue = string | number;
+export type AnswerValue = string | number | string[];
 
 /**
  * Baseline answers, kept on the participant as covariates: randomization by strata, balance

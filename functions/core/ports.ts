@@ -1,4 +1,5 @@
 import type { Participant, Study } from './model.js';
+import type { WeekRecord } from './diary/week-record.js';
 import type { UssdSession } from './ussd/session.js';
 
 /** Resolves a USSD service code to the study it belongs to. */
@@ -9,11 +10,17 @@ export interface StudyDirectory {
 export interface HopRecords {
   session?: UssdSession;
   participant?: Participant;
+  week?: WeekRecord;
 }
 
 export interface UssdStore {
-  /** Everything one USSD hop needs, in a single round trip. Expired sessions are not returned. */
-  loadHop(sessionId: string, studyId: string, phone: string, now: Date): Promise<HopRecords>;
+  /**
+   * Everything one USSD hop needs, in a single round trip: the enrolment session, the
+   * participant and their record of this diary week. Expired sessions are not returned.
+   */
+  loadHop(sessionId: string, studyId: string, phone: string, week: string, now: Date): Promise<HopRecords>;
+  /** Writes a diary week if its stored version is still `previousVersion`; else StaleSessionError. */
+  saveWeek(record: WeekRecord, previousVersion: number | undefined): Promise<void>;
   /**
    * Writes the session if its stored version is still `previousVersion` (undefined: must not
    * exist yet); otherwise throws StaleSessionError.

@@ -20,6 +20,7 @@ let ussd: DynamoUssdStore;
 let participants: DynamoParticipantStore;
 const studyId = study().studyId;
 const nowSeconds = Math.floor(NOW.getTime() / 1000);
+const WEEK = '2026-W48';
 
 function session(id: string, overrides: Partial<UssdSession> = {}): UssdSession {
   return {
@@ -55,17 +56,17 @@ describe('USSD session storage', () => {
     const p = participant({ phone: '+254711000101', participantId: 'p_101' });
     await participants.addParticipant(p);
     await ussd.saveSession(session('hop-1', { phone: p.phone }), undefined);
-    const hop = await ussd.loadHop('hop-1', studyId, p.phone, NOW);
+    const hop = await ussd.loadHop('hop-1', studyId, p.phone, WEEK, NOW);
     expect(hop.session?.sessionId).toBe('hop-1');
     expect(hop.participant).toEqual(p);
-    expect(await ussd.loadHop('nope', studyId, '+254711000999', NOW)).toEqual({});
+    expect(await ussd.loadHop('nope', studyId, '+254711000999', WEEK, NOW)).toEqual({});
   });
 
   it('does not return a session past its TTL, although DynamoDB has not deleted it yet', async () => {
     await ussd.saveSession(session('old-1', { expiresAt: nowSeconds - 1 }), undefined);
     const raw = await t.doc.send(new GetCommand({ TableName: t.tableName, Key: keys.session('old-1') }));
     expect(raw.Item).toBeDefined();
-    expect((await ussd.loadHop('old-1', studyId, '+254711000001', NOW)).session).toBeUndefined();
+    expect((await ussd.loadHop('old-1', studyId, '+254711000001', WEEK, NOW)).session).toBeUndefined();
     // …and a new session may take its place.
     await expect(ussd.saveSession(session('old-1', { version: 1 }), undefined)).resolves.toBeUndefined();
   });
@@ -75,7 +76,7 @@ describe('USSD session storage', () => {
     await expect(ussd.saveSession(session('race-1'), undefined)).rejects.toBeInstanceOf(StaleSessionError);
     await ussd.saveSession(session('race-1', { version: 2, lastText: '1' }), 1);
     await expect(ussd.saveSession(session('race-1', { version: 2, lastText: '2' }), 1)).rejects.toBeInstanceOf(StaleSessionError);
-    const hop = await ussd.loadHop('race-1', studyId, '+254711000001', NOW);
+    const hop = await ussd.loadHop('race-1', studyId, '+254711000001', WEEK, NOW);
     expect(hop.session).toMatchObject({ version: 2, lastText: '1' });
   });
 });

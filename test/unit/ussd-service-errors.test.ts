@@ -12,6 +12,7 @@ function deps(overrides: Partial<UssdDeps> = {}) {
     loadHop: async () => ({}),
     saveSession: async () => undefined,
     saveConsent: async () => undefined,
+    saveWeek: async () => undefined,
   };
   return { studies, store, content, clock: { now: () => NOW }, newId: () => 'p_1', log, ...overrides } satisfies UssdDeps;
 }
@@ -32,6 +33,7 @@ describe('USSD service failure paths', () => {
         loadHop: async () => ({ participant: participant({ lang: 'sw' }) }),
         saveSession: async () => Promise.reject(new Error('boom')),
         saveConsent: async () => undefined,
+        saveWeek: async () => Promise.reject(new Error('boom')),
       },
     });
     expect(await handleUssd(request, d)).toBe(`END ${content.strings.sw?.sorry}`);

@@ -12,6 +12,9 @@ export const keys = {
     gsi1sk: participantId,
   }),
   session: (sessionId: string) => ({ pk: `USSD#${sessionId}`, sk: 'SESSION' }),
+  /** A participant's diary week, in their partition; indexed by study and week for response rates. */
+  week: (studyId: string, phone: string, week: string) => ({ pk: `STUDY#${studyId}#PHONE#${phone}`, sk: `DIARY#${week}` }),
+  weekIndex: (studyId: string, week: string, participantId: string) => ({ gsi1pk: `STUDY#${studyId}#DIARY#${week}`, gsi1sk: participantId }),
   callback: (kind: string, id: string) => ({ pk: `CALLBACK#${kind}#${id}`, sk: 'RAW' }),
 } as const;
 

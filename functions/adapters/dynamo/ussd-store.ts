@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AlreadyEnrolledError, StaleSessionError } from '../../core/errors.js';
+import type { WeekRecord } from '../../core/diary/week-record.js';
 import type { Participant } from '../../core/model.js';
 import type { HopRecords, UssdStore } from '../../core/ports.js';
 import type { UssdSession } from '../../core/ussd/session.js';
@@ -9,8 +10,9 @@ import { isConditionFailure, participantItem, withoutKeys } from './items.js';
 import { keys } from './keys.js';
 
 /**
- * The USSD hop's storage: one BatchGetItem to read, one PutItem to write (the session, or
- * the participant when they consent or decline).
+ * The USSD hop's storage: one BatchGetItem to read (session, participant, diary week), one
+ * PutItem to write (the enrolment session, the participant when they consent or decline, or
+ * the diary week with the conversation of a consented participant).
  */
 export class DynamoUssdStore implements UssdStore {
   constructor(
@@ -18,11 +20,12 @@ export class DynamoUssdStore implements UssdStore {
     private readonly tableName: string,
   ) {}
 
-  async loadHop(sessionId: string, studyId: string, phone: string, now: Date): Promise<HopRecords> {
+  async loadHop(sessionId: string, studyId: string, phone: string, week: string, now: Date): Promise<HopRecords> {
     const sessionKey = keys.session(sessionId);
     const participantKey = keys.participant(studyId, phone);
+    const weekKey = keys.week(studyId, phone, week);
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> = {
-      [this.tableName]: { Keys: [sessionKey, participantKey], ConsistentRead: true },
+      [this.tableName]: { Keys: [sessionKey, participantKey, weekKey], ConsistentRead: true },
     };
     const items: Record<string, unknown>[] = [];
     // BatchGetItem may return keys unprocessed under throttling; retry those with a short backoff.
@@ -42,8 +45,10 @@ export class DynamoUssdStore implements UssdStore {
         const session = withoutKeys<UssdSession>(item);
         // TTL deletion is lazy: an expired session may still be there for hours.
         if (session.expiresAt > nowSeconds) records.session = session;
-      } else if (item.pk === participantKey.pk) {
+      } else if (item.sk === participantKey.sk) {
         records.participant = withoutKeys<Participant>(item);
+      } else if (item.sk === weekKey.sk) {
+        records.week = withoutKeys<WeekRecord>(item);
       }
     }
     return records;
@@ -76,6 +81,27 @@ export class DynamoUssdStore implements UssdStore {
       // The document client does not unmarshall the item carried by a failed condition.
       const old = (err as Error & { Item?: Record<string, AttributeValue> }).Item;
       throw new AlreadyEnrolledError(old ? withoutKeys<Participant>(unmarshall(old)) : undefined);
+    }
+  }
+
+  async saveWeek(record: WeekRecord, previousVersion: number | undefined): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.week(record.studyId, record.phone, record.week),
+            ...keys.weekIndex(record.studyId, record.week, record.participantId),
+            ...record,
+          },
+          ...(previousVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': previousVersion } }),
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new StaleSessionError(record.conversation?.sessionId ?? record.week);
+      throw err;
     }
   }
 

@@ -1,19 +1,39 @@
 import * as z from 'zod/mini';
 
 /**
- * The content model: UI strings, consent text and questionnaires, authored as data in
- * `content/` and validated here. zod/mini keeps this importable from Lambda bundles, but the
- * USSD handler only uses the inferred types: validation runs in tests and content checks.
+ * The content model: UI strings, consent text, questionnaires (XLSForm-like) and education
+ * modules, authored as data in `content/` and validated here. zod/mini keeps this importable
+ * from Lambda bundles, but handlers only use the inferred types: validation runs in
+ * `npm run content:check` and the tests, not at cold start.
  */
 
 export const languageCode = z.string().check(z.regex(/^[a-z]{2,3}$/));
+const identifier = z.string().check(z.regex(/^[a-z][a-z0-9_]*$/));
 
-/** Every key must be present, non-empty, in every language. */
+/** Every key must be present, non-empty, in every language. `{name}` marks a placeholder. */
 export const uiStringKeys = [
+  // Enrolment and consent
   'languageName', 'chooseLanguage', 'invalidChoice', 'invalidNumber', 'more', 'back',
   'agree', 'decline', 'declined', 'enrolled', 'declinedBefore', 'readAgain', 'exit',
-  'goodbye', 'mainMenuTitle', 'menuDiary', 'menuLessons', 'menuSummary', 'menuProblem',
-  'menuSettings', 'comingSoon', 'unavailable', 'sorry',
+  'goodbye', 'unavailable', 'sorry',
+  // Main menu
+  'mainMenuTitle', 'menuDiary', 'menuLessons', 'menuSummary', 'menuProblem', 'menuSettings', 'comingSoon',
+  // Questions
+  'skip', 'invalidRange', 'invalidText', 'chooseSeveral',
+  // Diary
+  'diaryResume', 'diaryContinue', 'diaryRestart', 'diaryReview', 'diarySave', 'diaryChange',
+  'diaryWhichChange', 'diarySaved', 'diaryDone', 'diaryNoAnswer',
+  // Lessons
+  'lessonNext', 'lessonRepeat', 'lessonQuiz', 'lessonAllDone', 'lessonFinished',
+  // My summary
+  'summaryTitle', 'summaryMonth', 'summaryEmpty',
+  // Report a problem
+  'problemProvider', 'problemCategory', 'problemText', 'problemThanks',
+  // Settings
+  'settingsLanguage', 'settingsReminder', 'settingsChannel', 'settingsStop', 'reminderDay',
+  'reminderHour', 'channelUssdOnly', 'channelSms', 'settingsSaved', 'stopConfirm', 'stopYes',
+  'stopNo', 'stopped',
+  'dayMon', 'dayTue', 'dayWed', 'dayThu', 'dayFri', 'daySat', 'daySun',
 ] as const;
 export type UiStringKey = (typeof uiStringKeys)[number];
 
@@ -23,37 +43,87 @@ export const uiStringsSchema = z.strictObject(
 );
 export type UiStrings = z.infer<typeof uiStringsSchema>;
 
-const translated = z.record(languageCode, nonEmpty);
+/** Text per language code. */
+export const translated = z.record(languageCode, nonEmpty);
+export type Translated = z.infer<typeof translated>;
 
 const choiceSchema = z.strictObject({
+  /** Numeric code used in exports (stable across versions). */
   code: z.int(),
-  name: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/)),
+  /** Value stored and used in `relevant` conditions. */
+  name: identifier,
   label: translated,
+  /** Shorter label for USSD screens, where a language needs it (e.g. Bengali's 80 characters). */
+  ussd: z.optional(translated),
 });
+export type Choice = z.infer<typeof choiceSchema>;
 
-const selectOneSchema = z.strictObject({
-  id: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/)),
-  type: z.literal('select_one'),
+/** Fields every question type shares (XLSForm: name, label, required, relevant). */
+const common = {
+  id: identifier,
   label: translated,
-  choices: z.array(choiceSchema).check(z.minLength(2)),
-});
+  /** Shorter label for USSD screens. */
+  ussd: z.optional(translated),
+  /** Wording for an SMS prompt, where it differs from the label. */
+  sms: z.optional(translated),
+  /** Default true: a required question offers no "skip". */
+  required: z.optional(z.boolean()),
+  /** Skip logic on earlier answers, e.g. `${wage_received} = 'yes' and ${amount} > 0`. */
+  relevant: z.optional(z.string().check(z.minLength(1))),
+  /** Asked only in some study weeks: when (studyWeek - offset) is a multiple of `every`. */
+  rotation: z.optional(z.strictObject({ every: z.int().check(z.gte(2)), offset: z.int().check(z.gte(0)) })),
+};
 
-const integerSchema = z.strictObject({
-  id: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/)),
-  type: z.literal('integer'),
-  label: translated,
-  constraint: z.strictObject({ min: z.int(), max: z.int(), message: translated }),
-});
+const rangeConstraint = z.strictObject({ min: z.number(), max: z.number(), message: translated });
 
-export const questionSchema = z.discriminatedUnion('type', [selectOneSchema, integerSchema]);
+export const questionSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...common, type: z.literal('select_one'), choices: z.array(choiceSchema).check(z.minLength(2)) }),
+  z.strictObject({ ...common, type: z.literal('select_multiple'), choices: z.array(choiceSchema).check(z.minLength(2)) }),
+  z.strictObject({ ...common, type: z.literal('integer'), constraint: rangeConstraint }),
+  z.strictObject({ ...common, type: z.literal('decimal'), constraint: rangeConstraint }),
+  z.strictObject({ ...common, type: z.literal('text'), maxLength: z.int().check(z.gte(1), z.lte(120)) }),
+]);
 export type Question = z.infer<typeof questionSchema>;
+export type QuestionType = Question['type'];
 
 export const questionnaireSchema = z.strictObject({
-  id: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/)),
+  id: identifier,
   version: z.int().check(z.gte(1)),
+  title: z.optional(translated),
   questions: z.array(questionSchema).check(z.minLength(1)),
 });
 export type Questionnaire = z.infer<typeof questionnaireSchema>;
+
+export const quizSchema = z.strictObject({
+  question: translated,
+  ussd: z.optional(translated),
+  choices: z
+    .array(z.strictObject({ name: identifier, label: translated, ussd: z.optional(translated), feedback: translated }))
+    .check(z.minLength(2), z.maxLength(4)),
+  /** Name of the correct choice. */
+  correct: identifier,
+});
+export type Quiz = z.infer<typeof quizSchema>;
+
+export const lessonSchema = z.strictObject({
+  id: identifier,
+  title: translated,
+  /** USSD pages per language: each page is one screen with its navigation line(s). */
+  ussd: z.record(languageCode, z.array(nonEmpty).check(z.minLength(1))),
+  /** The lesson as one SMS per language, within the segment budget. */
+  sms: translated,
+  quiz: quizSchema,
+});
+export type Lesson = z.infer<typeof lessonSchema>;
+
+export const moduleSchema = z.strictObject({
+  id: identifier,
+  /** Position in the sequence a participant follows. */
+  order: z.int().check(z.gte(1)),
+  title: translated,
+  lessons: z.array(lessonSchema).check(z.minLength(1)),
+});
+export type Module = z.infer<typeof moduleSchema>;
 
 export const consentSchema = z.strictObject({
   version: nonEmpty,
@@ -61,45 +131,19 @@ export const consentSchema = z.strictObject({
 });
 export type Consent = z.infer<typeof consentSchema>;
 
+/** Complaint categories ("report a problem"), fixed across studies so they can be compared. */
+export const complaintsSchema = z.strictObject({
+  categories: z.array(z.strictObject({ name: identifier, label: translated, ussd: z.optional(translated) })).check(z.minLength(2)),
+});
+export type Complaints = z.infer<typeof complaintsSchema>;
+
 export const contentSchema = z.strictObject({
   languages: z.array(languageCode).check(z.minLength(1)),
   strings: z.record(languageCode, uiStringsSchema),
   consent: consentSchema,
   baseline: questionnaireSchema,
+  diary: z.optional(questionnaireSchema),
+  modules: z.optional(z.array(moduleSchema)),
+  complaints: z.optional(complaintsSchema),
 });
 export type Content = z.infer<typeof contentSchema>;
-
-/**
- * Cross-references zod cannot express: every language has strings, consent pages and every
- * label; choice codes and names are unique. Returns human-readable problems (empty = valid).
- */
-export function contentProblems(content: Content): string[] {
-  const problems: string[] = [];
-  for (const lang of content.languages) {
-    if (!content.strings[lang]) problems.push(`strings: missing language "${lang}"`);
-    if (!content.consent.pages[lang]) problems.push(`consent: missing pages for "${lang}"`);
-    for (const q of content.baseline.questions) {
-      if (!q.label[lang]) problems.push(`${content.baseline.id}.${q.id}: missing label in "${lang}"`);
-      if (q.type === 'select_one') {
-        for (const c of q.choices) {
-          if (!c.label[lang]) problems.push(`${content.baseline.id}.${q.id}.${c.name}: missing label in "${lang}"`);
-        }
-      } else if (!q.constraint.message[lang]) {
-        problems.push(`${content.baseline.id}.${q.id}: missing constraint message in "${lang}"`);
-      }
-    }
-  }
-  const pageCounts = new Set(Object.values(content.consent.pages).map((p) => p.length));
-  if (pageCounts.size > 1) problems.push('consent: languages have different numbers of pages');
-  const ids = content.baseline.questions.map((q) => q.id);
-  if (new Set(ids).size !== ids.length) problems.push(`${content.baseline.id}: duplicate question ids`);
-  for (const q of content.baseline.questions) {
-    if (q.type === 'select_one') {
-      if (new Set(q.choices.map((c) => c.code)).size !== q.choices.length) problems.push(`${q.id}: duplicate choice codes`);
-      if (new Set(q.choices.map((c) => c.name)).size !== q.choices.length) problems.push(`${q.id}: duplicate choice names`);
-    } else if (q.constraint.min > q.constraint.max) {
-      problems.push(`${q.id}: constraint min is above max`);
-    }
-  }
-  return problems;
-}

@@ -1,5 +1,10 @@
 import type { Content, Question, UiStrings } from '../content/schema.js';
 import type { AnswerValue, Lang, Participant, Study } from '../model.js';
+import { parseAnswer } from '../questionnaire/answer.js';
+import { questionPages, questionScreen } from '../questionnaire/render.js';
+import { liveAnswers, nextAsked, previousAsked } from '../questionnaire/walk.js';
+import { advanceDiary, type DiaryEffect, type DiaryView, enterDiary, viewDiary } from './diary-flow.js';
+import { fitsUssd } from './limits.js';
 import { paginateOptions, renderScreen } from './screen.js';
 import type { MenuItemId, UssdState } from './session.js';
 
@@ -13,12 +18,15 @@ export interface FlowContext {
   study: Study;
   content: Content;
   participant?: Participant;
+  /** This week's diary of a consented participant. */
+  diary?: DiaryView;
 }
 
-/** What the service must persist when a step ends the enrolment dialogue. */
+/** What the service must persist: a consent decision, or a diary answer the moment it is given. */
 export type Effect =
   | { type: 'enrol'; lang: Lang; answers: Record<string, AnswerValue> }
-  | { type: 'decline'; lang: Lang };
+  | { type: 'decline'; lang: Lang }
+  | DiaryEffect;
 
 export interface Step {
   state: UssdState;
@@ -134,11 +142,20 @@ export function advance(state: UssdState, input: string, ctx: FlowContext): Step
       const i = choiceIndex(trimmed, firstNumber + (page?.options.length ?? 0));
       const item = i !== undefined && i >= firstNumber ? menuItems(ctx)[i] : undefined;
       if (!item) return { state, notice: stringsFor(ctx, state.lang).invalidChoice };
+      if (item === 'diary' && ctx.content.diary && ctx.diary) return { state: enterDiary(ctx.content.diary, ctx.diary, state.lang) };
       return { state: { at: 'comingSoon', lang: state.lang, item } };
     }
     case 'comingSoon':
       if (trimmed === BACK) return { state: { at: 'menu', lang: state.lang, page: 0 } };
       return { state, notice: stringsFor(ctx, state.lang).invalidChoice };
+    case 'diaryResume':
+    case 'diaryQuestion':
+    case 'diaryReview':
+    case 'diaryPick': {
+      const menu: UssdState = { at: 'menu', lang: state.lang, page: 0 };
+      if (!ctx.content.diary || !ctx.diary) return { state: menu };
+      return advanceDiary(state, trimmed, ctx.content.diary, ctx.diary, stringsFor(ctx, state.lang), menu);
+    }
     case 'ended':
       return { state };
   }
@@ -149,31 +166,35 @@ function startBaseline(lang: Lang, ctx: FlowContext): Step {
   if (ctx.content.baseline.questions.length === 0 || ctx.participant?.consent.state === 'withdrawn') {
     return { state: { at: 'ended', lang, message: 'enrolled' }, effect: { type: 'enrol', lang, answers: {} } };
   }
-  return { state: { at: 'baseline', lang, index: 0, answers: {} } };
+  const first = nextAsked(ctx.content.baseline, {}, 0);
+  if (first === undefined) return { state: { at: 'ended', lang, message: 'enrolled' }, effect: { type: 'enrol', lang, answers: {} } };
+  return { state: { at: 'baseline', lang, index: first, page: 0, answers: {} } };
 }
 
 function answerBaseline(state: Extract<UssdState, { at: 'baseline' }>, input: string, ctx: FlowContext): Step {
-  const questions = ctx.content.baseline.questions;
-  const question = questions[state.index] as Question;
+  const form = ctx.content.baseline;
+  const question = form.questions[state.index] as Question;
   const s = stringsFor(ctx, state.lang);
-  let value: AnswerValue;
-  if (question.type === 'select_one') {
-    if (input === BACK && state.index > 0) return { state: { ...state, index: state.index - 1 } };
-    const i = choiceIndex(input, question.choices.length);
-    if (i === undefined) return { state, notice: s.invalidChoice };
-    value = (question.choices[i] as { name: string }).name;
-  } else {
-    if (!/^\d{1,6}$/.test(input)) return { state, notice: s.invalidNumber };
-    const n = Number(input);
-    const { min, max, message } = question.constraint;
-    if (n < min || n > max) return { state, notice: message[state.lang] ?? s.invalidNumber };
-    value = n;
+  const isSelect = question.type === 'select_one' || question.type === 'select_multiple';
+  if (isSelect) {
+    const pages = questionPages(question, { lang: state.lang, strings: s, canGoBack: state.index > 0 });
+    if (input === MORE && state.page < pages - 1) return { state: { ...state, page: state.page + 1 } };
+    if (input === BACK && state.page > 0) return { state: { ...state, page: state.page - 1 } };
+    if (input === BACK) {
+      const previous = previousAsked(form, state.answers, 0, state.index);
+      if (previous !== undefined) return { state: { ...state, index: previous, page: 0 } };
+    }
   }
-  const answers = { ...state.answers, [question.id]: value };
-  if (state.index + 1 < questions.length) return { state: { ...state, index: state.index + 1, answers } };
+  const parsed = parseAnswer(question, input, state.lang, s);
+  if (!parsed.ok) return { state, notice: parsed.notice };
+  const answers: Record<string, AnswerValue> = { ...state.answers };
+  if (parsed.value === undefined) delete answers[question.id];
+  else answers[question.id] = parsed.value as AnswerValue;
+  const next = nextAsked(form, answers, 0, state.index + 1);
+  if (next !== undefined) return { state: { ...state, index: next, page: 0, answers } };
   return {
     state: { at: 'ended', lang: state.lang, message: 'enrolled' },
-    effect: { type: 'enrol', lang: state.lang, answers },
+    effect: { type: 'enrol', lang: state.lang, answers: liveAnswers(form, answers, 0) as Record<string, AnswerValue> },
   };
 }
 
@@ -182,7 +203,10 @@ export function view(state: UssdState, ctx: FlowContext, notice?: string): strin
     case 'language': {
       const s = stringsFor(ctx, undefined);
       const options = offeredLanguages(ctx).map((l, i) => `${i + 1}. ${stringsFor(ctx, l).languageName}`);
-      return renderScreen('CON', [s.chooseLanguage, ...options], notice);
+      // A language named in its own script (Bengali) makes the screen UCS-2, 80 characters:
+      // the names alone are then the menu, each recognisable to its readers.
+      const full = `CON ${[s.chooseLanguage, ...options].join('\n')}`;
+      return renderScreen('CON', fitsUssd(full) ? [s.chooseLanguage, ...options] : options, notice);
     }
     case 'consent': {
       const s = stringsFor(ctx, state.lang);
@@ -197,13 +221,9 @@ export function view(state: UssdState, ctx: FlowContext, notice?: string): strin
       return renderScreen('CON', [s.declinedBefore, s.readAgain, s.exit], notice);
     }
     case 'baseline': {
-      const s = stringsFor(ctx, state.lang);
       const q = ctx.content.baseline.questions[state.index] as Question;
-      const label = q.label[state.lang] ?? '';
-      if (q.type === 'integer') return renderScreen('CON', [label], notice);
-      const options = q.choices.map((c, i) => `${i + 1}. ${c.label[state.lang] ?? c.name}`);
-      const back = state.index > 0 ? [s.back] : [];
-      return renderScreen('CON', [label, ...options, ...back], notice);
+      const strings = stringsFor(ctx, state.lang);
+      return questionScreen(q, { lang: state.lang, strings, page: state.page, canGoBack: state.index > 0, ...(notice ? { notice } : {}) });
     }
     case 'menu': {
       const s = stringsFor(ctx, state.lang);
@@ -215,6 +235,14 @@ export function view(state: UssdState, ctx: FlowContext, notice?: string): strin
     case 'comingSoon': {
       const s = stringsFor(ctx, state.lang);
       return renderScreen('CON', [fill(s.comingSoon, { item: s[menuLabelKey[state.item]] }), s.back], notice);
+    }
+    case 'diaryResume':
+    case 'diaryQuestion':
+    case 'diaryReview':
+    case 'diaryPick': {
+      const s = stringsFor(ctx, state.lang);
+      if (!ctx.content.diary || !ctx.diary) return view({ at: 'menu', lang: state.lang, page: 0 }, ctx, notice);
+      return viewDiary(state, ctx.content.diary, ctx.diary, s, notice);
     }
     case 'ended': {
       const s = stringsFor(ctx, state.lang);

@@ -28,16 +28,18 @@ export interface OptionPage {
 }
 
 /**
- * Splits numbered options into screens that fit with the title and navigation lines. One
- * convention everywhere: "98. More" to go forward, "0. Back" to go back.
+ * Splits numbered options into screens that fit with the title, navigation lines and a
+ * footer shown on every page (such as "99. Skip"). One convention everywhere: "98. More" to
+ * go forward, "0. Back" to go back.
  */
 export function paginateOptions(
   title: string,
   options: readonly string[],
   nav: { more: string; back: string },
-  opts: { backOnFirstPage: boolean },
+  opts: { backOnFirstPage: boolean; footer?: readonly string[] },
 ): OptionPage[] {
   const pages: OptionPage[] = [];
+  const footer = opts.footer ?? [];
   let i = 0;
   while (i < options.length) {
     const showBack = pages.length > 0 || opts.backOnFirstPage;
@@ -45,7 +47,7 @@ export function paginateOptions(
     while (i < options.length) {
       const candidate = [...current, options[i] as string];
       const isLast = i === options.length - 1;
-      const lines = [title, ...candidate, ...(isLast ? [] : [nav.more]), ...(showBack ? [nav.back] : [])];
+      const lines = [title, ...candidate, ...(isLast ? [] : [nav.more]), ...(showBack ? [nav.back] : []), ...footer];
       if (!fitsUssd(`CON ${lines.join('\n')}`) && current.length > 0) break;
       current.push(options[i] as string);
       i += 1;

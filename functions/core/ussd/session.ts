@@ -7,11 +7,16 @@ export type UssdState =
   | { at: 'language' }
   | { at: 'consent'; lang: Lang; page: number }
   | { at: 'declinedBefore'; lang: Lang }
-  | { at: 'baseline'; lang: Lang; index: number; answers: Record<string, AnswerValue> }
+  | { at: 'baseline'; lang: Lang; index: number; page: number; answers: Record<string, AnswerValue> }
   | { at: 'menu'; lang: Lang; page: number }
   | { at: 'comingSoon'; lang: Lang; item: MenuItemId }
+  // The weekly diary (answers live in the week record, not here).
+  | { at: 'diaryResume'; lang: Lang }
+  | { at: 'diaryQuestion'; lang: Lang; index: number; page: number; review: boolean }
+  | { at: 'diaryReview'; lang: Lang }
+  | { at: 'diaryPick'; lang: Lang; page: number }
   /** The last screen was an END; nothing more is expected in this session. */
-  | { at: 'ended'; lang: Lang; message: 'enrolled' | 'declined' | 'goodbye' };
+  | { at: 'ended'; lang: Lang; message: 'enrolled' | 'declined' | 'goodbye' | 'diarySaved' };
 
 export interface UssdSession {
   sessionId: string;
@@ -42,14 +47,14 @@ export const SESSION_TTL_SECONDS = 600;
 export const REPLAY_WINDOW_MS = 2500;
 
 /** Whether a request with the same `text` as the last one is a replay to answer verbatim. */
-export function isReplay(session: UssdSession, text: string, now: Date): boolean {
+export function isReplay(session: Pick<UssdSession, 'lastText' | 'inputMode' | 'updatedAt'>, text: string, now: Date): boolean {
   if (session.lastText !== text) return false;
   if (session.inputMode !== 'latest') return true;
   return now.getTime() - Date.parse(session.updatedAt) < REPLAY_WINDOW_MS;
 }
 
 /** The operator sends only the latest input when a text neither repeats nor extends the history. */
-export function inputModeAfter(session: UssdSession | undefined, text: string): UssdSession['inputMode'] {
+export function inputModeAfter(session: Pick<UssdSession, 'lastText' | 'inputMode'> | undefined, text: string): UssdSession['inputMode'] {
   if (!session) return undefined;
   if (session.inputMode) return session.inputMode;
   const extends_ = session.lastText === '' || text === session.lastText || text.startsWith(`${session.lastText}*`);

@@ -1,0 +1,27 @@
+import { questionnaireProblems } from './check-questionnaire.js';
+import { screenProblems, smsProblems, smsRows } from './check-screens.js';
+import { translationProblems } from './check-translations.js';
+import { type Content, contentSchema } from './schema.js';
+
+/**
+ * Everything `npm run content:check` verifies, as a list of problems (empty: the content can
+ * ship). Schema errors stop the other checks, which assume the shape.
+ */
+export function contentProblems(content: unknown): string[] {
+  const parsed = contentSchema.safeParse(content);
+  if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  const c: Content = parsed.data;
+  const problems = [...translationProblems(c)];
+  for (const form of [c.baseline, ...(c.diary ? [c.diary] : [])]) problems.push(...questionnaireProblems(form));
+  const modules = c.modules ?? [];
+  if (new Set(modules.map((m) => m.id)).size !== modules.length) problems.push('modules: duplicate module ids');
+  if (new Set(modules.map((m) => m.order)).size !== modules.length) problems.push('modules: two modules share an order');
+  for (const m of modules) {
+    if (new Set(m.lessons.map((l) => l.id)).size !== m.lessons.length) problems.push(`modules.${m.id}: duplicate lesson ids`);
+    for (const l of m.lessons) {
+      if (!l.quiz.choices.some((ch) => ch.name === l.quiz.correct)) problems.push(`modules.${m.id}.${l.id}: quiz answer "${l.quiz.correct}" is not a choice`);
+    }
+  }
+  problems.push(...screenProblems(c), ...smsProblems(smsRows(c)));
+  return problems;
+}

@@ -1,0 +1,63 @@
+import type { Content } from '../content/schema.js';
+import type { Participant, Study } from '../model.js';
+import type { Clock, Logger, StudyDirectory, UssdStore } from '../ports.js';
+import { advance, type Effect, type FlowContext, offeredLanguages, view } from './flow.js';
+import type { UssdState } from './session.js';
+
+/** One Africa's Talking USSD callback, already decoded from its form body. */
+export interface UssdRequest {
+  sessionId: string;
+  serviceCode: string;
+  phoneNumber: string;
+  networkCode?: string;
+  text: string;
+}
+
+export interface UssdDeps {
+  studies: StudyDirectory;
+  store: UssdStore;
+  content: Content;
+  clock: Clock;
+  newId: () => string;
+  log: Logger;
+}
+
+/** What a hop knows once the study, number and stored records are resolved. */
+export interface HopContext {
+  req: UssdRequest;
+  deps: UssdDeps;
+  study: Study;
+  phone: string;
+  now: Date;
+}
+
+/**
+ * Applies the inputs of one request to the dialogue, one at a time, handing each effect to
+ * `onEffect` (which may update the context the next input sees). Stops at an END.
+ */
+export function applyInputs(
+  start: UssdState,
+  inputs: readonly string[],
+  ctx: () => FlowContext,
+  onEffect: (effect: Effect) => void,
+): { state: UssdState; notice: string | undefined } {
+  let state = start;
+  let notice: string | undefined;
+  for (const input of inputs) {
+    if (state.at === 'ended') break;
+    const step = advance(state, input, ctx());
+    ({ state, notice } = step);
+    if (step.effect) onEffect(step.effect);
+  }
+  return { state, notice };
+}
+
+/** This session ended with a consent decision: a resent request gets the same END. */
+export function decidedIn(p: Participant, sessionId: string): boolean {
+  return p.consent.sessionId === sessionId && (p.consent.state === 'consented' || p.consent.state === 'declined');
+}
+
+export function decisionEnd(p: Participant, ctx: FlowContext): string {
+  const message = p.consent.state === 'consented' ? 'enrolled' : 'declined';
+  return view({ at: 'ended', lang: p.lang ?? offeredLanguages(ctx)[0] ?? 'en', message }, ctx);
+}

@@ -22,9 +22,26 @@ export interface Study {
   /** Who participants call with questions; shown in the consent text. */
   contact: string;
   arms: Arm[];
+  /** Banks, mobile-money operators and agents participants can report a problem with. */
+  providers: Provider[];
   /** First day of the study (YYYY-MM-DD, local); study weeks count from its ISO week. */
   startsOn?: string;
   createdAt: string;
+}
+
+export interface Provider {
+  id: string;
+  /** As participants know it; shown on USSD screens, so GSM-7 and short. */
+  name: string;
+  kind: 'bank' | 'mobile_money' | 'agent' | 'other';
+}
+
+/** A finished lesson: the quiz answer given, and whether it was right. */
+export interface LessonResult {
+  choice: string;
+  correct: boolean;
+  at: string;
+  sessionId: string;
 }
 
 export type ConsentState = 'pending' | 'consented' | 'declined' | 'withdrawn';
@@ -50,9 +67,32 @@ export interface Participant {
   stratum?: string;
   cluster?: string;
   baseline?: Baseline;
+  /** Finished lessons by `moduleId/lessonId` (treatment arm). */
+  lessons?: Record<string, LessonResult>;
+  /** Preferred reminder time, local: ISO weekday (1 = Monday) and hour. */
+  reminder?: { day: number; hour: number };
+  /** Digital maturity: reach by USSD only, or send SMS reminders too. */
+  channel?: 'ussd' | 'sms';
   source: 'ussd' | 'import' | 'seed';
   createdAt: string;
   updatedAt: string;
+}
+
+/** A problem reported by a participant ("voice"), countable per provider and week. */
+export interface Complaint {
+  studyId: string;
+  participantId: string;
+  phone: string;
+  /** Short reference given to the participant. */
+  ref: string;
+  provider: string;
+  category: string;
+  text?: string;
+  /** Diary week it was reported in. */
+  week: string;
+  at: string;
+  channel: 'ussd' | 'sms';
+  sessionId: string;
 }
 
 export type AnswerValue = string | number | string[];

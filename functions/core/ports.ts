@@ -1,4 +1,4 @@
-import type { Participant, Study } from './model.js';
+import type { Complaint, Participant, Study } from './model.js';
 import type { WeekRecord } from './diary/week-record.js';
 import type { UssdSession } from './ussd/session.js';
 
@@ -21,6 +21,12 @@ export interface UssdStore {
   loadHop(sessionId: string, studyId: string, phone: string, week: string, now: Date): Promise<HopRecords>;
   /** Writes a diary week if its stored version is still `previousVersion`; else StaleSessionError. */
   saveWeek(record: WeekRecord, previousVersion: number | undefined): Promise<void>;
+  /** Rewrites a participant if unchanged since `previousUpdatedAt`; else StaleSessionError. */
+  saveParticipant(participant: Participant, previousUpdatedAt: string): Promise<void>;
+  /** Stores a complaint once (a resent request with the same reference changes nothing). */
+  saveComplaint(complaint: Complaint): Promise<void>;
+  /** The participant's diary weeks from `fromWeek` to `toWeek` (ISO week ids, inclusive). */
+  listWeeks(studyId: string, phone: string, fromWeek: string, toWeek: string): Promise<WeekRecord[]>;
   /**
    * Writes the session if its stored version is still `previousVersion` (undefined: must not
    * exist yet); otherwise throws StaleSessionError.

@@ -17,6 +17,14 @@ export function demoStudy(serviceCode: string, now: Date): Study {
       { armId: 'treatment', name: 'Education modules', ratio: 1, treatment: true },
       { armId: 'control', name: 'Diary only', ratio: 1, treatment: false },
     ],
+    providers: [
+      { id: 'mpesa', name: 'M-Pesa', kind: 'mobile_money' },
+      { id: 'airtel_money', name: 'Airtel Money', kind: 'mobile_money' },
+      { id: 'equity', name: 'Equity Bank', kind: 'bank' },
+      { id: 'kcb', name: 'KCB Bank', kind: 'bank' },
+      { id: 'coop', name: 'Co-op Bank', kind: 'bank' },
+      { id: 'agent', name: 'An agent', kind: 'agent' },
+    ],
     createdAt: now.toISOString(),
   };
 }

@@ -109,8 +109,11 @@ describe('USSD enrolment dialogue', () => {
     expect(run(ctx, []).screen).toBe(
       "CON Sauti\n1. This week's diary\n2. Lessons\n3. My summary\n4. Report a problem\n5. Settings",
     );
-    expect(run(ctx, ['2']).screen).toBe('CON "Lessons" is coming soon.\n0. Back');
-    expect(run(ctx, ['2', '0']).state).toEqual({ at: 'menu', lang: 'en', page: 0 });
+    // A first-timer goes straight into the first lesson of the sequence.
+    expect(run(ctx, ['2']).state).toEqual({ at: 'lesson', lang: 'en', lessonKey: 'digital_wage_account/what_the_account_is', page: 0 });
+    expect(run(ctx, ['2']).screen).toMatch(/\n98\. More$/);
+    expect(run(ctx, ['2', '0']).state).toEqual({ at: 'lessonsMenu', lang: 'en' });
+    expect(run(ctx, ['2', '0', '0']).state).toEqual({ at: 'menu', lang: 'en', page: 0 });
   });
 });
 

@@ -13,6 +13,9 @@ function deps(overrides: Partial<UssdDeps> = {}) {
     saveSession: async () => undefined,
     saveConsent: async () => undefined,
     saveWeek: async () => undefined,
+    saveParticipant: async () => undefined,
+    saveComplaint: async () => undefined,
+    listWeeks: async () => [],
   };
   return { studies, store, content, clock: { now: () => NOW }, newId: () => 'p_1', log, ...overrides } satisfies UssdDeps;
 }
@@ -34,6 +37,9 @@ describe('USSD service failure paths', () => {
         saveSession: async () => Promise.reject(new Error('boom')),
         saveConsent: async () => undefined,
         saveWeek: async () => Promise.reject(new Error('boom')),
+        saveParticipant: async () => undefined,
+        saveComplaint: async () => undefined,
+        listWeeks: async () => [],
       },
     });
     expect(await handleUssd(request, d)).toBe(`END ${content.strings.sw?.sorry}`);

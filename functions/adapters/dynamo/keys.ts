@@ -15,6 +15,9 @@ export const keys = {
   /** A participant's diary week, in their partition; indexed by study and week for response rates. */
   week: (studyId: string, phone: string, week: string) => ({ pk: `STUDY#${studyId}#PHONE#${phone}`, sk: `DIARY#${week}` }),
   weekIndex: (studyId: string, week: string, participantId: string) => ({ gsi1pk: `STUDY#${studyId}#DIARY#${week}`, gsi1sk: participantId }),
+  /** A complaint, in its reporter's partition; indexed by study and week, sorted by provider. */
+  complaint: (studyId: string, phone: string, ref: string) => ({ pk: `STUDY#${studyId}#PHONE#${phone}`, sk: `COMPLAINT#${ref}` }),
+  complaintIndex: (studyId: string, week: string, provider: string, ref: string) => ({ gsi1pk: `STUDY#${studyId}#COMPLAINTS#${week}`, gsi1sk: `${provider}#${ref}` }),
   callback: (kind: string, id: string) => ({ pk: `CALLBACK#${kind}#${id}`, sk: 'RAW' }),
 } as const;
 

@@ -1,9 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AlreadyEnrolledError, StaleSessionError } from '../../core/errors.js';
 import type { WeekRecord } from '../../core/diary/week-record.js';
-import type { Participant } from '../../core/model.js';
+import type { Complaint, Participant } from '../../core/model.js';
 import type { HopRecords, UssdStore } from '../../core/ports.js';
 import type { UssdSession } from '../../core/ussd/session.js';
 import { isConditionFailure, participantItem, withoutKeys } from './items.js';
@@ -103,6 +103,52 @@ export class DynamoUssdStore implements UssdStore {
       if (isConditionFailure(err)) throw new StaleSessionError(record.conversation?.sessionId ?? record.week);
       throw err;
     }
+  }
+
+  async saveParticipant(participant: Participant, previousUpdatedAt: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: participantItem(participant),
+          ConditionExpression: 'updatedAt = :previous',
+          ExpressionAttributeValues: { ':previous': previousUpdatedAt },
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new StaleSessionError(participant.participantId);
+      throw err;
+    }
+  }
+
+  async saveComplaint(c: Complaint): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.complaint(c.studyId, c.phone, c.ref), ...keys.complaintIndex(c.studyId, c.week, c.provider, c.ref), ...c },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      // Already stored by an earlier copy of the same request: nothing to add.
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async listWeeks(studyId: string, phone: string, fromWeek: string, toWeek: string): Promise<WeekRecord[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.week(studyId, phone, fromWeek).pk,
+          ':from': keys.week(studyId, phone, fromWeek).sk,
+          ':to': keys.week(studyId, phone, toWeek).sk,
+        },
+      }),
+    );
+    return (out.Items ?? []).map((i) => withoutKeys<WeekRecord>(i));
   }
 
   private sessionPut(session: UssdSession, previousVersion: number | undefined) {

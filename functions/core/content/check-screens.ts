@@ -21,6 +21,7 @@ const sampleStudy: Study = {
   serviceCode: '*384*12345#',
   contact: '0800 720 123',
   arms: [{ armId: 'treatment', name: 'Treatment', ratio: 1, treatment: true }],
+  providers: [{ id: 'long', name: 'Equity Bank Kenya', kind: 'bank' }],
   createdAt: '2026-01-01T00:00:00Z',
 };
 

@@ -4,7 +4,12 @@ import { parseAnswer } from '../questionnaire/answer.js';
 import { questionPages, questionScreen } from '../questionnaire/render.js';
 import { liveAnswers, nextAsked, previousAsked } from '../questionnaire/walk.js';
 import { advanceDiary, type DiaryEffect, type DiaryView, enterDiary, viewDiary } from './diary-flow.js';
+import { advanceLessons, enterLessons, type LessonEffect, viewLessons } from './lessons-flow.js';
 import { fitsUssd } from './limits.js';
+import { advanceProblem, type ComplaintEffect, viewProblem } from './problem-flow.js';
+import { advanceSettings, type SettingsEffect, viewSettings } from './settings-flow.js';
+import { type MonthTotals, summaryScreen } from './summary.js';
+import { fill } from './text.js';
 import { paginateOptions, renderScreen } from './screen.js';
 import type { MenuItemId, UssdState } from './session.js';
 
@@ -20,13 +25,20 @@ export interface FlowContext {
   participant?: Participant;
   /** This week's diary of a consented participant. */
   diary?: DiaryView;
+  /** The AT session id: complaint references derive from it. */
+  sessionId?: string;
+  /** Loaded by the service only when the summary screen is shown. */
+  summary?: MonthTotals[];
 }
 
 /** What the service must persist: a consent decision, or a diary answer the moment it is given. */
 export type Effect =
   | { type: 'enrol'; lang: Lang; answers: Record<string, AnswerValue> }
   | { type: 'decline'; lang: Lang }
-  | DiaryEffect;
+  | DiaryEffect
+  | LessonEffect
+  | ComplaintEffect
+  | SettingsEffect;
 
 export interface Step {
   state: UssdState;
@@ -52,9 +64,7 @@ export function stringsFor(ctx: FlowContext, lang: Lang | undefined): UiStrings 
   return ctx.content.strings[chosen] as UiStrings;
 }
 
-export function fill(template: string, vars: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
-}
+
 
 function vars(ctx: FlowContext): Record<string, string> {
   return { code: ctx.study.serviceCode, contact: ctx.study.contact };
@@ -142,8 +152,7 @@ export function advance(state: UssdState, input: string, ctx: FlowContext): Step
       const i = choiceIndex(trimmed, firstNumber + (page?.options.length ?? 0));
       const item = i !== undefined && i >= firstNumber ? menuItems(ctx)[i] : undefined;
       if (!item) return { state, notice: stringsFor(ctx, state.lang).invalidChoice };
-      if (item === 'diary' && ctx.content.diary && ctx.diary) return { state: enterDiary(ctx.content.diary, ctx.diary, state.lang) };
-      return { state: { at: 'comingSoon', lang: state.lang, item } };
+      return { state: openMenuItem(item, state.lang, ctx) };
     }
     case 'comingSoon':
       if (trimmed === BACK) return { state: { at: 'menu', lang: state.lang, page: 0 } };
@@ -156,8 +165,50 @@ export function advance(state: UssdState, input: string, ctx: FlowContext): Step
       if (!ctx.content.diary || !ctx.diary) return { state: menu };
       return advanceDiary(state, trimmed, ctx.content.diary, ctx.diary, stringsFor(ctx, state.lang), menu);
     }
+    case 'lessonsMenu':
+    case 'lesson':
+    case 'quiz':
+    case 'feedback':
+      return advanceLessons(state, trimmed, ctx, stringsFor(ctx, state.lang), menuOf(state.lang));
+    case 'summary':
+      if (trimmed === BACK) return { state: menuOf(state.lang) };
+      return { state, notice: stringsFor(ctx, state.lang).invalidChoice };
+    case 'problemProvider':
+    case 'problemCategory':
+    case 'problemText':
+    case 'problemThanks':
+      return advanceProblem(state, trimmed, ctx, stringsFor(ctx, state.lang), menuOf(state.lang));
+    case 'settings':
+    case 'settingsLanguage':
+    case 'reminderDay':
+    case 'reminderHour':
+    case 'channel':
+    case 'stopConfirm':
+      return advanceSettings(state, trimmed, settingsContext(ctx), stringsFor(ctx, state.lang), menuOf(state.lang));
     case 'ended':
       return { state };
+  }
+}
+
+const menuOf = (lang: Lang): UssdState => ({ at: 'menu', lang, page: 0 });
+
+function settingsContext(ctx: FlowContext) {
+  return { languages: offeredLanguages(ctx), strings: (l: Lang) => stringsFor(ctx, l) };
+}
+
+/** Where a main-menu item leads; an item whose content is missing says "coming soon". */
+function openMenuItem(item: MenuItemId, lang: Lang, ctx: FlowContext): UssdState {
+  switch (item) {
+    case 'diary':
+      return ctx.content.diary && ctx.diary ? enterDiary(ctx.content.diary, ctx.diary, lang) : { at: 'comingSoon', lang, item };
+    case 'lessons':
+      return ctx.content.modules?.length ? enterLessons(ctx, lang, menuOf(lang)) : { at: 'comingSoon', lang, item };
+    case 'summary':
+      return { at: 'summary', lang };
+    case 'problem':
+      return ctx.content.complaints && ctx.study.providers.length ? { at: 'problemProvider', lang, page: 0 } : { at: 'comingSoon', lang, item };
+    case 'settings':
+      return { at: 'settings', lang, page: 0 };
   }
 }
 
@@ -244,6 +295,25 @@ export function view(state: UssdState, ctx: FlowContext, notice?: string): strin
       if (!ctx.content.diary || !ctx.diary) return view({ at: 'menu', lang: state.lang, page: 0 }, ctx, notice);
       return viewDiary(state, ctx.content.diary, ctx.diary, s, notice);
     }
+    case 'lessonsMenu':
+    case 'lesson':
+    case 'quiz':
+    case 'feedback':
+      return viewLessons(state, ctx, stringsFor(ctx, state.lang), notice) ?? view(menuOf(state.lang), ctx, notice);
+    case 'summary':
+      return summaryScreen(ctx.summary ?? [], state.lang, stringsFor(ctx, state.lang), notice);
+    case 'problemProvider':
+    case 'problemCategory':
+    case 'problemText':
+    case 'problemThanks':
+      return viewProblem(state, ctx, stringsFor(ctx, state.lang), notice);
+    case 'settings':
+    case 'settingsLanguage':
+    case 'reminderDay':
+    case 'reminderHour':
+    case 'channel':
+    case 'stopConfirm':
+      return viewSettings(state, settingsContext(ctx), stringsFor(ctx, state.lang), notice);
     case 'ended': {
       const s = stringsFor(ctx, state.lang);
       return renderScreen('END', [fill(s[state.message], vars(ctx))]);

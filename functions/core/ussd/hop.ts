@@ -52,12 +52,12 @@ export function applyInputs(
   return { state, notice };
 }
 
-/** This session ended with a consent decision: a resent request gets the same END. */
+/** This session ended with a consent decision (join, decline, stop): a resent request gets the same END. */
 export function decidedIn(p: Participant, sessionId: string): boolean {
-  return p.consent.sessionId === sessionId && (p.consent.state === 'consented' || p.consent.state === 'declined');
+  return p.consent.sessionId === sessionId && p.consent.state !== 'pending';
 }
 
 export function decisionEnd(p: Participant, ctx: FlowContext): string {
-  const message = p.consent.state === 'consented' ? 'enrolled' : 'declined';
+  const message = p.consent.state === 'consented' ? 'enrolled' : p.consent.state === 'declined' ? 'declined' : 'stopped';
   return view({ at: 'ended', lang: p.lang ?? offeredLanguages(ctx)[0] ?? 'en', message }, ctx);
 }

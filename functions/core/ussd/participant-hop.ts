@@ -2,9 +2,10 @@ import type { DiaryAnswer, WeekRecord } from '../diary/week-record.js';
 import type { AnswerValue, Participant } from '../model.js';
 import { diaryWeek } from '../time/week.js';
 import type { DiaryView } from './diary-flow.js';
-import { begin, type FlowContext, view } from './flow.js';
+import { begin, type Effect, type FlowContext, view } from './flow.js';
 import { applyInputs, type HopContext } from './hop.js';
 import { inputModeAfter, isReplay, newInputs } from './session.js';
+import { type MonthTotals, monthTotals } from './summary.js';
 
 /**
  * A hop of a consented participant. The conversation is kept in this week's diary record,
@@ -26,16 +27,28 @@ export async function participantHop(h: HopContext, participant: Participant, re
     answers: Object.fromEntries(Object.entries(answers).map(([id, a]) => [id, a.value])) as Record<string, AnswerValue | null>,
     complete,
   });
-  const ctx = (): FlowContext => ({ study, content: deps.content, participant, diary: diary() });
+  let summary: MonthTotals[] | undefined;
+  const ctx = (): FlowContext => ({ study, content: deps.content, participant, diary: diary(), sessionId: req.sessionId, ...(summary ? { summary } : {}) });
 
+  // Effects that end the session are written on their own: the conversation is over.
+  let final: Extract<Effect, { type: 'lessonDone' | 'complaint' | 'settings' }> | undefined;
+  let answered = false;
   const { state, notice } = applyInputs(conversation?.state ?? begin(ctx()), newInputs(conversation?.lastText, req.text), ctx, (effect) => {
-    if (effect.type === 'answer') answers[effect.questionId] = { value: effect.value, at: stamp, channel: 'ussd', sessionId: req.sessionId };
-    else if (effect.type === 'complete') {
+    if (effect.type === 'answer') {
+      answers[effect.questionId] = { value: effect.value, at: stamp, channel: 'ussd', sessionId: req.sessionId };
+      answered = true;
+    } else if (effect.type === 'complete') {
       complete = true;
       completedAt ??= stamp;
-    }
+    } else if (effect.type === 'lessonDone' || effect.type === 'complaint' || effect.type === 'settings') final ??= effect;
   });
+  if (state.at === 'summary') summary = await loadSummary(h, participant);
   const response = view(state, ctx(), notice);
+  if (final) {
+    await writeFinal(h, participant, final, week.id);
+    // Diary answers given earlier in the same request (a multi-input dial string) are kept too.
+    if (!answered) return response;
+  }
   const inputMode = inputModeAfter(conversation, req.text);
   const form = deps.content.diary;
   const next: WeekRecord = {
@@ -64,6 +77,43 @@ export async function participantHop(h: HopContext, participant: Participant, re
   };
   await deps.store.saveWeek(next, record?.version);
   return response;
+}
+
+/** The one write of a hop that ends the session: a finished lesson, a complaint or a setting. */
+async function writeFinal(h: HopContext, p: Participant, effect: Extract<Effect, { type: 'lessonDone' | 'complaint' | 'settings' }>, week: string): Promise<void> {
+  const { req, deps, now } = h;
+  const stamp = now.toISOString();
+  if (effect.type === 'complaint') {
+    const { type: _type, ...fields } = effect;
+    await deps.store.saveComplaint({ studyId: p.studyId, participantId: p.participantId, phone: p.phone, ...fields, week, at: stamp, channel: 'ussd', sessionId: req.sessionId });
+    deps.log.info('complaint recorded', { ref: effect.ref, provider: effect.provider, category: effect.category });
+    return;
+  }
+  let next: Participant;
+  if (effect.type === 'lessonDone') {
+    // The first answer to a quiz stands; a resent request writes the same record again.
+    const result = p.lessons?.[effect.lessonKey] ?? { choice: effect.choice, correct: effect.correct, at: stamp, sessionId: req.sessionId };
+    next = { ...p, lessons: { ...(p.lessons ?? {}), [effect.lessonKey]: result } };
+  } else {
+    const patch = effect.patch;
+    next =
+      'stop' in patch
+        ? { ...p, consent: { ...p.consent, state: 'withdrawn', at: stamp, channel: 'ussd', sessionId: req.sessionId } }
+        : { ...p, ...patch };
+  }
+  await deps.store.saveParticipant({ ...next, updatedAt: stamp }, p.updatedAt);
+  deps.log.info('participant updated', { change: effect.type === 'settings' ? Object.keys(effect.patch)[0] : 'lesson' });
+}
+
+/** This month's and last month's totals from the participant's own diary: one query, only on this screen. */
+async function loadSummary(h: HopContext, p: Participant): Promise<MonthTotals[]> {
+  const { study, now, deps } = h;
+  const local = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: study.timeZone, year: 'numeric', month: '2-digit' }).format(d).slice(0, 7);
+  const thisMonth = local(now);
+  const lastMonth = local(new Date(Date.parse(`${thisMonth}-01T12:00:00Z`) - 5 * 86_400_000));
+  const from = weekOf({ study, now: new Date(now.getTime() - 70 * 86_400_000) }).id;
+  const weeks = await deps.store.listWeeks(study.studyId, p.phone, from, weekOf(h).id);
+  return monthTotals(weeks, thisMonth, lastMonth);
 }
 
 export function weekOf(h: Pick<HopContext, 'study' | 'now'>) {

@@ -15,8 +15,25 @@ export type UssdState =
   | { at: 'diaryQuestion'; lang: Lang; index: number; page: number; review: boolean }
   | { at: 'diaryReview'; lang: Lang }
   | { at: 'diaryPick'; lang: Lang; page: number }
+  // Lessons (treatment arm only).
+  | { at: 'lessonsMenu'; lang: Lang }
+  | { at: 'lesson'; lang: Lang; lessonKey: string; page: number }
+  | { at: 'quiz'; lang: Lang; lessonKey: string; page: number }
+  | { at: 'feedback'; lang: Lang; lessonKey: string; choice: string }
+  // My summary, report a problem, settings.
+  | { at: 'summary'; lang: Lang }
+  | { at: 'problemProvider'; lang: Lang; page: number }
+  | { at: 'problemCategory'; lang: Lang; page: number; provider: string }
+  | { at: 'problemText'; lang: Lang; provider: string; category: string }
+  | { at: 'problemThanks'; lang: Lang; ref: string }
+  | { at: 'settings'; lang: Lang; page: number }
+  | { at: 'settingsLanguage'; lang: Lang }
+  | { at: 'reminderDay'; lang: Lang; page: number }
+  | { at: 'reminderHour'; lang: Lang; day: number }
+  | { at: 'channel'; lang: Lang }
+  | { at: 'stopConfirm'; lang: Lang }
   /** The last screen was an END; nothing more is expected in this session. */
-  | { at: 'ended'; lang: Lang; message: 'enrolled' | 'declined' | 'goodbye' | 'diarySaved' };
+  | { at: 'ended'; lang: Lang; message: 'enrolled' | 'declined' | 'goodbye' | 'diarySaved' | 'settingsSaved' | 'stopped' };
 
 export interface UssdSession {
   sessionId: string;

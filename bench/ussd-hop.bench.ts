@@ -1,6 +1,8 @@
 /**
- * USSD hop: drives complete enrolment sessions through the USSD handler in-process against
- * DynamoDB Local, counting the DynamoDB requests each hop makes and timing the handler.
+ * USSD hop: drives complete sessions of three kinds (a new number's enrolment, a consented
+ * participant's weekly diary, a treatment participant's lesson and quiz) through the USSD
+ * handler in-process against DynamoDB Local, counting the DynamoDB requests each hop makes
+ * and timing the handler.
  * Floor, measured in the same run and interleaved hop by hop so both share the machine's
  * noise: one bare GetItem (consistent) plus one PutItem of an item the size of a session,
  * with the same document client configuration the handler uses.
@@ -14,9 +16,12 @@ import { startDynamoLocal } from '../infra/local/dynamodb.js';
 import { lambdaContext } from '../infra/local/event.js';
 import { DEMO_SERVICE_CODE } from '../infra/local/demo.js';
 import { seedDemo } from '../infra/local/seed.js';
+import { content } from '../content/index.js';
+import { DynamoParticipantStore } from '../functions/adapters/dynamo/participant-store.js';
+import { lessonSequence } from '../functions/core/ussd/lessons-flow.js';
 import { type BenchResult, atMost, groupBy, mdTable, mean, median, ms, percentile, progress, timed, withinFloor } from './lib.js';
 
-const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 200);
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100);
 // DynamoDB Local is a JVM: its JIT needs a few hundred requests before timings settle.
 const WARMUP_SESSIONS = Number(process.env.BENCH_WARMUP_SESSIONS ?? 30);
 const TABLE = 'sauti-bench';
@@ -31,10 +36,13 @@ interface Call {
   ms: number;
 }
 
+type Kind = 'enrolment' | 'diary' | 'lesson';
+
 interface Hop {
   ms: number;
   calls: Call[];
-  /** The last hop of an enrolment: it records consent and baseline on the participant. */
+  kind: Kind;
+  /** The last hop of a session: it records consent, saves the diary or finishes the lesson. */
   commit: boolean;
   /** The floor, run right after this hop: its time and its calls. */
   floorMs: number;
@@ -103,6 +111,11 @@ function setEnv(values: Record<string, string>): () => void {
  * mobile money, own account, age 30. Returns the text of every hop ("", "1", "1*98", …), to
  * replay on every later session.
  */
+/** The `text` of every hop for a list of inputs: "", "1", "1*98", … */
+function cumulative(inputs: readonly string[]): string[] {
+  return ['', ...inputs.map((_, i) => inputs.slice(0, i + 1).join('*'))];
+}
+
 async function deriveEnrolment(send: (text: string) => Promise<string>): Promise<string[]> {
   const inputs: string[] = [];
   const go = async (input: string) => {
@@ -114,7 +127,7 @@ async function deriveEnrolment(send: (text: string) => Promise<string>): Promise
   while (/^98\./m.test(screen)) screen = await go('98');
   for (const input of ['1', '3', '1', '30']) screen = await go(input);
   if (!screen.startsWith('END Thank you')) throw new Error(`Enrolment did not finish as expected; last screen:\n${screen}`);
-  return ['', ...inputs.map((_, i) => inputs.slice(0, i + 1).join('*'))];
+  return cumulative(inputs);
 }
 
 export async function run(): Promise<BenchResult> {
@@ -168,8 +181,30 @@ export async function run(): Promise<BenchResult> {
       return { floorMs: took, floor: floorCalls.take() };
     };
 
-    const session = async (): Promise<Hop[]> => {
+    // A full weekly diary (payday: wage by mobile money, no fee, no trouble, saved, no borrowing)
+    // and the first lesson with its quiz, each by a consented participant of the demo study.
+    const diaryTexts = cumulative(['1', '1', '3', '5,000', '2', '1', '500', '1', '2', '1', '1', '1']);
+    const firstLesson = lessonSequence(content)[0]?.lesson;
+    const lessonTexts = cumulative(['2', ...Array(firstLesson?.ussd.en?.length ?? 0).fill('98'), '1']);
+    const participants = new DynamoParticipantStore(setupDoc, TABLE);
+    const member = async (armId: string) => {
       const s = newSession();
+      const stamp = new Date().toISOString();
+      await participants.addParticipant({
+        studyId: 'athi-river-2026', participantId: `bench-${s.id}`, phone: s.phone, lang: 'en', armId,
+        consent: { state: 'consented', version: content.consent.version, channel: 'import' }, source: 'seed', createdAt: stamp, updatedAt: stamp,
+      });
+      return s;
+    };
+    const scripts: Record<Kind, { texts: string[]; open: () => Promise<{ id: string; phone: string }> }> = {
+      enrolment: { texts, open: async () => newSession() },
+      diary: { texts: diaryTexts, open: () => member('control') },
+      lesson: { texts: lessonTexts, open: () => member('treatment') },
+    };
+
+    const session = async (kind: Kind): Promise<Hop[]> => {
+      const { texts, open } = scripts[kind];
+      const s = await open();
       const hops: Hop[] = [];
       for (const [i, text] of texts.entries()) {
         // Alternate which goes first, so neither always follows the other's work in DynamoDB Local.
@@ -178,17 +213,18 @@ export async function run(): Promise<BenchResult> {
         const { ms: took, body, calls } = await hop(s, text);
         const last = i === texts.length - 1;
         if (!body.startsWith(last ? 'END ' : 'CON ')) throw new Error(`Hop ${JSON.stringify(text)} answered:\n${body}`);
-        hops.push({ ms: took, calls, commit: i === texts.length - 1, ...(before ?? (await floorOnce(s.id))) });
+        hops.push({ ms: took, calls, kind, commit: i === texts.length - 1, ...(before ?? (await floorOnce(s.id))) });
       }
       return hops;
     };
 
-    progress(`warming up: ${WARMUP_SESSIONS} sessions of ${texts.length} hops`);
-    for (let i = 0; i < WARMUP_SESSIONS; i += 1) await session();
-    progress(`measuring: ${SESSIONS} sessions`);
+    const kinds: Kind[] = ['enrolment', 'diary', 'lesson'];
+    progress(`warming up: ${WARMUP_SESSIONS} sessions of each kind`);
+    for (let i = 0; i < WARMUP_SESSIONS; i += 1) for (const kind of kinds) await session(kind);
+    progress(`measuring: ${SESSIONS} enrolment, diary and lesson sessions each, interleaved`);
     const hops: Hop[] = [];
-    for (let i = 0; i < SESSIONS; i += 1) hops.push(...(await session()));
-    return report(hops, texts.length, itemBytes);
+    for (let i = 0; i < SESSIONS; i += 1) for (const kind of kinds) hops.push(...(await session(kind)));
+    return report(hops, Object.fromEntries(kinds.map((k) => [k, scripts[k].texts.length])) as Record<Kind, number>, itemBytes);
   } finally {
     for (const client of [handlerDoc, setupDoc, floorDoc, admin]) client?.destroy();
     await local.stop();
@@ -196,7 +232,7 @@ export async function run(): Promise<BenchResult> {
   }
 }
 
-function report(hops: Hop[], hopsPerSession: number, itemBytes: number): BenchResult {
+function report(hops: Hop[], hopsPerSession: Record<Kind, number>, itemBytes: number): BenchResult {
   const floor = hops.map((h) => h.floorMs);
   const row = (label: string, t: number[], inDynamo: number[], r: number, w: number) => [
     label, String(t.length), ms(median(t)), ms(percentile(t, 95)), ms(percentile(t, 99)),
@@ -208,8 +244,10 @@ function report(hops: Hop[], hopsPerSession: number, itemBytes: number): BenchRe
     ['Hops', 'Count', 'Median', 'p95', 'p99', 'In DynamoDB calls (median)', 'Outside them (median)', 'Reads/hop', 'Writes/hop'],
     [
       hopRow('All hops (handler)', hops),
-      hopRow('Ordinary hops (BatchGet + Put)', hops.filter((h) => !isCommit(h))),
-      hopRow('Enrolment commit (BatchGet + Put of the participant)', hops.filter(isCommit)),
+      hopRow(`Enrolment sessions (${hopsPerSession.enrolment} hops)`, hops.filter((h) => h.kind === 'enrolment')),
+      hopRow(`Diary sessions (${hopsPerSession.diary} hops)`, hops.filter((h) => h.kind === 'diary')),
+      hopRow(`Lesson sessions (${hopsPerSession.lesson} hops)`, hops.filter((h) => h.kind === 'lesson')),
+      hopRow('Last hop of each session (consent, diary saved, quiz answered)', hops.filter(isCommit)),
       row('Floor: GetItem + PutItem', floor, hops.map((h) => sum(h.floor)), 1, 1),
     ],
   );
@@ -233,8 +271,9 @@ function report(hops: Hop[], hopsPerSession: number, itemBytes: number): BenchRe
   const extra = hops.filter((h) => reads(h) > 1 || writes(h) > 1).length;
   const slowest = hops.filter((h) => h.ms > percentile(all, 99));
   const markdown = [
-    `${hops.length / hopsPerSession} complete enrolment sessions of ${hopsPerSession} hops each, in-process against DynamoDB Local (in memory),`,
-    `after ${WARMUP_SESSIONS} warm-up sessions. Requests are counted by an SDK middleware on the handler's document client`,
+    `${SESSIONS} complete sessions of each kind (a new number's enrolment, a weekly diary on payday, a lesson with its quiz),`,
+    'interleaved, in-process against DynamoDB Local (in memory), every answer stored as it is given,'
+    + ` after ${WARMUP_SESSIONS} warm-up sessions of each kind. Requests are counted by an SDK middleware on the handler's document client`,
     '(one per `send`; SDK retries not counted). The floor runs alongside every hop (alternately before and after), on the same table, with its own client',
     `configured the same way: one consistent GetItem plus one PutItem of a ${itemBytes}-byte item (the size of a session item).`,
     '"In DynamoDB calls" is the time inside `send` (SDK, HTTP, DynamoDB Local); "outside them" is the handler\'s own code.',
@@ -242,7 +281,14 @@ function report(hops: Hop[], hopsPerSession: number, itemBytes: number): BenchRe
     table,
     '',
     `Hops with more than one read or one write: ${extra} of ${hops.length}. Hops slower than the p99: ${slowest.length}, of which`,
-    `${slowest.filter(isCommit).length} are enrolment commits (1 hop in ${hopsPerSession}: consent and baseline answers written on the participant).`,
+    `${slowest.filter(isCommit).length} are the last hop of a session.`,
+    '',
+    'How one read and one write per hop is achieved: the read is a single BatchGetItem of the enrolment session, the',
+    "participant and the participant's diary week; the write is a single PutItem of whichever item the hop changes: the",
+    'enrolment session, the participant (consent, a finished lesson, a setting), the diary week (each answer together with',
+    "the conversation's state, conditional on its version), or a complaint. A hop that ends the session (END) writes only",
+    'its record: nothing needs to remember the conversation. "My summary" adds one Query, on that screen only. Replays are',
+    "answered from the stored last response without writing; Africa's Talking's cumulative `text` tells replays from new input.",
     '',
     opTable,
   ].join('\n');

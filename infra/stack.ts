@@ -96,6 +96,7 @@ export class SautiStack extends Stack {
     this.functions = {
       ussd: this.lambda('Ussd', 'ussd', {
         description: "Sauti: Africa's Talking USSD callback (menu engine)",
+        withContent: true,
         memorySize: 512,
         // Africa's Talking drops the USSD connection after ~10 s; fail before it does.
         timeout: Duration.seconds(8),
@@ -117,7 +118,7 @@ export class SautiStack extends Stack {
   private lambda(
     id: string,
     name: LambdaName,
-    opts: { description: string; memorySize: number; timeout: Duration; tableKey: Key },
+    opts: { description: string; memorySize: number; timeout: Duration; tableKey: Key; withContent?: boolean },
   ): NodejsFunction {
     const logGroup = new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
 
@@ -187,6 +188,16 @@ export class SautiStack extends Stack {
         esbuildArgs: { '--legal-comments': bundleOptions.legalComments },
         // esbuild is a devDependency: bundle locally, so synth needs no Docker.
         forceDockerBundling: false,
+        // Content ships as data beside the code (content.json), validated on the way.
+        ...(opts.withContent
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [`npx tsx "${inputDir}/infra/content-asset.ts" "${outputDir}"`],
+              },
+            }
+          : {}),
       },
     });
     this.callbackToken.grantRead(fn);

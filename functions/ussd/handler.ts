@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { content } from '../../content/index.js';
 import { formFields, notFound, textResponse, tokenAccepted } from '../adapters/apigw.js';
 import { callbackTokens } from '../adapters/callback-token.js';
+import { loadContent } from '../adapters/content.js';
 import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
 import { createLogger } from '../adapters/logger.js';
 import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
@@ -20,6 +20,8 @@ const tableName = process.env.TABLE_NAME ?? 'sauti';
 
 /** Exposed so the benchmarks can count the requests this handler makes. */
 export const dynamo = createDocumentClient(dynamoConfigFromEnv());
+
+const content = await loadContent();
 
 const deps: UssdDeps = {
   studies: cachedStudyDirectory(new DynamoStudyStore(dynamo, tableName), systemClock),

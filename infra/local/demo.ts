@@ -29,6 +29,37 @@ export function demoStudy(serviceCode: string, now: Date): Study {
   };
 }
 
+/**
+ * A second, Bengali-speaking demo study (Dhaka garment workers), so every language can be
+ * tried locally. Africa's Talking does not serve Bangladesh: this study is for the local
+ * stack and tests until a Bangladeshi gateway sits behind the same port.
+ */
+export const DHAKA_SERVICE_CODE = '*384*880#';
+
+export function dhakaStudy(now: Date): Study {
+  return {
+    studyId: 'dhaka-2026',
+    name: 'Dhaka garment workers - digital wages',
+    country: 'BD',
+    timeZone: 'Asia/Dhaka',
+    languages: ['bn', 'en'],
+    serviceCode: DHAKA_SERVICE_CODE,
+    contact: '09600 000 000',
+    arms: [
+      { armId: 'treatment', name: 'Education modules', ratio: 1, treatment: true },
+      { armId: 'control', name: 'Diary only', ratio: 1, treatment: false },
+    ],
+    providers: [
+      { id: 'bkash', name: 'bKash', kind: 'mobile_money' },
+      { id: 'nagad', name: 'Nagad', kind: 'mobile_money' },
+      { id: 'rocket', name: 'Rocket', kind: 'mobile_money' },
+      { id: 'dbbl', name: 'DBBL', kind: 'bank' },
+      { id: 'agent', name: 'Agent', kind: 'agent' },
+    ],
+    createdAt: now.toISOString(),
+  };
+}
+
 const FACTORIES = ['factory-a', 'factory-b', 'factory-c'];
 export const DEMO_PARTICIPANTS = 36;
 
@@ -39,13 +70,15 @@ export const DEMO_PARTICIPANTS = 36;
  */
 export function demoParticipants(study: Study, now: Date): Participant[] {
   const stamp = now.toISOString();
+  const bangladesh = study.country === 'BD';
   return Array.from({ length: DEMO_PARTICIPANTS }, (_, i) => {
     const n = i + 1;
     return {
       studyId: study.studyId,
-      participantId: `demo-${String(n).padStart(3, '0')}`,
-      phone: `+2547000000${String(n).padStart(2, '0')}`,
-      lang: n % 3 === 0 ? 'en' : 'sw',
+      participantId: `${bangladesh ? 'dhaka' : 'demo'}-${String(n).padStart(3, '0')}`,
+      phone: bangladesh ? `+8801700000${String(n).padStart(3, '0')}` : `+2547000000${String(n).padStart(2, '0')}`,
+      // Mostly the local language (Kiswahili, Bengali); every third participant English.
+      lang: n % 3 === 0 ? 'en' : (study.languages.find((l) => l !== 'en') ?? 'en'),
       consent: { state: 'consented', version: content.consent.version, at: stamp, channel: 'import' },
       armId: Math.floor(i / FACTORIES.length) % 2 === 0 ? 'treatment' : 'control',
       stratum: n % 2 === 0 ? 'night-shift' : 'day-shift',

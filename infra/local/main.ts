@@ -9,7 +9,7 @@ import { ensureTable } from '../../functions/adapters/dynamo/table.js';
 import { DEMO_SERVICE_CODE } from './demo.js';
 import { type DynamoLocal, startDynamoLocal } from './dynamodb.js';
 import { javaProblem } from './java.js';
-import { seedDemo } from './seed.js';
+import { seedDemos } from './seed.js';
 import { createLocalServer } from './server.js';
 
 const env = process.env;
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 
     const doc = createDocumentClient({ endpoint: dynamo.endpoint });
     await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), env.TABLE_NAME);
-    const seeded = await seedDemo(doc, env.TABLE_NAME, serviceCode);
+    const [seeded, dhaka] = await seedDemos(doc, env.TABLE_NAME, serviceCode);
 
     const { handler: ussd } = await import('../../functions/ussd/handler.js');
     const { handler: atCallbacks } = await import('../../functions/at-callbacks/handler.js');
@@ -66,14 +66,18 @@ async function main(): Promise<void> {
       server?.once('error', reject);
       server?.listen(port, host, resolveListen);
     });
-    printBanner(seeded.study.name, seeded.participants, seeded.created, dynamo.endpoint);
+    printBanner(seeded, dhaka, dynamo.endpoint);
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
     await shutdown(1);
   }
 }
 
-function printBanner(studyName: string, participants: number, created: boolean, dynamoEndpoint: string): void {
+type Seeded = { study: { name: string; serviceCode: string }; participants: number; created: boolean };
+
+function printBanner(kenya: Seeded | undefined, dhaka: Seeded | undefined, dynamoEndpoint: string): void {
+  const line = (s: Seeded | undefined) =>
+    s ? `Demo study "${s.study.name}" on ${s.study.serviceCode}: ${s.participants} participants${s.created ? ' (just seeded)' : ''}.` : '';
   const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   const token = env.SAUTI_CALLBACK_TOKEN;
   const at = `${base}/at/${token}`;
@@ -89,7 +93,8 @@ Sauti local stack is ready.
   Health                  GET  ${base}/health
   DynamoDB Local          ${dynamoEndpoint}  (table ${env.TABLE_NAME}, data in ${join(dataDir, 'dynamodb')})
 
-Demo study "${studyName}" on ${serviceCode}: ${participants} participants${created ? ' (just seeded)' : ''}.
+${line(kenya)}
+${line(dhaka)} (Bengali and English; +8801700000001 to +8801700000036)
 
 Dial it as a new number (text is every answer so far, joined by *):
   ${curl('')}

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { gatewayE164 } from '../../functions/core/gateway-phone.js';
 import { toE164 } from '../../functions/core/phone.js';
 
 describe('phone numbers', () => {
@@ -27,6 +28,25 @@ describe('phone numbers', () => {
         expect(toE164(`254${n}`, 'KE')).toBe(e164);
         expect(toE164(`0${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`, 'KE')).toBe(e164);
         return true;
+      }),
+    );
+  });
+});
+
+describe('numbers as the gateway reports them', () => {
+  it('accepts E.164 of a served country and refuses anything else', () => {
+    expect(gatewayE164('+254711000001')).toBe('+254711000001');
+    expect(gatewayE164('+880 1712-345678')).toBe('+8801712345678');
+    for (const bad of ['0711000001', '254711000001', '+1 202 555 0100', '+2547', '+254711000001999999', 'abc', '']) {
+      expect(gatewayE164(bad), bad).toBeUndefined();
+    }
+  });
+
+  it('agrees with libphonenumber-js on valid numbers of served countries', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^7[0-9]{8}$/), (n) => {
+        const full = toE164(`+254${n}`);
+        return full === undefined || gatewayE164(full) === full;
       }),
     );
   });

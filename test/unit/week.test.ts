@@ -33,3 +33,20 @@ describe('diary weeks in the study time zone', () => {
     );
   });
 });
+
+describe('the week cache', () => {
+  it('gives the same answers as computing afresh, across week ends, in any order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 60 * 24 * 21 }), { minLength: 1, maxLength: 40 }), (minutes) => {
+        for (const m of minutes) {
+          const now = new Date(Date.parse('2026-11-20T00:00:00Z') + m * 60_000);
+          const cached = diaryWeek(now, 'Africa/Nairobi', start);
+          // A different study start bypasses the cache entry of the first.
+          const fresh = diaryWeek(now, 'Africa/Nairobi', new Date(start.getTime() + 1 + m));
+          expect(cached.id).toBe(fresh.id);
+          expect(cached.closesAt).toEqual(fresh.closesAt);
+        }
+      }),
+    );
+  });
+});

@@ -61,7 +61,35 @@ export function screenProblems(content: Content): string[] {
       });
     }
   }
-  for (const state of states) tryRender(`screen ${JSON.stringify(state)}`, () => view(state, { ...ctx }));
+  // Every other screen, as a treatment participant with a diary under way and a summary sees it.
+  const first = (content.modules ?? [])[0];
+  const lessonKey = first ? `${first.id}/${first.lessons[0]?.id}` : '';
+  for (const lang of content.languages) {
+    states.push(
+      { at: 'diaryResume', lang }, { at: 'diaryReview', lang }, { at: 'diaryPick', lang, page: 0 },
+      { at: 'lessonsMenu', lang }, { at: 'summary', lang }, { at: 'problemProvider', lang, page: 0 },
+      { at: 'problemText', lang, provider: 'long', category: 'other' }, { at: 'problemThanks', lang, ref: 'ABC123' },
+      { at: 'settings', lang, page: 0 }, { at: 'settingsLanguage', lang }, { at: 'reminderDay', lang, page: 0 },
+      { at: 'reminderHour', lang, day: 1 }, { at: 'channel', lang }, { at: 'stopConfirm', lang },
+      { at: 'ended', lang, message: 'diarySaved' }, { at: 'ended', lang, message: 'settingsSaved' }, { at: 'ended', lang, message: 'stopped' },
+      ...(lessonKey ? [{ at: 'lesson' as const, lang, lessonKey, page: 0 }] : []),
+    );
+    for (let page = 0; page < 3; page += 1) states.push({ at: 'problemCategory', lang, page, provider: 'long' });
+  }
+  const participant = {
+    studyId: 'content-check', participantId: 'p', phone: '+254700000000', armId: 'treatment',
+    consent: { state: 'consented' as const }, source: 'seed' as const, createdAt: '', updatedAt: '',
+    lessons: lessonKey ? { [lessonKey]: { choice: 'a', correct: true, at: '2026-01-01T00:00:00Z', sessionId: 's' } } : {},
+  };
+  const sampleAnswers = Object.fromEntries((content.diary?.questions ?? []).slice(0, 6).map((q) => [q.id, 'choices' in q ? (q.choices[0]?.name ?? null) : 1_000_000]));
+  const summary = [{ month: '2026-11', received: 1_000_000, fees: 100_000, saved: 1_000_000 }, { month: '2026-10', received: 1_000_000, fees: 100_000, saved: 1_000_000 }];
+  for (const complete of [false, true]) {
+    const full: FlowContext = { ...ctx, participant: { ...participant, lang: 'en' }, diary: { studyWeek: 0, answers: sampleAnswers, complete }, summary, sessionId: 's' };
+    for (const state of states) {
+      const lang = 'lang' in state ? state.lang : 'en';
+      tryRender(`screen ${JSON.stringify(state)}${complete ? ' (diary saved)' : ''}`, () => view(state, { ...full, participant: { ...full.participant, lang } as typeof participant }));
+    }
+  }
   return problems;
 }
 

@@ -5,7 +5,7 @@ import { questionPages, questionScreen, ussdLabel } from '../questionnaire/rende
 import { type Answers, isAsked, liveAnswers, nextAsked, previousAsked } from '../questionnaire/walk.js';
 import { encodedLength, encodingOf } from '../text/gsm7.js';
 import { USSD_LIMIT } from './limits.js';
-import { paginateOptions, renderScreen } from './screen.js';
+import { paginateOptions, renderFirstFitting, renderScreen } from './screen.js';
 import type { UssdState } from './session.js';
 
 /**
@@ -157,7 +157,7 @@ export function viewDiary(state: DiaryState, form: Questionnaire, d: DiaryView, 
     case 'diaryResume':
       return renderScreen('CON', [s.diaryResume, s.diaryContinue, s.diaryRestart], notice);
     case 'diaryReview':
-      return renderScreen('CON', [d.complete ? s.diaryDone : s.diaryReview, s.diarySave, s.diaryChange, s.back], notice);
+      return renderFirstFitting('CON', [[d.complete ? s.diaryDone : s.diaryReview, s.diarySave, s.diaryChange, s.back], [s.diarySave, s.diaryChange, s.back]], notice);
     case 'diaryPick': {
       const lines = reviewLines(form, d, state.lang, s);
       const pages = paginateOptions(s.diaryWhichChange, lines, s, { backOnFirstPage: true });

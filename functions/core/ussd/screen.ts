@@ -21,6 +21,17 @@ export function renderScreen(kind: ScreenKind, lines: readonly string[], notice?
   return assertFitsUssd(compose(lines));
 }
 
+/**
+ * The first of several layouts, most complete first, that fits one screen (with the notice
+ * if it can). For screens whose length depends on data, such as amounts in a summary.
+ */
+export function renderFirstFitting(kind: ScreenKind, layouts: readonly (readonly string[])[], notice?: string): string {
+  for (const lines of layouts.slice(0, -1)) {
+    if (fitsUssd(`${kind} ${lines.join('\n')}`)) return renderScreen(kind, lines, notice);
+  }
+  return renderScreen(kind, layouts.at(-1) ?? [], notice);
+}
+
 export interface OptionPage {
   /** Option lines shown on this page, already numbered. */
   options: string[];

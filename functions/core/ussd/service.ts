@@ -1,6 +1,6 @@
 import type { Content } from '../content/schema.js';
 import { AlreadyEnrolledError, StaleSessionError } from '../errors.js';
-import { toE164 } from '../phone.js';
+import { gatewayE164 } from '../gateway-phone.js';
 import { enrolmentHop } from './enrolment-hop.js';
 import { type FlowContext, stringsFor } from './flow.js';
 import { decidedIn, decisionEnd, type HopContext, type UssdDeps, type UssdRequest } from './hop.js';
@@ -29,7 +29,7 @@ export async function handleUssd(req: UssdRequest, deps: UssdDeps): Promise<stri
       deps.log.warn('unknown USSD service code', { serviceCode: req.serviceCode });
       return fallbackEnd(deps.content, 'unavailable');
     }
-    const phone = toE164(req.phoneNumber, study.country);
+    const phone = gatewayE164(req.phoneNumber);
     if (!phone) {
       deps.log.warn('USSD request with an invalid phone number', { sessionId: req.sessionId });
       return fallbackEnd(deps.content, 'unavailable');

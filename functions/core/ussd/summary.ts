@@ -1,7 +1,7 @@
 import type { UiStrings } from '../content/schema.js';
 import type { WeekRecord } from '../diary/week-record.js';
 import type { Lang } from '../model.js';
-import { renderScreen } from './screen.js';
+import { renderFirstFitting, renderScreen } from './screen.js';
 import { fill } from './text.js';
 
 /** Money a participant recorded in one calendar month, from their own diary. */
@@ -44,7 +44,20 @@ export function monthTotals(weeks: readonly WeekRecord[], thisMonth: string, las
 export function summaryScreen(months: readonly MonthTotals[], lang: Lang, s: UiStrings, notice?: string): string {
   if (months.length === 0) return renderScreen('CON', [s.summaryEmpty, s.back], notice);
   const name = (month: string) => new Intl.DateTimeFormat(lang, { month: 'short', timeZone: 'UTC' }).format(new Date(`${month}-15T00:00:00Z`));
-  const n = (x: number) => x.toLocaleString('en-US');
-  const lines = months.map((m) => fill(s.summaryMonth, { month: name(m.month), received: n(m.received), fees: n(m.fees), saved: n(m.saved) }));
-  return renderScreen('CON', [s.summaryTitle, ...lines, s.back], notice);
+  const full = (x: number) => x.toLocaleString('en-US');
+  const compact = (x: number) => new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(x);
+  const lines = (n: (x: number) => string, ms: readonly MonthTotals[]) =>
+    ms.map((m) => fill(s.summaryMonth, { month: name(m.month), received: n(m.received), fees: n(m.fees), saved: n(m.saved) }));
+  const thisMonth = months.slice(0, 1);
+  // Both months in full where they fit (GSM-7), else this month, else rounded amounts (UCS-2's 80 characters).
+  return renderFirstFitting(
+    'CON',
+    [
+      [s.summaryTitle, ...lines(full, months), s.back],
+      [s.summaryTitle, ...lines(full, thisMonth), s.back],
+      [s.summaryTitle, ...lines(compact, months), s.back],
+      [...lines(compact, thisMonth), s.back],
+    ],
+    notice,
+  );
 }

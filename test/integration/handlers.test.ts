@@ -1,7 +1,9 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fitsUssd } from '../../functions/core/ussd/limits.js';
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 import { seedDemo } from '../../infra/local/seed.js';
 import { lambdaContext } from '../../infra/local/event.js';
@@ -87,6 +89,36 @@ describe('USSD Lambda handler', () => {
       mock.restore();
     }
   });
+});
+
+describe('USSD handler under any input', () => {
+  it('always answers 200 with a CON or END screen within the limit: garbage, long input, * and #, replays', async () => {
+    const key = fc.oneof(
+      fc.constantFrom('0', '1', '2', '3', '4', '5', '98', '99', '00', '#', '*', '**', '1#', ' ', '5,000', '-1', '1e9'),
+      fc.string({ maxLength: 12 }),
+      fc.string({ minLength: 200, maxLength: 400 }),
+      fc.string({ unit: 'grapheme', maxLength: 8 }),
+    );
+    const who = fc.constantFrom('+254700000001', '+254700000004', '+254700000003', '+254713009999', '0700000001', 'garbage');
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(who, fc.array(key, { maxLength: 12 }), fc.boolean(), async (phoneNumber, keys, replay) => {
+        const sessionId = `fuzz-${(n += 1)}`;
+        const texts = keys.map((_, i) => keys.slice(0, i + 1).join('*'));
+        for (const text of ['', ...texts]) {
+          for (let copy = 0; copy < (replay ? 2 : 1); copy += 1) {
+            const res = await ussd(ussdEvent({ ...request, sessionId, phoneNumber, text }), ctx);
+            expect(res.statusCode).toBe(200);
+            expect(res.body).toMatch(/^(CON|END) /);
+            expect(fitsUssd(res.body ?? '')).toBe(true);
+            // The apology is for failures: a well-formed request, however odd, never gets it.
+            if (text.length <= 400) expect(res.body).not.toContain('something went wrong');
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
 });
 
 describe('Africa\'s Talking callbacks handler', () => {

@@ -64,6 +64,8 @@ const common = {
   label: translated,
   /** Shorter label for USSD screens. */
   ussd: z.optional(translated),
+  /** A few words naming the question in the diary's review list, e.g. "Wage received". */
+  review: z.optional(translated),
   /** Wording for an SMS prompt, where it differs from the label. */
   sms: z.optional(translated),
   /** Default true: a required question offers no "skip". */

@@ -131,7 +131,7 @@ function answerQuestion(
 function reviewLines(form: Questionnaire, d: DiaryView, lang: Lang, s: UiStrings): string[] {
   const frame = `CON ${s.diaryWhichChange}\n\n${s.more}\n${s.back}`;
   return answeredOnPath(form, d).map((q, i) => {
-    const line = `${i + 1}. ${ussdLabel(q, lang)}: ${display(q, d.answers[q.id] ?? null, lang, s)}`;
+    const line = `${i + 1}. ${q.review?.[lang] ?? ussdLabel(q, lang)}: ${display(q, d.answers[q.id] ?? null, lang, s)}`;
     const ucs2 = encodingOf(frame + line) === 'UCS-2';
     const room = USSD_LIMIT[ucs2 ? 'UCS-2' : 'GSM-7'] - encodedLength(frame).length;
     // Counting UTF-16 units (as UCS-2 does) is safe for GSM-7 too: no GSM-7 character counts less.

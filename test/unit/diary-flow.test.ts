@@ -91,3 +91,14 @@ describe('weekly diary over USSD', () => {
     );
   });
 });
+
+describe('choices that exclude the others', () => {
+  it('refuses "no trouble" together with a trouble, and accepts each alone', () => {
+    const toTrouble = ['1', '1', '3', '5,000', '2'];
+    const both = run([...toTrouble, '1 3']);
+    expect(both.diary.answers.trouble).toBeUndefined();
+    expect(both.screen.split('\n')[0]).toBe(`CON ${content.strings.en?.chooseSeveral}`);
+    expect(run([...toTrouble, '1']).diary.answers.trouble).toEqual(['none']);
+    expect(run([...toTrouble, '2 3']).diary.answers.trouble).toEqual(['agent_no_cash', 'network_down']);
+  });
+});

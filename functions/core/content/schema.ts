@@ -55,6 +55,8 @@ const choiceSchema = z.strictObject({
   label: translated,
   /** Shorter label for USSD screens, where a language needs it (e.g. Bengali's 80 characters). */
   ussd: z.optional(translated),
+  /** In a select_multiple, a choice that cannot be combined with others (e.g. "none"). */
+  exclusive: z.optional(z.boolean()),
 });
 export type Choice = z.infer<typeof choiceSchema>;
 

@@ -1,4 +1,4 @@
-import type { Question, UiStrings } from '../content/schema.js';
+import type { Choice, Question, UiStrings } from '../content/schema.js';
 import type { Lang } from '../model.js';
 import type { AnswerLike } from './condition.js';
 
@@ -45,7 +45,11 @@ export function parseAnswer(q: Question, input: string, lang: Lang, s: UiStrings
     }
     case 'select_multiple': {
       const picked = readChoices(t, q.choices.length);
-      return picked ? { ok: true, value: picked.map((n) => (q.choices[n - 1] as { name: string }).name) } : { ok: false, notice: s.chooseSeveral };
+      if (!picked) return { ok: false, notice: s.chooseSeveral };
+      const choices = picked.map((n) => q.choices[n - 1] as Choice);
+      // "None" with something else is a contradiction: ask again rather than guess.
+      if (choices.length > 1 && choices.some((c) => c.exclusive)) return { ok: false, notice: s.chooseSeveral };
+      return { ok: true, value: choices.map((c) => c.name) };
     }
     case 'integer':
     case 'decimal': {

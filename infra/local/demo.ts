@@ -4,6 +4,12 @@ import type { Participant, Study } from '../../functions/core/model.js';
 /** The demo study every fresh local stack starts with, so the USSD menu can be tried at once. */
 export const DEMO_SERVICE_CODE = '*384*123#';
 
+/** Both demo studies compare lessons with a diary-only control, in equal arms. */
+const DEMO_ARMS: Study['arms'] = [
+  { armId: 'treatment', name: 'Education modules', ratio: 1, treatment: true },
+  { armId: 'control', name: 'Diary only', ratio: 1, treatment: false },
+];
+
 export function demoStudy(serviceCode: string, now: Date): Study {
   return {
     studyId: 'athi-river-2026',
@@ -13,10 +19,7 @@ export function demoStudy(serviceCode: string, now: Date): Study {
     languages: ['en', 'sw'],
     serviceCode,
     contact: '0800 720 123',
-    arms: [
-      { armId: 'treatment', name: 'Education modules', ratio: 1, treatment: true },
-      { armId: 'control', name: 'Diary only', ratio: 1, treatment: false },
-    ],
+    arms: DEMO_ARMS,
     providers: [
       { id: 'mpesa', name: 'M-Pesa', kind: 'mobile_money' },
       { id: 'airtel_money', name: 'Airtel Money', kind: 'mobile_money' },
@@ -45,10 +48,7 @@ export function dhakaStudy(now: Date): Study {
     languages: ['bn', 'en'],
     serviceCode: DHAKA_SERVICE_CODE,
     contact: '09600 000 000',
-    arms: [
-      { armId: 'treatment', name: 'Education modules', ratio: 1, treatment: true },
-      { armId: 'control', name: 'Diary only', ratio: 1, treatment: false },
-    ],
+    arms: DEMO_ARMS,
     providers: [
       { id: 'bkash', name: 'bKash', kind: 'mobile_money' },
       { id: 'nagad', name: 'Nagad', kind: 'mobile_money' },

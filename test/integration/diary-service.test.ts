@@ -3,28 +3,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
 import { weekOf } from '../../functions/core/ussd/participant-hop.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
+import { addConsented } from '../support/members.js';
 import { ussdService } from '../support/ussd-service.js';
 import { texts } from '../support/ussd.js';
 
 let t: TestTable;
 let svc: Awaited<ReturnType<typeof ussdService>>;
-let phoneSeq = 0;
 
 beforeAll(async () => {
   t = await createTestTable();
   svc = await ussdService(t);
 });
 
-/** A consented participant, enrolled directly (not through the dialogue). */
-async function consented(lang: string, armId = 'control') {
-  const phone = `+2547150${String((phoneSeq += 1)).padStart(5, '0')}`;
-  const now = new Date().toISOString();
-  await svc.participants.addParticipant({
-    studyId: svc.study.studyId, participantId: `p_d${phoneSeq}`, phone, lang, armId,
-    consent: { state: 'consented', version: 'v', channel: 'import' }, source: 'import', createdAt: now, updatedAt: now,
-  });
-  return phone;
-}
+const consented = (lang: string, armId = 'control') => addConsented(svc.participants, svc.study.studyId, lang, armId);
 
 async function weekRecord(phone: string) {
   const week = weekOf({ study: svc.study, now: new Date() }).id;

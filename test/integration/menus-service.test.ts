@@ -5,27 +5,19 @@ import { lessonSequence } from '../../functions/core/ussd/lessons-flow.js';
 import { weekOf } from '../../functions/core/ussd/participant-hop.js';
 import { complaintRef } from '../../functions/core/ussd/problem-flow.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
+import { addConsented } from '../support/members.js';
 import { ussdService } from '../support/ussd-service.js';
 import { texts } from '../support/ussd.js';
 
 let t: TestTable;
 let svc: Awaited<ReturnType<typeof ussdService>>;
-let seq = 0;
 
 beforeAll(async () => {
   t = await createTestTable();
   svc = await ussdService(t);
 });
 
-async function member(lang: string, armId: string) {
-  const phone = `+2547160${String((seq += 1)).padStart(5, '0')}`;
-  const now = new Date().toISOString();
-  await svc.participants.addParticipant({
-    studyId: svc.study.studyId, participantId: `p_m${seq}`, phone, lang, armId,
-    consent: { state: 'consented', version: 'v', channel: 'import' }, source: 'import', createdAt: now, updatedAt: now,
-  });
-  return phone;
-}
+const member = (lang: string, armId = 'control') => addConsented(svc.participants, svc.study.studyId, lang, armId);
 
 async function walk(session: string, phone: string, keys: string[]) {
   let last = '';

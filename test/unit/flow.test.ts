@@ -1,24 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { content } from '../../content/index.js';
-import { advance, begin, type Effect, type FlowContext, view } from '../../functions/core/ussd/flow.js';
+import { advance, begin, type FlowContext, view } from '../../functions/core/ussd/flow.js';
 import { fitsUssd } from '../../functions/core/ussd/limits.js';
 import type { UssdState } from '../../functions/core/ussd/session.js';
 import { enrolmentInputs } from '../support/ussd.js';
+import { runKeys } from '../support/flow.js';
 import { participant, study } from '../support/fixtures.js';
 
-function run(ctx: FlowContext, inputs: readonly string[]) {
-  let state = begin(ctx);
-  let screen = view(state, ctx);
-  const effects: Effect[] = [];
-  for (const input of inputs) {
-    const step = advance(state, input, ctx);
-    state = step.state;
-    if (step.effect) effects.push(step.effect);
-    screen = view(state, ctx, step.notice);
-  }
-  return { state, screen, effects };
-}
+const run = runKeys;
 
 const newcomer: FlowContext = { study: study(), content };
 

@@ -2,25 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { content } from '../../content/index.js';
 import type { Participant } from '../../functions/core/model.js';
-import { type Effect, advance, begin, type FlowContext, view } from '../../functions/core/ussd/flow.js';
+import { advance, begin, type FlowContext, view } from '../../functions/core/ussd/flow.js';
 import { lessonSequence } from '../../functions/core/ussd/lessons-flow.js';
 import { fitsUssd } from '../../functions/core/ussd/limits.js';
 import { complaintRef } from '../../functions/core/ussd/problem-flow.js';
 import type { UssdState } from '../../functions/core/ussd/session.js';
+import { runKeys } from '../support/flow.js';
 import { participant, study } from '../support/fixtures.js';
 
 function run(p: Participant, inputs: readonly string[], extra: Partial<FlowContext> = {}) {
-  const ctx: FlowContext = { study: study(), content, participant: p, diary: { studyWeek: 0, answers: {}, complete: false }, sessionId: 'ATUid_1', ...extra };
-  let state: UssdState = begin(ctx);
-  let screen = view(state, ctx);
-  const effects: Effect[] = [];
-  for (const input of inputs) {
-    const step = advance(state, input, ctx);
-    state = step.state;
-    if (step.effect) effects.push(step.effect);
-    screen = view(state, ctx, step.notice);
-  }
-  return { state, screen, effects };
+  return runKeys({ study: study(), content, participant: p, diary: { studyWeek: 0, answers: {}, complete: false }, sessionId: 'ATUid_1', ...extra }, inputs);
 }
 
 const treated = participant({ armId: 'treatment', lang: 'en' });

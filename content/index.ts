@@ -7,6 +7,7 @@ import pin_fraud_safety from './modules/pin_fraud_safety.json' with { type: 'jso
 import saving_in_account from './modules/saving_in_account.json' with { type: 'json' };
 import rights_complaints from './modules/rights_complaints.json' with { type: 'json' };
 import choosing_provider from './modules/choosing_provider.json' with { type: 'json' };
+import keywords from './keywords.json' with { type: 'json' };
 import languages from './languages.json' with { type: 'json' };
 import baseline from './questionnaires/baseline.json' with { type: 'json' };
 import diary from './questionnaires/diary.json' with { type: 'json' };
@@ -25,6 +26,7 @@ export const content: Content = {
   baseline: baseline as Content['baseline'],
   diary: diary as Content['diary'],
   complaints,
+  keywords,
   // In the order participants follow (each module's `order`).
   modules: [digital_wage_account, cashing_out, pin_fraud_safety, saving_in_account, rights_complaints, choosing_provider].sort((a, b) => a.order - b.order) as Content['modules'],
 };

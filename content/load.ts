@@ -28,6 +28,7 @@ export function loadContentFromDisk(): Record<string, unknown> {
     : undefined;
   const diary = optional('questionnaires', 'diary.json');
   const complaints = optional('complaints.json');
+  const keywords = optional('keywords.json');
   return {
     languages,
     strings,
@@ -36,5 +37,6 @@ export function loadContentFromDisk(): Record<string, unknown> {
     ...(diary ? { diary } : {}),
     ...(modules?.length ? { modules } : {}),
     ...(complaints ? { complaints } : {}),
+    ...(keywords ? { keywords } : {}),
   };
 }

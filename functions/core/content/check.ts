@@ -1,6 +1,7 @@
 import { questionnaireProblems } from './check-questionnaire.js';
 import { screenProblems, smsProblems, smsRows } from './check-screens.js';
 import { translationProblems } from './check-translations.js';
+import { normalizeSms } from '../sms/keywords.js';
 import { type Content, contentSchema } from './schema.js';
 
 /**
@@ -22,6 +23,26 @@ export function contentProblems(content: unknown): string[] {
       if (!l.quiz.choices.some((ch) => ch.name === l.quiz.correct)) problems.push(`modules.${m.id}.${l.id}: quiz answer "${l.quiz.correct}" is not a choice`);
     }
   }
+  problems.push(...keywordProblems(c));
   problems.push(...screenProblems(c), ...smsProblems(smsRows(c)));
+  return problems;
+}
+
+/** Every language has each keyword intent, and no word means two things. */
+function keywordProblems(c: Content): string[] {
+  if (!c.keywords) return [];
+  const problems: string[] = [];
+  const owner = new Map<string, string>();
+  for (const [intent, byLang] of Object.entries(c.keywords)) {
+    for (const lang of c.languages) if (!byLang[lang]?.length) problems.push(`keywords.${intent}: missing "${lang}"`);
+    for (const words of Object.values(byLang)) {
+      for (const w of words) {
+        const key = normalizeSms(w);
+        const other = owner.get(key);
+        if (other && other !== intent) problems.push(`keywords: "${w}" is both ${other} and ${intent}`);
+        owner.set(key, intent);
+      }
+    }
+  }
   return problems;
 }

@@ -141,6 +141,14 @@ export const complaintsSchema = z.strictObject({
 });
 export type Complaints = z.infer<typeof complaintsSchema>;
 
+/** Inbound SMS keywords per intent and language. */
+export const keywordsSchema = z.strictObject({
+  stop: z.record(languageCode, z.array(nonEmpty).check(z.minLength(1))),
+  start: z.record(languageCode, z.array(nonEmpty).check(z.minLength(1))),
+  help: z.record(languageCode, z.array(nonEmpty).check(z.minLength(1))),
+});
+export type Keywords = z.infer<typeof keywordsSchema>;
+
 export const contentSchema = z.strictObject({
   languages: z.array(languageCode).check(z.minLength(1)),
   strings: z.record(languageCode, uiStringsSchema),
@@ -149,5 +157,6 @@ export const contentSchema = z.strictObject({
   diary: z.optional(questionnaireSchema),
   modules: z.optional(z.array(moduleSchema)),
   complaints: z.optional(complaintsSchema),
+  keywords: z.optional(keywordsSchema),
 });
 export type Content = z.infer<typeof contentSchema>;

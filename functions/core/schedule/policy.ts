@@ -1,0 +1,82 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays, addHours, setHours, startOfHour, startOfISOWeek } from 'date-fns';
+
+/**
+ * When messages may go out: the study's weekly prompt at a local day and hour (or the
+ * participant's own), never in quiet hours, and reminders that respect people: only to those
+ * who have not answered, at most N a week, at least H hours apart (DESIGN.md, "Respect").
+ */
+export interface SchedulePolicy {
+  /** ISO weekday (1 = Monday) and local hour of the weekly diary prompt. */
+  promptDay: number;
+  promptHour: number;
+  /** Local hours when nothing is sent: from `start` (inclusive) to `end` (exclusive), may wrap midnight. */
+  quiet: { start: number; end: number };
+  reminders: { maxPerWeek: number; minHoursApart: number };
+}
+
+export const DEFAULT_POLICY: SchedulePolicy = {
+  promptDay: 5,
+  promptHour: 18,
+  quiet: { start: 21, end: 8 },
+  reminders: { maxPerWeek: 1, minHoursApart: 24 },
+};
+
+export function isQuietHour(hour: number, quiet: SchedulePolicy['quiet']): boolean {
+  return quiet.start <= quiet.end ? hour >= quiet.start && hour < quiet.end : hour >= quiet.start || hour < quiet.end;
+}
+
+/** The first instant at or after `at` that is outside quiet hours in the zone. */
+export function outOfQuietHours(at: Date, timeZone: string, quiet: SchedulePolicy['quiet']): Date {
+  let t = new TZDate(at.getTime(), timeZone);
+  // At most 24 steps: some hour of every day is outside quiet hours (checked by validPolicy).
+  for (let i = 0; i < 24 && isQuietHour(t.getHours(), quiet); i += 1) t = startOfHour(addHours(t, 1));
+  return new Date(t.getTime());
+}
+
+/**
+ * When this week's prompt is due: the participant's preferred day and hour if set, else the
+ * study's, in the study's zone, moved out of quiet hours.
+ */
+export function promptDue(weekOf: Date, timeZone: string, policy: SchedulePolicy, preferred?: { day: number; hour: number }): Date {
+  const day = preferred?.day ?? policy.promptDay;
+  const hour = preferred?.hour ?? policy.promptHour;
+  const monday = startOfISOWeek(new TZDate(weekOf.getTime(), timeZone));
+  const local = setHours(addDays(monday, day - 1), hour);
+  return outOfQuietHours(new Date(local.getTime()), timeZone, policy.quiet);
+}
+
+/**
+ * Whether a reminder may go now: the diary is not done, fewer than the weekly cap were sent,
+ * the last message was long enough ago, and it is not a quiet hour.
+ */
+export function reminderAllowed(
+  now: Date,
+  timeZone: string,
+  policy: SchedulePolicy,
+  state: { diaryComplete: boolean; remindersThisWeek: number; lastSentAt?: Date },
+): boolean {
+  if (state.diaryComplete || state.remindersThisWeek >= policy.reminders.maxPerWeek) return false;
+  if (state.lastSentAt && now.getTime() - state.lastSentAt.getTime() < policy.reminders.minHoursApart * 3_600_000) return false;
+  return !isQuietHour(new TZDate(now.getTime(), timeZone).getHours(), policy.quiet);
+}
+
+/** Problems with a policy a study is configured with (empty: valid). */
+export function policyProblems(p: SchedulePolicy): string[] {
+  const problems: string[] = [];
+  const hour = (h: number) => Number.isInteger(h) && h >= 0 && h <= 23;
+  if (!(Number.isInteger(p.promptDay) && p.promptDay >= 1 && p.promptDay <= 7)) problems.push('promptDay must be 1 (Monday) to 7 (Sunday)');
+  if (!hour(p.promptHour)) problems.push('promptHour must be 0 to 23');
+  if (!hour(p.quiet.start) || !hour(p.quiet.end)) problems.push('quiet hours must be 0 to 23');
+  if (p.quiet.start === p.quiet.end) problems.push('quiet hours must leave some hours to send in');
+  if (p.reminders.maxPerWeek < 0 || p.reminders.minHoursApart < 0) problems.push('reminder limits cannot be negative');
+  return problems;
+}
+
+/**
+ * The deterministic id of an outbound message: written with a condition, it makes a second
+ * dispatch of the same period send nothing twice (invariant 4).
+ */
+export function messageId(participantId: string, purpose: 'prompt' | 'reminder' | 'lesson' | 'confirmation' | 'help', period: string, seq = 0): string {
+  return `${purpose}#${period}#${participantId}#${seq}`;
+}

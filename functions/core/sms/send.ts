@@ -1,0 +1,82 @@
+import type { Participant, Study } from '../model.js';
+import type { RecipientOutcome, SmsGateway } from './gateway.js';
+
+/**
+ * The sender's rules, whatever queue feeds it: re-check every message at send time
+ * (invariants 2 and 3), then send identical texts as one bulk request per chunk, and report
+ * what became of each message.
+ */
+
+export interface OutboundMessage {
+  /** Deterministic id (schedule/policy.ts `messageId`). */
+  messageId: string;
+  studyId: string;
+  participantId: string;
+  phone: string;
+  text: string;
+  from?: string;
+  /** Education content: only ever to a treatment arm, checked here, not only when planned. */
+  treatmentOnly: boolean;
+  /** The one message allowed after STOP: its confirmation. */
+  stopConfirmation?: boolean;
+}
+
+export type SendResult =
+  | { status: 'sent'; providerId: string; cost?: string }
+  | { status: 'skipped'; reason: 'not-opted-in' | 'control-arm' | 'unknown-participant' }
+  | { status: 'failed'; reason: string; optedOut: boolean }
+  | { status: 'retry'; reason: string };
+
+export interface SendDeps {
+  gateway: SmsGateway;
+  /** Current state of the participants, read at send time. */
+  participants: (keys: { studyId: string; phone: string }[]) => Promise<Participant[]>;
+  study: (studyId: string) => Promise<Study | undefined>;
+  /** Recipients per bulk request. */
+  batchSize?: number;
+}
+
+/** Why a message must not go out now, or undefined when it may. */
+export function blocked(m: OutboundMessage, p: Participant | undefined, study: Study | undefined): Extract<SendResult, { status: 'skipped' }>['reason'] | undefined {
+  if (!p) return 'unknown-participant';
+  if (!m.stopConfirmation && p.consent.state !== 'consented') return 'not-opted-in';
+  if (m.treatmentOnly && !study?.arms.find((a) => a.armId === p.armId)?.treatment) return 'control-arm';
+  return undefined;
+}
+
+export async function sendMessages(messages: readonly OutboundMessage[], deps: SendDeps): Promise<Map<string, SendResult>> {
+  const results = new Map<string, SendResult>();
+  const people = await deps.participants(messages.map((m) => ({ studyId: m.studyId, phone: m.phone })));
+  const byKey = new Map(people.map((p) => [`${p.studyId}|${p.phone}`, p]));
+  const studies = new Map<string, Study | undefined>();
+  for (const id of new Set(messages.map((m) => m.studyId))) studies.set(id, await deps.study(id));
+
+  const groups = new Map<string, OutboundMessage[]>();
+  for (const m of messages) {
+    const reason = blocked(m, byKey.get(`${m.studyId}|${m.phone}`), studies.get(m.studyId));
+    if (reason) {
+      results.set(m.messageId, { status: 'skipped', reason });
+      continue;
+    }
+    const key = JSON.stringify([m.text, m.from ?? '']);
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  const size = deps.batchSize ?? 100;
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += size) {
+      const chunk = group.slice(i, i + size);
+      const first = chunk[0] as OutboundMessage;
+      // One request per distinct number; a number twice in a chunk gets the same outcome.
+      const outcomes = await deps.gateway.sendBulk({ text: first.text, ...(first.from ? { from: first.from } : {}), to: [...new Set(chunk.map((m) => m.phone))] });
+      for (const m of chunk) results.set(m.messageId, toResult(outcomes.get(m.phone)));
+    }
+  }
+  return results;
+}
+
+function toResult(o: RecipientOutcome | undefined): SendResult {
+  if (!o) return { status: 'retry', reason: 'no outcome from the gateway' };
+  if (o.status === 'accepted') return { status: 'sent', providerId: o.providerId, ...(o.cost ? { cost: o.cost } : {}) };
+  if (o.status === 'permanent') return { status: 'failed', reason: o.reason, optedOut: o.optedOut };
+  return { status: 'retry', reason: o.reason };
+}

@@ -1,0 +1,94 @@
+/**
+ * Typings for the parts of the `africastalking` SDK (0.8.3, CommonJS, no bundled types) that
+ * Sauti uses. Written from the SDK source (lib/index.js, lib/sms.js, lib/common.js), not from
+ * `@types/africastalking`, which is outdated. This file must stay a script (no top-level
+ * import/export) so that the `declare module` blocks are ambient declarations.
+ */
+
+declare module 'africastalking' {
+  /** `username: 'sandbox'` switches every client in the process to sandbox URLs, for good. */
+  function AfricasTalking(options: AfricasTalking.Options): AfricasTalking.Client;
+
+  namespace AfricasTalking {
+    interface Options {
+      /** Joi allows exactly these keys: any other key throws. */
+      username: string;
+      apiKey: string;
+      format?: 'json' | 'xml';
+    }
+
+    /** One recipient of a bulk send, as AT reports it inside the HTTP 201 body. */
+    interface SmsRecipient {
+      /** 100 Processed, 101 Sent, 102 Queued; 401-409 permanent; 500-502 retryable. */
+      statusCode: number;
+      /** E.164 with '+'. */
+      number: string;
+      /** e.g. 'Success', 'UserInBlacklist', 'InvalidPhoneNumber'. */
+      status: string;
+      /** e.g. 'KES 0.8000'; '0' when not sent. */
+      cost: string;
+      /** 'None' when not sent. */
+      messageId: string;
+    }
+
+    interface SendResult {
+      SMSMessageData: {
+        /** e.g. 'Sent to 1/2 Total Cost: KES 0.8000'. */
+        Message: string;
+        Recipients: SmsRecipient[];
+      };
+    }
+
+    interface SendOptions {
+      /** E.164 with '+'; a comma-joined string of several numbers is rejected. */
+      to: string | string[];
+      message: string;
+      from?: string;
+      enqueue?: boolean;
+    }
+
+    interface Sms {
+      /**
+       * Always bulk mode (bulkSMSMode=1). Resolves only on HTTP 201; another 2xx rejects with
+       * the raw response body, non-2xx and network failures reject with an AxiosError, invalid
+       * options reject with an Error listing the Joi messages.
+       */
+      send(options: SendOptions): Promise<SendResult>;
+    }
+
+    interface Client {
+      /** Upper case: the SDK has no `sms` property. */
+      SMS: Sms;
+    }
+  }
+
+  export = AfricasTalking;
+}
+
+declare module 'africastalking/lib/common.js' {
+  /**
+   * The SDK's URLs: mutable properties of this CommonJS module, read on every call.
+   * `initUrls` (run at load, and again by a `sandbox` client) overwrites them all.
+   */
+  const common: {
+    BASE_URL: string;
+    /** Bulk SMS: `${BASE_URL}/messaging`. */
+    SMS_URL: string;
+    /** Premium SMS and subscriptions. */
+    CONTENT_URL: string;
+    /** The validator the SDK's Joi schema applies to every `to` number (throws on no '+'). */
+    phoneUtil: { isValidNumber(value: string): boolean };
+  };
+  export = common;
+}
+
+declare module 'axios/dist/node/axios.cjs' {
+  /**
+   * The CommonJS build of axios: the very instance the SDK gets from `require('axios')`.
+   * `import axios from 'axios'` in ESM loads a different build (index.js) with its own
+   * default instance and interceptors.
+   */
+  import type { AxiosStatic } from 'axios';
+  const axios: AxiosStatic;
+  export = axios;
+}

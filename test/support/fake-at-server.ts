@@ -1,0 +1,238 @@
+/**
+ * A local fake of Africa's Talking's bulk SMS API, speaking it as the `africastalking` SDK
+ * (0.8.3) calls it: `POST /version1/messaging`, `application/x-www-form-urlencoded;charset=utf-8`, header
+ * `apikey`, fields `username`, `to` (numbers joined by ','), `message`, `from`?, `bulkSMSMode`,
+ * `enqueue`?; answers HTTP 201 with `{ SMSMessageData: { Message, Recipients } }`.
+ *
+ * Every request is recorded (parsed). By default every recipient succeeds (101 'Success',
+ * messageId `ATXid_<n>`, cost 'KES 0.8000'); `script` changes one number's answer or the next
+ * requests' HTTP status or delay. Point the gateway at it with `baseUrl: fake.url`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** AT's per-recipient status texts, by statusCode (AT's SMS API documentation). */
+export const AT_STATUS: Readonly<Record<number, string>> = {
+  100: 'Processed',
+  101: 'Success',
+  102: 'Queued',
+  401: 'RiskHold',
+  402: 'InvalidSenderId',
+  403: 'InvalidPhoneNumber',
+  404: 'UnsupportedNumberType',
+  405: 'InsufficientBalance',
+  406: 'UserInBlacklist',
+  407: 'CouldNotRoute',
+  409: 'DoNotDisturbRejection',
+  500: 'InternalServerError',
+  501: 'GatewayError',
+  502: 'RejectedByGateway',
+};
+
+export const DEFAULT_COST = 'KES 0.8000';
+
+export interface FakeAtRequest {
+  method: string;
+  /** Path and query, e.g. '/version1/messaging'. */
+  path: string;
+  contentType: string | undefined;
+  /** The `apikey` header. */
+  apiKey: string | undefined;
+  accept: string | undefined;
+  /** Every form field as sent. */
+  form: Record<string, string>;
+  username: string | undefined;
+  /** The `to` field split on ','. */
+  to: string[];
+  message: string | undefined;
+  from: string | undefined;
+  bulkSMSMode: string | undefined;
+  enqueue: string | undefined;
+  /** The client hung up before the answer (e.g. its timeout fired). */
+  aborted: boolean;
+}
+
+export type FakeAtRule =
+  /**
+   * Per number, in every later request (or the next `times`): answer it with this statusCode
+   * (status text from AT_STATUS unless given), or leave it out of the response (`omit`).
+   */
+  | { number: string; statusCode?: number; status?: string; omit?: boolean; times?: number }
+  /**
+   * Per request, the next `times` (default 1) requests: wait `delayMs` first, then answer with
+   * `httpStatus` and `body` (a plain-text body as AT sends for errors) instead of a 201.
+   */
+  | { httpStatus?: number; body?: string; delayMs?: number; times?: number };
+
+export interface FakeAt {
+  /** Base URL, e.g. 'http://127.0.0.1:41234'; the SMS API lives at `${url}/version1/messaging`. */
+  url: string;
+  /** Every request received, in order (cleared by `reset`). */
+  requests: FakeAtRequest[];
+  script(...rules: FakeAtRule[]): void;
+  /** Forgets requests and rules (not the messageId counter, so ids stay unique). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface FakeAtOptions {
+  /** When set, any other `apikey` gets HTTP 401, as AT answers bad credentials. */
+  apiKey?: string;
+}
+
+type NumberRule = Extract<FakeAtRule, { number: string }>;
+type RequestRule = Exclude<FakeAtRule, { number: string }>;
+
+const ERROR_BODIES: Record<number, string> = {
+  401: 'The supplied authentication is invalid',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> {
+  const requests: FakeAtRequest[] = [];
+  let numberRules: { rule: NumberRule; left: number }[] = [];
+  let requestRules: { rule: RequestRule; left: number }[] = [];
+  let nextId = 1;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(String(error));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = Object.fromEntries(new URLSearchParams(await readBody(req)));
+    const recorded: FakeAtRequest = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      contentType: req.headers['content-type'],
+      apiKey: header(req, 'apikey'),
+      accept: header(req, 'accept'),
+      form,
+      username: form.username,
+      to: form.to ? form.to.split(',') : [],
+      message: form.message,
+      from: form.from,
+      bulkSMSMode: form.bulkSMSMode,
+      enqueue: form.enqueue,
+      aborted: false,
+    };
+    requests.push(recorded);
+    res.on('close', () => {
+      if (!res.writableFinished) recorded.aborted = true;
+    });
+
+    const rule = take(requestRules);
+    if (rule?.delayMs) await sleep(rule.delayMs);
+    if (res.destroyed) return;
+
+    if (req.method !== 'POST' || new URL(recorded.path, 'http://x').pathname !== '/version1/messaging') {
+      return text(res, 404, 'Not Found');
+    }
+    if (rule?.httpStatus !== undefined && rule.httpStatus !== 201) {
+      return text(res, rule.httpStatus, rule.body ?? ERROR_BODIES[rule.httpStatus] ?? `HTTP ${rule.httpStatus}`);
+    }
+    if (!recorded.apiKey || (options.apiKey !== undefined && recorded.apiKey !== options.apiKey)) {
+      return text(res, 401, ERROR_BODIES[401]!);
+    }
+    // AT reads form fields only: a JSON body would arrive as no fields at all.
+    if (!recorded.contentType?.startsWith('application/x-www-form-urlencoded')) {
+      return text(res, 415, 'Unsupported Media Type');
+    }
+    if (!recorded.username || recorded.to.length === 0 || recorded.message === undefined) {
+      return text(res, 400, 'Request is missing required form field');
+    }
+
+    let sent = 0;
+    const recipients = [];
+    for (const number of recorded.to) {
+      const numberRule = takeFor(number);
+      if (numberRule?.omit) continue;
+      const statusCode = numberRule?.statusCode ?? 101;
+      const ok = statusCode >= 100 && statusCode <= 102;
+      if (ok) sent += 1;
+      recipients.push({
+        statusCode,
+        number,
+        status: numberRule?.status ?? AT_STATUS[statusCode] ?? 'Unknown',
+        cost: ok ? DEFAULT_COST : '0',
+        messageId: ok ? `ATXid_${nextId++}` : 'None',
+      });
+    }
+    const total = (sent * 0.8).toFixed(4);
+    res.writeHead(201, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ SMSMessageData: { Message: `Sent to ${sent}/${recorded.to.length} Total Cost: KES ${total}`, Recipients: recipients } }));
+  }
+
+  /** The first number rule for this number that has uses left, using one up. */
+  function takeFor(number: string): NumberRule | undefined {
+    const entry = numberRules.find((r) => r.rule.number === number && r.left > 0);
+    if (!entry) return undefined;
+    entry.left -= 1;
+    return entry.rule;
+  }
+
+  function take(rules: { rule: RequestRule; left: number }[]): RequestRule | undefined {
+    const entry = rules.find((r) => r.left > 0);
+    if (!entry) return undefined;
+    entry.left -= 1;
+    return entry.rule;
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    script(...rules) {
+      for (const rule of rules) {
+        if ('number' in rule) numberRules.push({ rule, left: rule.times ?? Infinity });
+        else requestRules.push({ rule, left: rule.times ?? 1 });
+      }
+    },
+    reset() {
+      requests.length = 0;
+      numberRules = [];
+      requestRules = [];
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.closeAllConnections();
+      return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain' });
+  res.end(body);
+}

@@ -1,0 +1,100 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DeliveryStatus, type MessageStatus, statusRank } from '../../core/sms/delivery.js';
+import { isConditionFailure, withoutKeys } from './items.js';
+
+/** An outbound SMS as recorded: created once by the dispatcher, then advanced by the sender and reports. */
+export interface MessageRecord {
+  messageId: string;
+  studyId: string;
+  participantId: string;
+  purpose: string;
+  period: string;
+  status: MessageStatus;
+  rank: number;
+  providerId?: string;
+  failureReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
+const providerKey = (providerId: string) => ({ pk: `ATMSG#${providerId}`, sk: 'LINK' });
+
+export class DynamoMessageStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Creates the message unless its id exists: a second dispatch of a period plans nothing twice. */
+  async create(m: Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...messageKey(m.messageId), ...m, status: 'queued', rank: 0, updatedAt: m.createdAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async get(messageId: string): Promise<MessageRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: messageKey(messageId), ConsistentRead: true }));
+    return out.Item ? withoutKeys<MessageRecord>(out.Item) : undefined;
+  }
+
+  /** Records that the provider accepted the message, and links its id for delivery reports. */
+  async accepted(messageId: string, providerId: string, at: string): Promise<void> {
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: messageKey(messageId),
+              UpdateExpression: 'SET #status = :status, #rank = :rank, providerId = :pid, updatedAt = :at',
+              // A delivery report may already have overtaken the send result.
+              ConditionExpression: 'attribute_exists(pk) AND #rank < :rank',
+              ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
+              ExpressionAttributeValues: { ':status': 'accepted', ':rank': statusRank('accepted'), ':pid': providerId, ':at': at },
+            },
+          },
+          { Put: { TableName: this.tableName, Item: { ...providerKey(providerId), messageId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
+    ).catch((err: unknown) => {
+      if (!(err instanceof Error && err.name === 'TransactionCanceledException')) throw err;
+    });
+  }
+
+  /**
+   * Applies a delivery report by the provider's id: only forward (out-of-order safe) and once
+   * (a resent report changes nothing). Returns false when it changed nothing.
+   */
+  async report(providerId: string, status: DeliveryStatus, failureReason: string | undefined, at: string): Promise<boolean> {
+    const link = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: providerKey(providerId), ConsistentRead: true }));
+    const messageId = link.Item?.messageId;
+    if (typeof messageId !== 'string') return false;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageKey(messageId),
+          UpdateExpression: `SET #status = :status, #rank = :rank, updatedAt = :at${failureReason ? ', failureReason = :reason' : ''}`,
+          ConditionExpression: 'attribute_exists(pk) AND #rank < :rank',
+          ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
+          ExpressionAttributeValues: { ':status': status, ':rank': statusRank(status), ':at': at, ...(failureReason ? { ':reason': failureReason } : {}) },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+}

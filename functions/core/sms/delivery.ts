@@ -1,0 +1,29 @@
+/**
+ * Africa's Talking delivery statuses, ordered so that a report can only move a message
+ * forward: reports arrive late, twice, or out of order (a `Sent` after the `Success`), and a
+ * final status must never be overwritten by an earlier one.
+ */
+export const DELIVERY_STATUSES = ['Sent', 'Submitted', 'Buffered', 'Rejected', 'Success', 'Failed', 'AbsentSubscriber', 'Expired'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Our own statuses before any report: planned (queued), then handed to the provider. */
+export type MessageStatus = 'queued' | 'accepted' | DeliveryStatus;
+
+const FINAL = new Set<MessageStatus>(['Rejected', 'Success', 'Failed', 'AbsentSubscriber', 'Expired']);
+
+/** Progress of a status: a report is applied only if it ranks above the stored one. */
+export function statusRank(s: MessageStatus): number {
+  if (s === 'queued') return 0;
+  if (s === 'accepted') return 1;
+  if (s === 'Sent' || s === 'Submitted') return 2;
+  if (s === 'Buffered') return 3;
+  return 4; // final
+}
+
+export function isFinal(s: MessageStatus): boolean {
+  return FINAL.has(s);
+}
+
+export function isDeliveryStatus(s: string): s is DeliveryStatus {
+  return (DELIVERY_STATUSES as readonly string[]).includes(s);
+}

@@ -36,8 +36,9 @@ export const dynamoActions: Record<LambdaName, readonly string[]> = {
   // Exactly what the hop uses: BatchGetItem (session + participant), GetItem and Query (study
   // by service code), PutItem (the session, or the participant's consent decision).
   ussd: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
-  // Callbacks only record what Africa's Talking reports (idempotent conditional puts).
-  atCallbacks: ['dynamodb:PutItem'],
+  // Callbacks record what Africa's Talking reports (idempotent conditional puts) and move a
+  // message's status on a delivery report (GetItem of the id link, conditional UpdateItem).
+  atCallbacks: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
 };
 
 /** The token placeholder shown in the callback URL outputs (the real value never leaves the secret). */

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitsUssd } from '../../functions/core/ussd/limits.js';
+import { DynamoMessageStore } from '../../functions/adapters/dynamo/message-store.js';
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 import { seedDemo } from '../../infra/local/seed.js';
 import { lambdaContext } from '../../infra/local/event.js';
@@ -133,6 +134,18 @@ describe('Africa\'s Talking callbacks handler', () => {
     expect(missing.statusCode).toBe(400);
     expect(missing.body).toContain('"id"');
     expect((await callbacks(callbackEvent('/sms', { id: 'x' }, 'nope'), ctx)).statusCode).toBe(404);
+  });
+
+  it('moves a message forward on its delivery report, once, even out of order', async () => {
+    const messages = new DynamoMessageStore(t.doc, t.tableName);
+    await messages.create({ messageId: 'prompt#2026-W48#p_dlr#0', studyId: 's', participantId: 'p_dlr', purpose: 'prompt', period: '2026-W48', createdAt: '2026-11-27T15:00:00Z' });
+    await messages.accepted('prompt#2026-W48#p_dlr#0', 'ATXid_dlr', '2026-11-27T15:00:01Z');
+    const report = (status: string) => callbacks(callbackEvent('/sms/delivery', { id: 'ATXid_dlr', status, phoneNumber: '+254713000001', networkCode: '63902', failureReason: '', retryCount: '0' }), ctx);
+    expect((await report('Success')).statusCode).toBe(200);
+    expect((await report('Success')).statusCode).toBe(200);
+    // A late "Sent" for the same message arrives after its "Success": acknowledged, ignored.
+    expect((await report('Sent')).statusCode).toBe(200);
+    expect(await messages.get('prompt#2026-W48#p_dlr#0')).toMatchObject({ status: 'Success', providerId: 'ATXid_dlr' });
   });
 
   it('stores end-of-session notifications by session id', async () => {

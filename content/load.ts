@@ -29,6 +29,7 @@ export function loadContentFromDisk(): Record<string, unknown> {
   const diary = optional('questionnaires', 'diary.json');
   const complaints = optional('complaints.json');
   const keywords = optional('keywords.json');
+  const sms = optional('sms.json');
   return {
     languages,
     strings,
@@ -38,5 +39,6 @@ export function loadContentFromDisk(): Record<string, unknown> {
     ...(modules?.length ? { modules } : {}),
     ...(complaints ? { complaints } : {}),
     ...(keywords ? { keywords } : {}),
+    ...(sms ? { sms } : {}),
   };
 }

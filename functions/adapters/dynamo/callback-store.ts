@@ -33,4 +33,24 @@ export class DynamoCallbackStore {
       throw err;
     }
   }
+
+  /**
+   * True the first time a key is claimed (e.g. one help reply a day per number); the marker
+   * expires after two days through TTL.
+   */
+  async claimOnce(key: string, now = new Date()): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `ONCE#${key}`, sk: 'ONCE', expiresAt: Math.floor(now.getTime() / 1000) + 2 * 86_400 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
 }

@@ -122,7 +122,17 @@ export function smsRows(content: Content): SegmentRow[] {
   for (const m of content.modules ?? []) {
     for (const lesson of m.lessons) rows.push({ item: `${m.id}.${lesson.id}`, budget: SMS_BUDGET.lesson, sizes: sizesOf(lesson.sms, content.languages) });
   }
+  // Outbound texts with their placeholders filled by their longest likely values.
+  for (const [key, text] of Object.entries(content.sms ?? {})) {
+    const filled = Object.fromEntries(Object.entries(text).map(([l, t]) => [l, fillLongest(t)]));
+    rows.push({ item: `sms.${key}`, budget: SMS_BUDGET.question, sizes: sizesOf(filled, content.languages) });
+  }
   return rows;
+}
+
+const LONGEST: Record<string, string> = { code: '*384*12345#', ref: 'ABC123', title: 'x'.repeat(30), week: '2026-W48' };
+function fillLongest(t: string): string {
+  return t.replace(/\{(\w+)\}/g, (w, k: string) => LONGEST[k] ?? w);
 }
 
 function sizesOf(text: Record<string, string>, langs: readonly string[]): Record<string, SmsSize> {

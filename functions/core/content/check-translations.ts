@@ -47,6 +47,11 @@ export function translationProblems(content: Content): string[] {
     }
   }
   for (const c of content.complaints?.categories ?? []) need(`complaints.${c.name}`, c.label);
+  for (const [key, text] of Object.entries(content.sms ?? {})) {
+    need(`sms.${key}`, text);
+    const want = first ? placeholders(text[first] ?? '') : '';
+    for (const l of langs) if (text[l] && placeholders(text[l]) !== want) problems.push(`sms.${key}: "${l}" has placeholders {${placeholders(text[l])}} but "${first}" has {${want}}`);
+  }
   return problems;
 }
 

@@ -141,6 +141,17 @@ export const complaintsSchema = z.strictObject({
 });
 export type Complaints = z.infer<typeof complaintsSchema>;
 
+/** Outbound SMS texts: each one SMS part in every language, placeholders as in English. */
+export const smsTextKeys = [
+  'prompt', 'reminder', 'stopConfirmation', 'startConfirmation', 'help', 'diaryReceived', 'diaryInvalid',
+  'diaryOutOfRange', 'complaintReceived', 'notEnrolled', 'lessonInvite',
+] as const;
+export type SmsTextKey = (typeof smsTextKeys)[number];
+export const smsTextsSchema = z.strictObject(
+  Object.fromEntries(smsTextKeys.map((k) => [k, translated])) as Record<SmsTextKey, typeof translated>,
+);
+export type SmsTexts = z.infer<typeof smsTextsSchema>;
+
 /** Inbound SMS keywords per intent and language. */
 export const keywordsSchema = z.strictObject({
   stop: z.record(languageCode, z.array(nonEmpty).check(z.minLength(1))),
@@ -158,5 +169,6 @@ export const contentSchema = z.strictObject({
   modules: z.optional(z.array(moduleSchema)),
   complaints: z.optional(complaintsSchema),
   keywords: z.optional(keywordsSchema),
+  sms: z.optional(smsTextsSchema),
 });
 export type Content = z.infer<typeof contentSchema>;

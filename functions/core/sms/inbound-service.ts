@@ -1,0 +1,121 @@
+import type { Content, SmsTextKey } from '../content/schema.js';
+import type { DiaryAnswer, WeekRecord } from '../diary/week-record.js';
+import { gatewayE164 } from '../gateway-phone.js';
+import type { Lang, Participant, Study } from '../model.js';
+import type { Clock, Logger, UssdStore } from '../ports.js';
+import { weekOf } from '../ussd/participant-hop.js';
+import { complaintRef } from '../ussd/problem-flow.js';
+import { interpretInbound } from './inbound.js';
+
+/** An incoming SMS as Africa's Talking posts it (the fields Sauti uses). */
+export interface InboundSms {
+  /** AT's message id: the handler stores each id once, so a resent callback does nothing. */
+  id: string;
+  from: string;
+  text: string;
+}
+
+export interface InboundDeps {
+  study: Study;
+  store: UssdStore;
+  content: Content;
+  clock: Clock;
+  log: Logger;
+  /** True the first time it is called for a key: rate-limits help replies (one a day a number). */
+  firstTime: (key: string) => Promise<boolean>;
+}
+
+/** The reply to send, if any, in the participant's language (sending is the sender's job). */
+export interface InboundReply {
+  to: string;
+  lang: Lang;
+  key: SmsTextKey;
+  vars: Record<string, string>;
+  /** The single message allowed after STOP. */
+  stopConfirmation?: boolean;
+}
+
+/**
+ * Applies an incoming SMS: STOP (then silence), START, HELP, a diary reply into this week's
+ * diary (the same record USSD answers go to, channel `sms`), a complaint, or a help reply at
+ * most once a day. Returns the reply to send, or undefined for none.
+ */
+export async function handleInboundSms(sms: InboundSms, deps: InboundDeps): Promise<InboundReply | undefined> {
+  const phone = gatewayE164(sms.from);
+  if (!phone) {
+    deps.log.warn('incoming SMS from an invalid number', { id: sms.id });
+    return undefined;
+  }
+  const now = deps.clock.now();
+  const week = weekOf({ study: deps.study, now });
+  const { participant, week: record } = await deps.store.loadHop('-', deps.study.studyId, phone, week.id, now);
+  const lang = participant?.lang ?? deps.study.languages[0] ?? 'en';
+  const reply = (key: SmsTextKey, vars: Record<string, string> = {}, extra: Partial<InboundReply> = {}): InboundReply => ({
+    to: phone, lang, key, vars: { code: deps.study.serviceCode, ...vars }, ...extra,
+  });
+  const stamp = now.toISOString();
+  const intent = interpretInbound(sms.text, deps.content);
+  const consented = participant?.consent.state === 'consented';
+
+  switch (intent.kind) {
+    case 'stop':
+      // After STOP, nothing but this one confirmation; a second STOP gets silence.
+      if (!participant || !consented) return undefined;
+      await deps.store.saveParticipant({ ...participant, consent: { ...participant.consent, state: 'withdrawn', at: stamp, channel: 'sms', sessionId: sms.id }, updatedAt: stamp }, participant.updatedAt);
+      deps.log.info('participant stopped by SMS', { id: sms.id });
+      return reply('stopConfirmation', {}, { stopConfirmation: true });
+    case 'start':
+      if (!participant) return reply('notEnrolled');
+      if (participant.consent.state === 'withdrawn') {
+        await deps.store.saveParticipant({ ...participant, consent: { ...participant.consent, state: 'consented', at: stamp, channel: 'sms', sessionId: sms.id }, updatedAt: stamp }, participant.updatedAt);
+      }
+      return participant.consent.state === 'withdrawn' || consented ? reply('startConfirmation') : reply('notEnrolled');
+    case 'help':
+      return reply('help');
+    case 'diary': {
+      if (!participant || !consented) return reply('notEnrolled');
+      await deps.store.saveWeek(withSmsAnswers(record, participant, intent.answers, { week: week.id, studyWeek: week.studyWeek, stamp, smsId: sms.id, deps }), record?.version);
+      return reply('diaryReceived');
+    }
+    case 'diaryInvalid':
+      return reply(intent.problem === 'range' ? 'diaryOutOfRange' : 'diaryInvalid');
+    case 'complaint': {
+      if (!participant || !consented) return reply('notEnrolled');
+      const ref = complaintRef(sms.id);
+      await deps.store.saveComplaint({
+        studyId: deps.study.studyId, participantId: participant.participantId, phone, ref, provider: 'unknown', category: 'other',
+        text: intent.text, week: week.id, at: stamp, channel: 'sms', sessionId: sms.id,
+      });
+      return reply('complaintReceived', { ref });
+    }
+    case 'unknown':
+      // Auto-responders answer help with more text: one help a day per number breaks the loop.
+      return (await deps.firstTime(`help#${phone}#${stamp.slice(0, 10)}`)) ? reply('help') : undefined;
+  }
+}
+
+function withSmsAnswers(
+  record: WeekRecord | undefined,
+  p: Participant,
+  answers: Record<string, DiaryAnswer['value']>,
+  at: { week: string; studyWeek: number; stamp: string; smsId: string; deps: InboundDeps },
+): WeekRecord {
+  const form = at.deps.content.diary;
+  const merged: Record<string, DiaryAnswer> = { ...(record?.answers ?? {}) };
+  for (const [id, value] of Object.entries(answers)) merged[id] = { value, at: at.stamp, channel: 'sms', sessionId: at.smsId };
+  return {
+    studyId: p.studyId,
+    participantId: p.participantId,
+    phone: p.phone,
+    week: at.week,
+    studyWeek: at.studyWeek,
+    questionnaireId: form?.id ?? 'diary',
+    questionnaireVersion: form?.version ?? 0,
+    ...(record ?? {}),
+    answers: merged,
+    complete: record?.complete ?? false,
+    version: (record?.version ?? 0) + 1,
+    createdAt: record?.createdAt ?? at.stamp,
+    updatedAt: at.stamp,
+  };
+}

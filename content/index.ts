@@ -9,6 +9,7 @@ import rights_complaints from './modules/rights_complaints.json' with { type: 'j
 import choosing_provider from './modules/choosing_provider.json' with { type: 'json' };
 import keywords from './keywords.json' with { type: 'json' };
 import languages from './languages.json' with { type: 'json' };
+import sms from './sms.json' with { type: 'json' };
 import baseline from './questionnaires/baseline.json' with { type: 'json' };
 import diary from './questionnaires/diary.json' with { type: 'json' };
 import bn from './strings/bn.json' with { type: 'json' };
@@ -27,6 +28,7 @@ export const content: Content = {
   diary: diary as Content['diary'],
   complaints,
   keywords,
+  sms,
   // In the order participants follow (each module's `order`).
   modules: [digital_wage_account, cashing_out, pin_fraud_safety, saving_in_account, rights_complaints, choosing_provider].sort((a, b) => a.order - b.order) as Content['modules'],
 };

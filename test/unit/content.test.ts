@@ -54,6 +54,17 @@ describe('content', () => {
     expect(contentProblems(fixed)).toContain(`baseline.${d?.id}: unreachable: no answers to earlier questions make it relevant`);
   });
 
+  it('reports an outbound SMS over one part, and a placeholder lost in translation', () => {
+    const broken = valid();
+    if (broken.sms) {
+      broken.sms.help.bn = 'আ'.repeat(71);
+      broken.sms.complaintReceived.sw = 'Asante, tumepokea ripoti yako.';
+    }
+    const problems = contentProblems(broken);
+    expect(problems).toContain('sms.help [bn]: SMS of 2 parts (71 UCS-2 characters), budget 1');
+    expect(problems).toContain('sms.complaintReceived: "sw" has placeholders {} but "en" has {ref}');
+  });
+
   it('keeps the committed phone metadata in step with libphonenumber-js (run npm run phone:metadata)', () => {
     expect(readFileSync(phoneMetadataPath, 'utf8')).toBe(buildPhoneMetadata());
   });

@@ -122,17 +122,20 @@ export function smsRows(content: Content): SegmentRow[] {
   for (const m of content.modules ?? []) {
     for (const lesson of m.lessons) rows.push({ item: `${m.id}.${lesson.id}`, budget: SMS_BUDGET.lesson, sizes: sizesOf(lesson.sms, content.languages) });
   }
-  // Outbound texts with their placeholders filled by their longest likely values.
+  // Outbound texts with their placeholders filled by their longest values: the longest lesson
+  // title of each language, the longest service code and reference.
+  const longestTitle = (lang: string) =>
+    (content.modules ?? []).flatMap((m) => m.lessons.map((l) => l.title[lang] ?? '')).reduce((a, b) => (b.length > a.length ? b : a), '');
   for (const [key, text] of Object.entries(content.sms ?? {})) {
-    const filled = Object.fromEntries(Object.entries(text).map(([l, t]) => [l, fillLongest(t)]));
+    const filled = Object.fromEntries(Object.entries(text).map(([l, t]) => [l, fillLongest(t, { title: longestTitle(l) })]));
     rows.push({ item: `sms.${key}`, budget: SMS_BUDGET.question, sizes: sizesOf(filled, content.languages) });
   }
   return rows;
 }
 
-const LONGEST: Record<string, string> = { code: '*384*12345#', ref: 'ABC123', title: 'x'.repeat(30), week: '2026-W48' };
-function fillLongest(t: string): string {
-  return t.replace(/\{(\w+)\}/g, (w, k: string) => LONGEST[k] ?? w);
+const LONGEST: Record<string, string> = { code: '*384*12345#', ref: 'ABC123', week: '2026-W48' };
+function fillLongest(t: string, more: Record<string, string>): string {
+  return t.replace(/\{(\w+)\}/g, (w, k: string) => more[k] ?? LONGEST[k] ?? w);
 }
 
 function sizesOf(text: Record<string, string>, langs: readonly string[]): Record<string, SmsSize> {

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+/**
+ * The local stand-in for SQS and its Lambda event source: messages are delivered to the
+ * handler in batches with the SQS event shape; the handler's `batchItemFailures` are
+ * redelivered after a backoff (the visibility timeout), and a message received `maxReceives`
+ * times goes to the dead-letter list with its last error, as a redrive policy does.
+ */
+export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+
+interface Pending {
+  messageId: string;
+  body: string;
+  receives: number;
+  visibleAt: number;
+}
+
+export interface LocalQueueOptions {
+  batchSize?: number;
+  maxReceives?: number;
+  /** Delay before a failed message is visible again, by receive count. */
+  backoffMs?: (receives: number) => number;
+  now?: () => number;
+}
+
+export class LocalQueue {
+  private pending: Pending[] = [];
+  readonly deadLetters: { messageId: string; body: string; receives: number; reason: string }[] = [];
+  private readonly batchSize: number;
+  private readonly maxReceives: number;
+  private readonly backoffMs: (receives: number) => number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly handler: SqsHandler,
+    opts: LocalQueueOptions = {},
+  ) {
+    this.batchSize = opts.batchSize ?? 10;
+    this.maxReceives = opts.maxReceives ?? 3;
+    this.backoffMs = opts.backoffMs ?? ((n) => 1000 * 2 ** (n - 1));
+    this.now = opts.now ?? Date.now;
+  }
+
+  send(body: unknown): string {
+    const messageId = randomUUID();
+    this.pending.push({ messageId, body: JSON.stringify(body), receives: 0, visibleAt: this.now() });
+    return messageId;
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Delivers every visible message once, in batches. Returns how many were delivered. */
+  async poll(): Promise<number> {
+    const now = this.now();
+    const visible = this.pending.filter((p) => p.visibleAt <= now);
+    for (let i = 0; i < visible.length; i += this.batchSize) await this.deliver(visible.slice(i, i + this.batchSize));
+    return visible.length;
+  }
+
+  private async deliver(batch: Pending[]): Promise<void> {
+    for (const p of batch) p.receives += 1;
+    const event: SQSEvent = { Records: batch.map((p) => record(p)) };
+    let failed: Set<string>;
+    let reason = 'reported as failed by the handler';
+    try {
+      const res = await this.handler(event);
+      failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (err) {
+      // A handler that throws fails the whole batch, as with SQS.
+      failed = new Set(batch.map((p) => p.messageId));
+      reason = err instanceof Error ? err.message : String(err);
+    }
+    for (const p of batch) {
+      if (!failed.has(p.messageId)) {
+        this.pending = this.pending.filter((x) => x !== p);
+      } else if (p.receives >= this.maxReceives) {
+        this.pending = this.pending.filter((x) => x !== p);
+        this.deadLetters.push({ messageId: p.messageId, body: p.body, receives: p.receives, reason });
+      } else {
+        p.visibleAt = this.now() + this.backoffMs(p.receives);
+      }
+    }
+  }
+}
+
+function record(p: Pending): SQSRecord {
+  return {
+    messageId: p.messageId,
+    receiptHandle: `local-${p.messageId}-${p.receives}`,
+    body: p.body,
+    attributes: {
+      ApproximateReceiveCount: String(p.receives),
+      SentTimestamp: String(Date.now()),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:000000000000:sauti-send',
+    awsRegion: 'local',
+  };
+}

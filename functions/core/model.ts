@@ -51,7 +51,8 @@ export interface Consent {
   /** Version of the consent text the participant read when agreeing or declining. */
   version?: string;
   at?: string;
-  channel?: 'ussd' | 'sms' | 'import';
+  /** `provider`: the SMS provider reported the number opted out (AT 406, blacklisted). */
+  channel?: 'ussd' | 'sms' | 'import' | 'provider';
   /** The USSD session that recorded the decision: a replay of its last request is answered, not re-applied. */
   sessionId?: string;
 }

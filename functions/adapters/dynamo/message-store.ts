@@ -72,6 +72,24 @@ export class DynamoMessageStore {
     });
   }
 
+  /** Ends a message that was not sent: refused by the provider, or blocked by the send-time check. */
+  async closed(messageId: string, status: 'failed' | 'skipped', reason: string, at: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageKey(messageId),
+          UpdateExpression: 'SET #status = :status, #rank = :rank, failureReason = :reason, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND #rank < :rank',
+          ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
+          ExpressionAttributeValues: { ':status': status, ':rank': statusRank(status), ':reason': reason, ':at': at },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
   /**
    * Applies a delivery report by the provider's id: only forward (out-of-order safe) and once
    * (a resent report changes nothing). Returns false when it changed nothing.

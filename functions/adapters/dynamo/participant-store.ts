@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Participant } from '../../core/model.js';
 import { isConditionFailure, participantItem, withoutKeys } from './items.js';
 import { GSI1, keys } from './keys.js';
@@ -32,6 +32,22 @@ export class DynamoParticipantStore {
       new GetCommand({ TableName: this.tableName, Key: keys.participant(studyId, phone), ConsistentRead: true }),
     );
     return out.Item ? withoutKeys<Participant>(out.Item) : undefined;
+  }
+
+  /** Several participants at once (the sender's send-time check), 100 keys per request. */
+  async getMany(wanted: readonly { studyId: string; phone: string }[]): Promise<Participant[]> {
+    const unique = [...new Map(wanted.map((k) => [`${k.studyId}|${k.phone}`, keys.participant(k.studyId, k.phone)])).values()];
+    const found: Participant[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, unknown>[] = unique.slice(i, i + 100);
+      for (let attempt = 0; request.length > 0; attempt += 1) {
+        if (attempt > 5) throw new Error('DynamoDB left keys unprocessed after retries');
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request, ConsistentRead: true } } }));
+        found.push(...(out.Responses?.[this.tableName] ?? []).map((item) => withoutKeys<Participant>(item)));
+        request = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
   }
 
   /** All participants of a study, in participant-id order (the index is eventually consistent). */

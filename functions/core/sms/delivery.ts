@@ -6,10 +6,14 @@
 export const DELIVERY_STATUSES = ['Sent', 'Submitted', 'Buffered', 'Rejected', 'Success', 'Failed', 'AbsentSubscriber', 'Expired'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** Our own statuses before any report: planned (queued), then handed to the provider. */
-export type MessageStatus = 'queued' | 'accepted' | DeliveryStatus;
+/**
+ * Our own statuses around the provider's: planned (queued), handed over (accepted), refused
+ * by the provider at send time (failed), or not sent because the re-check at send time said
+ * no (skipped: opted out, control arm).
+ */
+export type MessageStatus = 'queued' | 'accepted' | 'failed' | 'skipped' | DeliveryStatus;
 
-const FINAL = new Set<MessageStatus>(['Rejected', 'Success', 'Failed', 'AbsentSubscriber', 'Expired']);
+const FINAL = new Set<MessageStatus>(['Rejected', 'Success', 'Failed', 'AbsentSubscriber', 'Expired', 'failed', 'skipped']);
 
 /** Progress of a status: a report is applied only if it ranks above the stored one. */
 export function statusRank(s: MessageStatus): number {

@@ -1,0 +1,102 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoMessageStore } from '../../functions/adapters/dynamo/message-store.js';
+import type { OutboundMessage } from '../../functions/core/sms/send.js';
+import { LocalQueue } from '../../infra/local/queue.js';
+import { createTestTable, type TestTable } from '../support/dynamo.js';
+import { type FakeAt, startFakeAt } from '../support/fake-at-server.js';
+import { addConsented } from '../support/members.js';
+import { ussdService } from '../support/ussd-service.js';
+
+/**
+ * The sender Lambda end to end, locally: messages on the in-process queue (SQS semantics),
+ * the real handler, the official SDK, and the fake Africa's Talking server; DynamoDB Local.
+ */
+let t: TestTable;
+let at: FakeAt;
+let svc: Awaited<ReturnType<typeof ussdService>>;
+let handler: (e: SQSEvent) => Promise<SQSBatchResponse>;
+let messages: DynamoMessageStore;
+let now = 0;
+let n = 0;
+
+beforeAll(async () => {
+  t = await createTestTable();
+  svc = await ussdService(t);
+  at = await startFakeAt({ apiKey: 'test-key' });
+  Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, AT_USERNAME: 'sauti-test', AT_API_KEY: 'test-key', AT_BASE_URL: at.url });
+  handler = (await import('../../functions/sms-send/handler.js')).handler;
+  messages = new DynamoMessageStore(t.doc, t.tableName);
+});
+
+afterAll(async () => {
+  await at?.close();
+});
+
+async function queued(phone: string, text: string, treatmentOnly = false): Promise<OutboundMessage> {
+  const p = await svc.participants.getByPhone(svc.study.studyId, phone);
+  const m: OutboundMessage = { messageId: `prompt#2026-W48#${p?.participantId}#${(n += 1)}`, studyId: svc.study.studyId, participantId: p?.participantId ?? '?', phone, text, treatmentOnly };
+  await messages.create({ messageId: m.messageId, studyId: m.studyId, participantId: m.participantId, purpose: 'prompt', period: '2026-W48', createdAt: new Date().toISOString() });
+  return m;
+}
+
+function queue() {
+  return new LocalQueue(handler, { maxReceives: 3, backoffMs: () => 1000, now: () => now });
+}
+
+describe('the sender, locally end to end', () => {
+  it('sends identical texts in one AT request, records providers, and never sends a lesson to control', async () => {
+    at.reset();
+    const [a, b, c] = [await addConsented(svc.participants, svc.study.studyId, 'en', 'treatment'), await addConsented(svc.participants, svc.study.studyId, 'en', 'treatment'), await addConsented(svc.participants, svc.study.studyId, 'en', 'control')];
+    const q = queue();
+    const sent = [await queued(a, 'Lesson: fees'), await queued(b, 'Lesson: fees'), await queued(c, 'Lesson: fees', true)];
+    for (const m of sent) q.send(m);
+    await q.poll();
+    expect(at.requests).toHaveLength(1);
+    expect(at.requests[0]?.to.sort()).toEqual([a, b].sort());
+    expect((await messages.get(sent[0]?.messageId ?? ''))?.status).toBe('accepted');
+    expect(await messages.get(sent[2]?.messageId ?? '')).toMatchObject({ status: 'skipped', failureReason: 'control-arm' });
+    expect(q.size).toBe(0);
+  });
+
+  it('retries what AT could not take, then succeeds; a 406 opts the number out for good', async () => {
+    at.reset();
+    const flaky = await addConsented(svc.participants, svc.study.studyId, 'sw', 'control');
+    const blocked = await addConsented(svc.participants, svc.study.studyId, 'sw', 'control');
+    at.script({ number: flaky, statusCode: 500, times: 1 }, { number: blocked, statusCode: 406 });
+    const q = queue();
+    const [m1, m2] = [await queued(flaky, 'Shajara'), await queued(blocked, 'Shajara')];
+    q.send(m1);
+    q.send(m2);
+    await q.poll();
+    expect(q.size).toBe(1);
+    now += 1000;
+    await q.poll();
+    expect(q.size).toBe(0);
+    expect((await messages.get(m1.messageId))?.status).toBe('accepted');
+    expect(await messages.get(m2.messageId)).toMatchObject({ status: 'failed' });
+    expect((await svc.participants.getByPhone(svc.study.studyId, blocked))?.consent).toMatchObject({ state: 'withdrawn', channel: 'provider' });
+    // Nothing more goes to that number.
+    const later = await queued(blocked, 'Reminder');
+    const before = at.requests.length;
+    q.send(later);
+    await q.poll();
+    expect(at.requests.length).toBe(before);
+    expect(await messages.get(later.messageId)).toMatchObject({ status: 'skipped', failureReason: 'not-opted-in' });
+  });
+
+  it('puts a message AT never takes, and a malformed one, in the dead letters after the last attempt', async () => {
+    at.reset();
+    at.script({ httpStatus: 503, times: 10 });
+    const phone = await addConsented(svc.participants, svc.study.studyId, 'en', 'control');
+    const q = queue();
+    q.send(await queued(phone, 'Prompt'));
+    q.send({ not: 'a message' });
+    for (let i = 0; i < 3; i += 1) {
+      await q.poll();
+      now += 1000;
+    }
+    expect(q.size).toBe(0);
+    expect(q.deadLetters).toHaveLength(2);
+  });
+});

@@ -74,20 +74,7 @@ export class DynamoMessageStore {
 
   /** Ends a message that was not sent: refused by the provider, or blocked by the send-time check. */
   async closed(messageId: string, status: 'failed' | 'skipped', reason: string, at: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: messageKey(messageId),
-          UpdateExpression: 'SET #status = :status, #rank = :rank, failureReason = :reason, updatedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND #rank < :rank',
-          ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
-          ExpressionAttributeValues: { ':status': status, ':rank': statusRank(status), ':reason': reason, ':at': at },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
+    await this.advance(messageId, status, reason, at);
   }
 
   /**
@@ -98,15 +85,20 @@ export class DynamoMessageStore {
     const link = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: providerKey(providerId), ConsistentRead: true }));
     const messageId = link.Item?.messageId;
     if (typeof messageId !== 'string') return false;
+    return this.advance(messageId, status, failureReason, at);
+  }
+
+  /** Moves a message to a status of higher rank, or leaves it: the only way a status changes. */
+  private async advance(messageId: string, status: MessageStatus, reason: string | undefined, at: string): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: messageKey(messageId),
-          UpdateExpression: `SET #status = :status, #rank = :rank, updatedAt = :at${failureReason ? ', failureReason = :reason' : ''}`,
+          UpdateExpression: `SET #status = :status, #rank = :rank, updatedAt = :at${reason ? ', failureReason = :reason' : ''}`,
           ConditionExpression: 'attribute_exists(pk) AND #rank < :rank',
           ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
-          ExpressionAttributeValues: { ':status': status, ':rank': statusRank(status), ':at': at, ...(failureReason ? { ':reason': failureReason } : {}) },
+          ExpressionAttributeValues: { ':status': status, ':rank': statusRank(status), ':at': at, ...(reason ? { ':reason': reason } : {}) },
         }),
       );
       return true;

@@ -58,6 +58,8 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       failures.push({ itemIdentifier: record.messageId });
       continue;
     }
+    // Already claimed by another delivery, or already sent or closed: nothing to do.
+    if (!(await messages.claim(parsed.data.messageId, new Date()))) continue;
     byMessage.set(parsed.data.messageId, record.messageId);
     batch.push(parsed.data as OutboundMessage);
   }
@@ -79,6 +81,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   for (const m of batch) {
     const r = results.get(m.messageId);
     if (!r || r.status === 'retry') {
+      await messages.release(m.messageId, new Date());
       failures.push({ itemIdentifier: byMessage.get(m.messageId) as string });
       continue;
     }

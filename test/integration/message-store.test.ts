@@ -54,3 +54,20 @@ describe('outbound messages and delivery reports', () => {
     );
   });
 });
+
+describe('claiming a message for sending', () => {
+  it('lets one sender claim it, gives it back on retry, and takes over a stale claim', async () => {
+    const m = newMessage();
+    await store.create(m);
+    const t0 = new Date('2026-11-27T15:00:00Z');
+    const claims = await Promise.all(Array.from({ length: 4 }, () => store.claim(m.messageId, t0)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await store.claim(m.messageId, new Date(t0.getTime() + 60_000))).toBe(false);
+    await store.release(m.messageId, t0);
+    expect(await store.claim(m.messageId, t0)).toBe(true);
+    // The sender holding it crashed: after the lease, another may take it.
+    expect(await store.claim(m.messageId, new Date(t0.getTime() + 6 * 60_000))).toBe(true);
+    await store.accepted(m.messageId, `ATXid_claim_${n}`, t0.toISOString());
+    expect(await store.claim(m.messageId, new Date(t0.getTime() + 60 * 60_000))).toBe(false);
+  });
+});

@@ -100,3 +100,17 @@ describe('the sender, locally end to end', () => {
     expect(q.deadLetters).toHaveLength(2);
   });
 });
+
+describe('duplicate queue entries', () => {
+  it('sends a message once even when it was enqueued twice', async () => {
+    at.reset();
+    const phone = await addConsented(svc.participants, svc.study.studyId, 'en', 'control');
+    const m = await queued(phone, 'Twice enqueued');
+    const q = queue();
+    q.send(m);
+    q.send(m);
+    await q.poll();
+    expect(at.requests.flatMap((r) => r.to)).toEqual([phone]);
+    expect(q.size).toBe(0);
+  });
+});

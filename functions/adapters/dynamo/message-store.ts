@@ -48,6 +48,48 @@ export class DynamoMessageStore {
     return out.Item ? withoutKeys<MessageRecord>(out.Item) : undefined;
   }
 
+  /**
+   * Claims a queued message for sending, so that a second queue entry for it (a re-enqueue, a
+   * concurrent dispatcher) does not send it twice. A claim older than `leaseMs` is taken over:
+   * the sender that held it crashed before it could record anything.
+   */
+  async claim(messageId: string, at: Date, leaseMs = 5 * 60_000): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageKey(messageId),
+          UpdateExpression: 'SET #status = :sending, updatedAt = :at',
+          ConditionExpression: '#status = :queued OR (#status = :sending AND updatedAt < :stale)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':at': at.toISOString(), ':stale': new Date(at.getTime() - leaseMs).toISOString() },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Gives a claim back when the provider asked to retry: the queue's next delivery claims it again. */
+  async release(messageId: string, at: Date): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageKey(messageId),
+          UpdateExpression: 'SET #status = :queued, updatedAt = :at',
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':at': at.toISOString() },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
   /** Records that the provider accepted the message, and links its id for delivery reports. */
   async accepted(messageId: string, providerId: string, at: string): Promise<void> {
     await this.doc.send(

@@ -11,13 +11,14 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  * by the provider at send time (failed), or not sent because the re-check at send time said
  * no (skipped: opted out, control arm).
  */
-export type MessageStatus = 'queued' | 'accepted' | 'failed' | 'skipped' | DeliveryStatus;
+export type MessageStatus = 'queued' | 'sending' | 'accepted' | 'failed' | 'skipped' | DeliveryStatus;
 
 const FINAL = new Set<MessageStatus>(['Rejected', 'Success', 'Failed', 'AbsentSubscriber', 'Expired', 'failed', 'skipped']);
 
 /** Progress of a status: a report is applied only if it ranks above the stored one. */
 export function statusRank(s: MessageStatus): number {
-  if (s === 'queued') return 0;
+  // `sending` shares the rank of `queued`: a claim is taken and released by its own conditions.
+  if (s === 'queued' || s === 'sending') return 0;
   if (s === 'accepted') return 1;
   if (s === 'Sent' || s === 'Submitted') return 2;
   if (s === 'Buffered') return 3;

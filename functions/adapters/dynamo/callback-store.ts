@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './items.js';
+import { conditionally } from './items.js';
 import { keys } from './keys.js';
 
 export interface RawCallback {
@@ -19,19 +19,15 @@ export class DynamoCallbackStore {
 
   /** Returns false when this callback was already stored. */
   async saveOnce(callback: RawCallback): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keys.callback(callback.kind, callback.id), ...callback },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   /**
@@ -39,18 +35,14 @@ export class DynamoCallbackStore {
    * expires after two days through TTL.
    */
   async claimOnce(key: string, now = new Date()): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { pk: `ONCE#${key}`, sk: 'ONCE', expiresAt: Math.floor(now.getTime() / 1000) + 2 * 86_400 },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+      ),
+    );
   }
 }

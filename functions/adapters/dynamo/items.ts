@@ -15,3 +15,17 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
 export function isConditionFailure(err: unknown): boolean {
   return err instanceof Error && err.name === 'ConditionalCheckFailedException';
 }
+
+/**
+ * Runs a conditional write: true when it was made, false when its condition failed (the
+ * thing was there already, or someone else got there first). Any other error is thrown.
+ */
+export async function conditionally(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}

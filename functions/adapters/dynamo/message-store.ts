@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type DeliveryStatus, type MessageStatus, statusRank } from '../../core/sms/delivery.js';
-import { isConditionFailure, withoutKeys } from './items.js';
+import { conditionally, withoutKeys } from './items.js';
 
 /** An outbound SMS as recorded: created once by the dispatcher, then advanced by the sender and reports. */
 export interface MessageRecord {
@@ -28,19 +28,15 @@ export class DynamoMessageStore {
 
   /** Creates the message unless its id exists: a second dispatch of a period plans nothing twice. */
   async create(m: Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...messageKey(m.messageId), ...m, status: 'queued', rank: 0, updatedAt: m.createdAt },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   async get(messageId: string): Promise<MessageRecord | undefined> {
@@ -54,8 +50,8 @@ export class DynamoMessageStore {
    * the sender that held it crashed before it could record anything.
    */
   async claim(messageId: string, at: Date, leaseMs = 5 * 60_000): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return conditionally(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: messageKey(messageId),
@@ -64,18 +60,14 @@ export class DynamoMessageStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':at': at.toISOString(), ':stale': new Date(at.getTime() - leaseMs).toISOString() },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   /** Gives a claim back when the provider asked to retry: the queue's next delivery claims it again. */
   async release(messageId: string, at: Date): Promise<void> {
-    try {
-      await this.doc.send(
+    await conditionally(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: messageKey(messageId),
@@ -84,10 +76,8 @@ export class DynamoMessageStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':at': at.toISOString() },
         }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
+      ),
+    );
   }
 
   /** Records that the provider accepted the message, and links its id for delivery reports. */
@@ -132,8 +122,8 @@ export class DynamoMessageStore {
 
   /** Moves a message to a status of higher rank, or leaves it: the only way a status changes. */
   private async advance(messageId: string, status: MessageStatus, reason: string | undefined, at: string): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return conditionally(
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: messageKey(messageId),
@@ -142,11 +132,7 @@ export class DynamoMessageStore {
           ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },
           ExpressionAttributeValues: { ':status': status, ':rank': statusRank(status), ':at': at, ...(reason ? { ':reason': reason } : {}) },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+      ),
+    );
   }
 }

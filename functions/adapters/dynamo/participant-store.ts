@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Participant } from '../../core/model.js';
-import { isConditionFailure, participantItem, withoutKeys } from './items.js';
+import { conditionally, participantItem, withoutKeys } from './items.js';
 import { GSI1, keys } from './keys.js';
 
 /** Participants outside the USSD hop (seeding, imports, reports, tests). */
@@ -12,19 +12,15 @@ export class DynamoParticipantStore {
 
   /** Adds a participant unless the number is already in the study. Returns false if it was. */
   async addParticipant(participant: Participant): Promise<boolean> {
-    try {
-      await this.doc.send(
+    return conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: participantItem(participant),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   async getByPhone(studyId: string, phone: string): Promise<Participant | undefined> {

@@ -6,7 +6,7 @@ import type { WeekRecord } from '../../core/diary/week-record.js';
 import type { Complaint, Participant } from '../../core/model.js';
 import type { HopRecords, UssdStore } from '../../core/ports.js';
 import type { UssdSession } from '../../core/ussd/session.js';
-import { isConditionFailure, participantItem, withoutKeys } from './items.js';
+import { conditionally, isConditionFailure, participantItem, withoutKeys } from './items.js';
 import { keys } from './keys.js';
 
 /**
@@ -122,18 +122,16 @@ export class DynamoUssdStore implements UssdStore {
   }
 
   async saveComplaint(c: Complaint): Promise<void> {
-    try {
-      await this.doc.send(
+    // Stored by an earlier copy of the same request: nothing to add.
+    await conditionally(
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keys.complaint(c.studyId, c.phone, c.ref), ...keys.complaintIndex(c.studyId, c.week, c.provider, c.ref), ...c },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-    } catch (err) {
-      // Already stored by an earlier copy of the same request: nothing to add.
-      if (!isConditionFailure(err)) throw err;
-    }
+      ),
+    );
   }
 
   async listWeeks(studyId: string, phone: string, fromWeek: string, toWeek: string): Promise<WeekRecord[]> {

@@ -5,21 +5,25 @@ import { DEFAULT_POLICY } from '../../functions/core/schedule/policy.js';
 import { type DueMessage, type PlanInput, planDue, type WeekActivity } from '../../functions/core/schedule/plan.js';
 import { participant } from '../support/fixtures.js';
 
-const base = (participants: Participant[], since: string, now: string, activity = new Map<string, WeekActivity>()): PlanInput => ({
+const base = (participants: Participant[], _previousTick: string, now: string, activity = new Map<string, WeekActivity>()): PlanInput => ({
   timeZone: 'Africa/Nairobi', studyStart: new Date('2026-11-02T00:00:00+03:00'), policy: DEFAULT_POLICY, reminderAfterHours: 24,
-  since: new Date(since), now: new Date(now), participants, activity,
+  now: new Date(now), participants, activity,
 });
 const p = (id: string, extra: Partial<Participant> = {}) => participant({ participantId: id, phone: `+25471100${id.padStart(4, '0')}`, ...extra });
 
 describe('planning what is due', () => {
   it('prompts at the study hour (Friday 18:00 Nairobi), once, and not to USSD-only or stopped people', () => {
     const people = [p('1'), p('2', { channel: 'ussd' }), p('3', { consent: { state: 'withdrawn' } }), p('4', { reminder: { day: 1, hour: 9 } })];
+    // Before 18:00 on Friday only the participant whose own time (Monday 09:00) has passed is due.
     const before = planDue(base(people, '2026-11-27T14:45:00Z', '2026-11-27T14:59:59Z'));
-    expect(before).toEqual([]);
-    const at = planDue(base(people, '2026-11-27T14:45:00Z', '2026-11-27T15:00:00Z'));
-    expect(at.map((m) => [m.participantId, m.purpose, m.messageId])).toEqual([['1', 'prompt', 'prompt#2026-W48#1#0']]);
-    // The participant who chose Monday 09:00 gets it then.
+    expect(before.map((m) => m.participantId)).toEqual(['4']);
+    // The participant who chose Monday 09:00 gets it then, and only they.
     expect(planDue(base(people, '2026-11-23T05:45:00Z', '2026-11-23T06:00:00Z')).map((m) => m.participantId)).toEqual(['4']);
+    const at = planDue(base(people, '2026-11-27T14:45:00Z', '2026-11-27T15:00:00Z', new Map([['4', { diaryComplete: false, promptSent: true, remindersSent: 1 }]])));
+    expect(at.map((m) => [m.participantId, m.purpose, m.messageId])).toEqual([['1', 'prompt', 'prompt#2026-W48#1#0']]);
+    // A prompt missed by downtime goes at the next tick, but not in quiet hours.
+    expect(planDue(base(people, '-', '2026-11-27T17:30:00Z')).map((m) => m.participantId)).toEqual(['1', '4']);
+    expect(planDue(base(people, '-', '2026-11-27T19:30:00Z'))).toEqual([]);
   });
 
   it('reminds only those who did not answer, a day later, never in quiet hours', () => {

@@ -1,3 +1,4 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Participant } from '../../core/model.js';
 import { keys } from './keys.js';
 
@@ -28,4 +29,23 @@ export async function conditionally(write: Promise<unknown>): Promise<boolean> {
     if (isConditionFailure(err)) return false;
     throw err;
   }
+}
+
+/**
+ * Reads many items by key, 100 per BatchGetItem, retrying keys DynamoDB leaves unprocessed
+ * (it does under throttling) so that none is silently missing.
+ */
+export async function batchGetAll(doc: DynamoDBDocumentClient, tableName: string, keys: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let request = keys.slice(i, i + 100) as Record<string, unknown>[];
+    for (let attempt = 0; request.length > 0; attempt += 1) {
+      if (attempt > 5) throw new Error('DynamoDB left keys unprocessed after retries');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      const out = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: request, ConsistentRead: true } } }));
+      found.push(...(out.Responses?.[tableName] ?? []));
+      request = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return found;
 }

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type DeliveryStatus, type MessageStatus, statusRank } from '../../core/sms/delivery.js';
-import { conditionally, withoutKeys } from './items.js';
+import { batchGetAll, conditionally, withoutKeys } from './items.js';
 
 /** An outbound SMS as recorded: created once by the dispatcher, then advanced by the sender and reports. */
 export interface MessageRecord {
@@ -13,6 +13,10 @@ export interface MessageRecord {
   rank: number;
   providerId?: string;
   failureReason?: string;
+  /** The message as sent, so a lost enqueue can be redone from the record alone. */
+  phone?: string;
+  text?: string;
+  treatmentOnly?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -37,6 +41,11 @@ export class DynamoMessageStore {
         }),
       ),
     );
+  }
+
+  /** The messages among these ids that exist. */
+  async getMany(ids: readonly string[]): Promise<MessageRecord[]> {
+    return (await batchGetAll(this.doc, this.tableName, ids.map(messageKey))).map((i) => withoutKeys<MessageRecord>(i));
   }
 
   async get(messageId: string): Promise<MessageRecord | undefined> {

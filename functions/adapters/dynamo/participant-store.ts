@@ -1,6 +1,6 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Participant } from '../../core/model.js';
-import { conditionally, participantItem, withoutKeys } from './items.js';
+import { batchGetAll, conditionally, participantItem, withoutKeys } from './items.js';
 import { GSI1, keys } from './keys.js';
 
 /** Participants outside the USSD hop (seeding, imports, reports, tests). */
@@ -30,20 +30,26 @@ export class DynamoParticipantStore {
     return out.Item ? withoutKeys<Participant>(out.Item) : undefined;
   }
 
-  /** Several participants at once (the sender's send-time check), 100 keys per request. */
+  /** Several participants at once (the sender's send-time check). */
   async getMany(wanted: readonly { studyId: string; phone: string }[]): Promise<Participant[]> {
     const unique = [...new Map(wanted.map((k) => [`${k.studyId}|${k.phone}`, keys.participant(k.studyId, k.phone)])).values()];
-    const found: Participant[] = [];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, unknown>[] = unique.slice(i, i + 100);
-      for (let attempt = 0; request.length > 0; attempt += 1) {
-        if (attempt > 5) throw new Error('DynamoDB left keys unprocessed after retries');
-        const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request, ConsistentRead: true } } }));
-        found.push(...(out.Responses?.[this.tableName] ?? []).map((item) => withoutKeys<Participant>(item)));
-        request = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
-    return found;
+    return (await batchGetAll(this.doc, this.tableName, unique)).map((item) => withoutKeys<Participant>(item));
+  }
+
+  /** One page of a study's participants, in id order, and the cursor of the next page. */
+  async page(studyId: string, cursor?: string, limit = 100): Promise<{ participants: Participant[]; cursor?: string }> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.participantIndex(studyId, '').gsi1pk },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown> } : {}),
+      }),
+    );
+    const next = out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined;
+    return { participants: (out.Items ?? []).map((i) => withoutKeys<Participant>(i)), ...(next ? { cursor: next } : {}) };
   }
 
   /** All participants of a study, in participant-id order (the index is eventually consistent). */

@@ -1,12 +1,12 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AlreadyEnrolledError, StaleSessionError } from '../../core/errors.js';
 import type { WeekRecord } from '../../core/diary/week-record.js';
 import type { Complaint, Participant } from '../../core/model.js';
 import type { HopRecords, UssdStore } from '../../core/ports.js';
 import type { UssdSession } from '../../core/ussd/session.js';
-import { conditionally, isConditionFailure, participantItem, withoutKeys } from './items.js';
+import { batchGetAll, conditionally, isConditionFailure, participantItem, withoutKeys } from './items.js';
 import { keys } from './keys.js';
 
 /**
@@ -24,20 +24,7 @@ export class DynamoUssdStore implements UssdStore {
     const sessionKey = keys.session(sessionId);
     const participantKey = keys.participant(studyId, phone);
     const weekKey = keys.week(studyId, phone, week);
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> = {
-      [this.tableName]: { Keys: [sessionKey, participantKey, weekKey], ConsistentRead: true },
-    };
-    const items: Record<string, unknown>[] = [];
-    // BatchGetItem may return keys unprocessed under throttling; retry those with a short backoff.
-    for (let attempt = 0; ; attempt += 1) {
-      const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-      items.push(...(out.Responses?.[this.tableName] ?? []));
-      const rest = out.UnprocessedKeys?.[this.tableName];
-      if (!rest?.Keys?.length) break;
-      if (attempt >= 4) throw new Error('DynamoDB left keys unprocessed after retries');
-      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      request = { [this.tableName]: { Keys: rest.Keys, ConsistentRead: true } };
-    }
+    const items = await batchGetAll(this.doc, this.tableName, [sessionKey, participantKey, weekKey]);
     const records: HopRecords = {};
     const nowSeconds = Math.floor(now.getTime() / 1000);
     for (const item of items) {

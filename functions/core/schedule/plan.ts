@@ -1,12 +1,14 @@
 import type { Participant } from '../model.js';
 import { diaryWeek } from '../time/week.js';
-import { messageId, promptDue, reminderAllowed, type SchedulePolicy } from './policy.js';
+import { TZDate } from '@date-fns/tz';
+import { isQuietHour, messageId, promptDue, reminderAllowed, type SchedulePolicy } from './policy.js';
 
 /**
- * What the dispatcher must enqueue for one page of participants, for the window since its
- * last tick. Pure and deterministic: the same inputs give the same ids, so a second run (or
- * two at once) plans nothing that was not already planned, and conditional writes of those
- * ids send nothing twice (invariant 4).
+ * What the dispatcher must enqueue for one page of participants now. Pure and deterministic:
+ * the same inputs give the same ids, so a second run (or two at once) plans nothing new, and
+ * conditional writes of those ids send nothing twice (invariant 4). It catches up rather than
+ * looking at a window since the last tick: a prompt whose time has passed this week and that
+ * was not sent is due, so downtime, a missed tick or a crash half-way heal at the next tick.
  */
 export interface DueMessage {
   messageId: string;
@@ -32,15 +34,14 @@ export interface PlanInput {
   policy: SchedulePolicy;
   /** Hours after the prompt before a reminder may go. */
   reminderAfterHours: number;
-  /** The window: (since, now]. */
-  since: Date;
   now: Date;
   participants: readonly Participant[];
   activity: ReadonlyMap<string, WeekActivity>;
 }
 
 export function planDue(input: PlanInput): DueMessage[] {
-  const { timeZone, policy, now, since } = input;
+  const { timeZone, policy, now } = input;
+  const quietNow = isQuietHour(new TZDate(now.getTime(), timeZone).getHours(), policy.quiet);
   const week = diaryWeek(now, timeZone, input.studyStart);
   const due: DueMessage[] = [];
   for (const p of input.participants) {
@@ -48,7 +49,7 @@ export function planDue(input: PlanInput): DueMessage[] {
     if (p.consent.state !== 'consented' || p.channel === 'ussd') continue;
     const act = input.activity.get(p.participantId) ?? { diaryComplete: false, promptSent: false, remindersSent: 0 };
     const promptAt = promptDue(now, timeZone, policy, p.reminder);
-    if (!act.promptSent && !act.diaryComplete && promptAt > since && promptAt <= now) {
+    if (!act.promptSent && !act.diaryComplete && promptAt <= now && !quietNow) {
       due.push({ messageId: messageId(p.participantId, 'prompt', week.id), participantId: p.participantId, phone: p.phone, purpose: 'prompt', period: week.id, dueAt: promptAt });
       continue;
     }

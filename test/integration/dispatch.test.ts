@@ -1,0 +1,107 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { content } from '../../content/index.js';
+import { dynamoDispatchPorts } from '../../functions/adapters/dynamo/dispatch-ports.js';
+import { DynamoOutboxGateway } from '../../functions/adapters/dynamo/outbox-gateway.js';
+import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
+import type { Study } from '../../functions/core/model.js';
+import { type DispatchInput, dispatchStudy } from '../../functions/core/schedule/dispatch.js';
+import { DEFAULT_POLICY } from '../../functions/core/schedule/policy.js';
+import type { OutboundMessage } from '../../functions/core/sms/send.js';
+import { DEMO_PARTICIPANTS } from '../../infra/local/demo.js';
+import { LocalQueue } from '../../infra/local/queue.js';
+import { seedDemos } from '../../infra/local/seed.js';
+import { createTestTable, type TestTable } from '../support/dynamo.js';
+
+/**
+ * The dispatcher over the demo studies, through the local queue and the real sender into the
+ * outbox: each participant gets each message once, whatever is run twice, at once, or crashes.
+ */
+let t: TestTable;
+let kenya: Study;
+let dhaka: Study;
+let queue: LocalQueue;
+let outbox: DynamoOutboxGateway;
+let now = Date.parse('2026-11-27T15:00:00Z'); // Friday 18:00 in Nairobi
+
+beforeAll(async () => {
+  t = await createTestTable();
+  const [k, d] = await seedDemos(t.doc, t.tableName, '*384*123#', new Date('2026-11-02T08:00:00Z'));
+  kenya = k?.study as Study;
+  dhaka = d?.study as Study;
+  // The sender reads its configuration at import: no AT credentials, so the outbox.
+  Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, AT_USERNAME: '', AT_API_KEY: '' });
+  const sender = (await import('../../functions/sms-send/handler.js')).handler as (e: SQSEvent) => Promise<SQSBatchResponse>;
+  queue = new LocalQueue(sender, { now: () => now });
+  outbox = new DynamoOutboxGateway(t.doc, t.tableName);
+});
+
+const enqueue = async (m: OutboundMessage) => {
+  queue.send(m);
+};
+const input = (study: Study): DispatchInput => ({ study, content, policy: DEFAULT_POLICY, reminderAfterHours: 24, now: new Date(now) });
+const ports = () => dynamoDispatchPorts(t.doc, t.tableName, enqueue);
+
+async function drain() {
+  for (let i = 0; i < 5 && queue.size > 0; i += 1) {
+    await queue.poll();
+    now += 2000;
+  }
+}
+
+describe('the dispatcher', () => {
+  it('prompts every participant at the local hour, once, however often it runs', async () => {
+    const first = await dispatchStudy(input(kenya), ports());
+    expect(first).toEqual({ created: DEMO_PARTICIPANTS, enqueued: DEMO_PARTICIPANTS });
+    expect(await dispatchStudy(input(kenya), ports())).toEqual({ created: 0, enqueued: 0 });
+    await drain();
+    const inbox = await outbox.list({ to: '+254700000001' });
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]?.text).toBe(content.sms?.prompt.sw?.replace('{code}', '*384*123#'));
+    expect(queue.deadLetters).toEqual([]);
+  });
+
+  it('two dispatchers at once create each message once', async () => {
+    now = Date.parse('2026-11-27T12:00:00Z'); // Friday 18:00 in Dhaka
+    const both = await Promise.all([dispatchStudy(input(dhaka), ports()), dispatchStudy(input(dhaka), ports())]);
+    expect(both[0].created + both[1].created).toBe(DEMO_PARTICIPANTS);
+    await drain();
+    expect(await outbox.list({ to: '+8801700000001' })).toHaveLength(1);
+  });
+
+  it('reminds a day later only those who have not answered', async () => {
+    // One Kenyan participant saves this week's diary.
+    const store = new DynamoUssdStore(t.doc, t.tableName);
+    const when = new Date(Date.parse('2026-11-28T09:00:00Z'));
+    const hop = await store.loadHop('-', kenya.studyId, '+254700000002', '2026-W48', when);
+    await store.saveWeek({
+      studyId: kenya.studyId, participantId: hop.participant?.participantId ?? '', phone: '+254700000002', week: '2026-W48', studyWeek: 3,
+      questionnaireId: 'diary', questionnaireVersion: 1, answers: {}, complete: true, version: 1, createdAt: when.toISOString(), updatedAt: when.toISOString(),
+    }, undefined);
+    now = Date.parse('2026-11-28T15:00:00Z'); // Saturday 18:00 in Nairobi
+    const r = await dispatchStudy(input(kenya), ports());
+    expect(r.created).toBe(DEMO_PARTICIPANTS - 1);
+    await drain();
+    expect(await outbox.list({ to: '+254700000002' })).toHaveLength(1);
+    expect(await outbox.list({ to: '+254700000001' })).toHaveLength(2);
+  });
+
+  it('loses nothing when it crashes between recording and enqueueing', async () => {
+    now = Date.parse('2026-12-04T15:00:00Z'); // next Friday
+    const phones = ['+254700000001', '+254700000015', '+254700000036'];
+    const before = await Promise.all(phones.map(async (to) => (await outbox.list({ to })).length));
+    let enqueues = 0;
+    const crashing = dynamoDispatchPorts(t.doc, t.tableName, async (m) => {
+      if ((enqueues += 1) > 10) throw new Error('crash');
+      queue.send(m);
+    });
+    await expect(dispatchStudy(input(kenya), crashing)).rejects.toThrow('crash');
+    now += 11 * 60_000; // the next tick, with the recorded messages now stale
+    const after = await dispatchStudy(input(kenya), ports());
+    expect(after.enqueued).toBeGreaterThan(0);
+    await drain();
+    // Each got exactly one more message: this week's prompt.
+    const after2 = await Promise.all(phones.map(async (to) => (await outbox.list({ to })).length));
+    expect(after2).toEqual(before.map((n) => n + 1));
+  });
+});

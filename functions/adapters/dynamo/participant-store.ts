@@ -55,20 +55,13 @@ export class DynamoParticipantStore {
   /** All participants of a study, in participant-id order (the index is eventually consistent). */
   async listByStudy(studyId: string): Promise<Participant[]> {
     const found: Participant[] = [];
-    let start: Record<string, unknown> | undefined;
+    let cursor: string | undefined;
     do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.participantIndex(studyId, '').gsi1pk },
-          ExclusiveStartKey: start,
-        }),
-      );
-      found.push(...(out.Items ?? []).map((i) => withoutKeys<Participant>(i)));
-      start = out.LastEvaluatedKey;
-    } while (start);
+      const next = await this.page(studyId, cursor, 1000);
+      found.push(...next.participants);
+      cursor = next.cursor;
+    } while (cursor);
     return found;
   }
+
 }

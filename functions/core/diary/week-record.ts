@@ -1,4 +1,5 @@
-import type { AnswerValue } from '../model.js';
+import type { Questionnaire } from '../content/schema.js';
+import type { AnswerValue, Participant } from '../model.js';
 import type { UssdSession } from '../ussd/session.js';
 
 /** One stored diary answer; `value` null marks a question the participant chose to skip. */
@@ -32,4 +33,33 @@ export interface WeekRecord {
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * The next version of a participant's diary week: the stored record (or a new one) with the
+ * changes applied. One place that knows how a week record is made, for USSD and SMS alike.
+ */
+export function nextWeekRecord(
+  record: WeekRecord | undefined,
+  base: { participant: Participant; week: string; studyWeek: number; form: Questionnaire | undefined; stamp: string },
+  changes: Partial<Pick<WeekRecord, 'answers' | 'complete' | 'completedAt' | 'conversation'>>,
+): WeekRecord {
+  const { participant: p, stamp } = base;
+  return {
+    studyId: p.studyId,
+    participantId: p.participantId,
+    phone: p.phone,
+    week: base.week,
+    studyWeek: base.studyWeek,
+    questionnaireId: base.form?.id ?? 'diary',
+    questionnaireVersion: base.form?.version ?? 0,
+    answers: record?.answers ?? {},
+    complete: record?.complete ?? false,
+    ...(record?.completedAt ? { completedAt: record.completedAt } : {}),
+    ...(record?.conversation ? { conversation: record.conversation } : {}),
+    ...changes,
+    version: (record?.version ?? 0) + 1,
+    createdAt: record?.createdAt ?? stamp,
+    updatedAt: stamp,
+  };
 }

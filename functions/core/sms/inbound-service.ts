@@ -1,5 +1,5 @@
 import type { Content, SmsTextKey } from '../content/schema.js';
-import type { DiaryAnswer, WeekRecord } from '../diary/week-record.js';
+import { type DiaryAnswer, nextWeekRecord, type WeekRecord } from '../diary/week-record.js';
 import { gatewayE164 } from '../gateway-phone.js';
 import type { Lang, Participant, Study } from '../model.js';
 import type { Clock, Logger, UssdStore } from '../ports.js';
@@ -100,22 +100,7 @@ function withSmsAnswers(
   answers: Record<string, DiaryAnswer['value']>,
   at: { week: string; studyWeek: number; stamp: string; smsId: string; deps: InboundDeps },
 ): WeekRecord {
-  const form = at.deps.content.diary;
   const merged: Record<string, DiaryAnswer> = { ...(record?.answers ?? {}) };
   for (const [id, value] of Object.entries(answers)) merged[id] = { value, at: at.stamp, channel: 'sms', sessionId: at.smsId };
-  return {
-    studyId: p.studyId,
-    participantId: p.participantId,
-    phone: p.phone,
-    week: at.week,
-    studyWeek: at.studyWeek,
-    questionnaireId: form?.id ?? 'diary',
-    questionnaireVersion: form?.version ?? 0,
-    ...(record ?? {}),
-    answers: merged,
-    complete: record?.complete ?? false,
-    version: (record?.version ?? 0) + 1,
-    createdAt: record?.createdAt ?? at.stamp,
-    updatedAt: at.stamp,
-  };
+  return nextWeekRecord(record, { participant: p, week: at.week, studyWeek: at.studyWeek, form: at.deps.content.diary, stamp: at.stamp }, { answers: merged });
 }

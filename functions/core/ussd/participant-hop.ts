@@ -1,4 +1,4 @@
-import type { DiaryAnswer, WeekRecord } from '../diary/week-record.js';
+import { type DiaryAnswer, nextWeekRecord, type WeekRecord } from '../diary/week-record.js';
 import type { AnswerValue, Participant } from '../model.js';
 import { diaryWeek } from '../time/week.js';
 import type { DiaryView } from './diary-flow.js';
@@ -50,15 +50,7 @@ export async function participantHop(h: HopContext, participant: Participant, re
     if (!answered) return response;
   }
   const inputMode = inputModeAfter(conversation, req.text);
-  const form = deps.content.diary;
-  const next: WeekRecord = {
-    studyId: study.studyId,
-    participantId: participant.participantId,
-    phone: participant.phone,
-    week: week.id,
-    studyWeek: week.studyWeek,
-    questionnaireId: form?.id ?? 'diary',
-    questionnaireVersion: form?.version ?? 0,
+  const next = nextWeekRecord(record, { participant, week: week.id, studyWeek: week.studyWeek, form: deps.content.diary, stamp }, {
     answers,
     complete,
     ...(completedAt ? { completedAt } : {}),
@@ -71,10 +63,7 @@ export async function participantHop(h: HopContext, participant: Participant, re
       startedAt: conversation?.startedAt ?? stamp,
       updatedAt: stamp,
     },
-    version: (record?.version ?? 0) + 1,
-    createdAt: record?.createdAt ?? stamp,
-    updatedAt: stamp,
-  };
+  });
   await deps.store.saveWeek(next, record?.version);
   return response;
 }

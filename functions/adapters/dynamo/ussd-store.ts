@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, type PutCommandInput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AlreadyEnrolledError, StaleSessionError } from '../../core/errors.js';
 import type { WeekRecord } from '../../core/diary/week-record.js';
 import type { Complaint, Participant } from '../../core/model.js';
@@ -42,12 +42,7 @@ export class DynamoUssdStore implements UssdStore {
   }
 
   async saveSession(session: UssdSession, previousVersion: number | undefined): Promise<void> {
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.tableName, ...this.sessionPut(session, previousVersion) }));
-    } catch (err) {
-      if (isConditionFailure(err)) throw new StaleSessionError(session.sessionId);
-      throw err;
-    }
+    await this.putOrStale({ TableName: this.tableName, ...this.sessionPut(session, previousVersion) }, session.sessionId);
   }
 
   async saveConsent(participant: Participant): Promise<void> {
@@ -72,40 +67,32 @@ export class DynamoUssdStore implements UssdStore {
   }
 
   async saveWeek(record: WeekRecord, previousVersion: number | undefined): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.week(record.studyId, record.phone, record.week),
-            ...keys.weekIndex(record.studyId, record.week, record.participantId),
-            ...record,
-          },
-          ...(previousVersion === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': previousVersion } }),
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailure(err)) throw new StaleSessionError(record.conversation?.sessionId ?? record.week);
-      throw err;
-    }
+    await this.putOrStale(
+      {
+        TableName: this.tableName,
+        Item: {
+          ...keys.week(record.studyId, record.phone, record.week),
+          ...keys.weekIndex(record.studyId, record.week, record.participantId),
+          ...record,
+        },
+        ...(previousVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': previousVersion } }),
+      },
+      record.conversation?.sessionId ?? record.week,
+    );
   }
 
   async saveParticipant(participant: Participant, previousUpdatedAt: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: participantItem(participant),
-          ConditionExpression: 'updatedAt = :previous',
-          ExpressionAttributeValues: { ':previous': previousUpdatedAt },
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailure(err)) throw new StaleSessionError(participant.participantId);
-      throw err;
-    }
+    await this.putOrStale(
+      { TableName: this.tableName, Item: participantItem(participant), ConditionExpression: 'updatedAt = :previous', ExpressionAttributeValues: { ':previous': previousUpdatedAt } },
+      participant.participantId,
+    );
+  }
+
+  /** A write conditional on what was read: losing the race means re-read and replay (StaleSessionError). */
+  private async putOrStale(put: PutCommandInput, id: string): Promise<void> {
+    if (!(await conditionally(this.doc.send(new PutCommand(put))))) throw new StaleSessionError(id);
   }
 
   async saveComplaint(c: Complaint): Promise<void> {

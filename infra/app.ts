@@ -10,8 +10,10 @@ import { SautiStack } from './stack.js';
 
 const app = new App();
 
+// The sender's concurrency cap (the SMS throughput limit) comes from the context key
+// `sauti:sendConcurrency` (cdk.json, or `-c sauti:sendConcurrency=N` at deploy time).
 new SautiStack(app, 'Sauti', {
-  description: "Sauti: USSD/SMS financial-diary platform (Africa's Talking callbacks, DynamoDB)",
+  description: "Sauti: USSD/SMS financial-diary platform (Africa's Talking callbacks and sending, admin API, DynamoDB)",
 });
 
 // cdk-nag 3 is a CDK validation plugin (not an Aspect): any unacknowledged finding, error or

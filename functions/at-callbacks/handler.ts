@@ -2,23 +2,27 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { formFields, notFound, textResponse, tokenAccepted } from '../adapters/apigw.js';
 import { callbackTokens } from '../adapters/callback-token.js';
+import { loadContent } from '../adapters/content.js';
 import { type RawCallback, DynamoCallbackStore } from '../adapters/dynamo/callback-store.js';
 import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
 import { DynamoMessageStore } from '../adapters/dynamo/message-store.js';
-import { isDeliveryStatus } from '../core/sms/delivery.js';
+import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
+import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
 import { createLogger } from '../adapters/logger.js';
+import { SqsSendQueue } from '../adapters/sqs/send-queue.js';
+import type { Content } from '../core/content/schema.js';
+import type { Clock, SendQueue } from '../core/ports.js';
+import { clockFromEnv } from '../adapters/clock.js';
+import { isDeliveryStatus } from '../core/sms/delivery.js';
+import { handleInboundSms, replyMessage } from '../core/sms/inbound-service.js';
+import { cachedStudyDirectory } from '../core/studies.js';
 
 /**
- * Africa's Talking callbacks other than the USSD hop — end-of-session events, incoming SMS,
- * delivery reports — kept as received (once per provider id) until their own handlers exist.
- * Also answers GET /health.
+ * Africa's Talking callbacks other than the USSD hop. Each is kept as received, once per
+ * provider id (AT resends), then acted on: an incoming SMS is interpreted (STOP, START, HELP,
+ * diary reply, complaint) and its reply queued; a delivery report moves its message forward.
+ * End-of-session USSD events are only kept. Also answers GET /health.
  */
-
-const log = createLogger();
-const doc = createDocumentClient(dynamoConfigFromEnv());
-const tableName = process.env.TABLE_NAME ?? 'sauti';
-const store = new DynamoCallbackStore(doc, tableName);
-const messages = new DynamoMessageStore(doc, tableName);
 
 /**
  * Which form field identifies each callback, so a resent callback is stored once. A message
@@ -30,28 +34,71 @@ const kinds: Record<string, { kind: RawCallback['kind']; idField: string; keyOf?
   '/sms/delivery': { kind: 'sms-delivery', idField: 'id', keyOf: (f) => `${f.id}#${f.status ?? ''}` },
 };
 
-async function callbacks(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  if (event.requestContext.http.method === 'GET' && event.rawPath === '/health') {
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' };
-  }
-  if (!tokenAccepted(event, await callbackTokens())) return notFound();
-  const token = event.pathParameters?.token ?? '';
-  const suffix = event.rawPath.slice(`/at/${token}`.length);
-  const route = kinds[suffix];
-  if (!route) return notFound();
-  const fields = formFields(event);
-  const id = fields[route.idField];
-  if (!id) return textResponse(400, `Missing field "${route.idField}"`);
-  const receivedAt = new Date().toISOString();
-  const fresh = await store.saveOnce({ kind: route.kind, id: route.keyOf?.(fields) ?? id, fields, receivedAt });
-  log.info('callback stored', { kind: route.kind, duplicate: !fresh });
-  // A delivery report moves its message forward (only forward, and once: resends change nothing).
-  const status = fields.status ?? '';
-  if (route.kind === 'sms-delivery' && isDeliveryStatus(status)) {
-    const changed = await messages.report(id, status, fields.failureReason || undefined, receivedAt);
-    log.info('delivery report', { status, applied: changed });
-  }
-  return textResponse(200, 'OK');
+export interface CallbackDeps {
+  queue: SendQueue;
+  clock?: Clock;
 }
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(callbacks);
+export function createCallbacksHandler(deps: CallbackDeps) {
+  const log = createLogger();
+  const doc = createDocumentClient(dynamoConfigFromEnv());
+  const tableName = process.env.TABLE_NAME ?? 'sauti';
+  const store = new DynamoCallbackStore(doc, tableName);
+  const messages = new DynamoMessageStore(doc, tableName);
+  const ussdStore = new DynamoUssdStore(doc, tableName);
+  const studyStore = new DynamoStudyStore(doc, tableName);
+  const clock = deps.clock ?? clockFromEnv();
+  // Incoming SMS name the short code they went to; cached like service codes on the USSD path.
+  const shortCodes = cachedStudyDirectory({ studyForServiceCode: (code) => studyStore.studyForShortCode(code) }, clock);
+  let content: Promise<Content> | undefined;
+
+  async function incomingSms(fields: Record<string, string>, id: string): Promise<void> {
+    const study = await shortCodes.studyForServiceCode(fields.to ?? '');
+    if (!study) {
+      log.warn('incoming SMS to a short code no study claims', { id });
+      return;
+    }
+    const c = await (content ??= loadContent());
+    const reply = await handleInboundSms(
+      { id, from: fields.from ?? '', text: fields.text ?? '' },
+      { study, store: ussdStore, content: c, clock, log, firstTime: (key) => store.claimOnce(key, clock.now()) },
+    );
+    if (!reply) return;
+    const m = replyMessage(reply, id, study, c, fields.to);
+    // Recorded first (its status then follows the send and delivery reports), then queued.
+    await messages.create({ ...m, purpose: 'reply', period: id, createdAt: clock.now().toISOString() });
+    await deps.queue.enqueue([m]);
+  }
+
+  async function callbacks(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    if (event.requestContext.http.method === 'GET' && event.rawPath === '/health') {
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' };
+    }
+    if (!tokenAccepted(event, await callbackTokens())) return notFound();
+    const token = event.pathParameters?.token ?? '';
+    const suffix = event.rawPath.slice(`/at/${token}`.length);
+    const route = kinds[suffix];
+    if (!route) return notFound();
+    const fields = formFields(event);
+    const id = fields[route.idField];
+    if (!id) return textResponse(400, `Missing field "${route.idField}"`);
+    const receivedAt = clock.now().toISOString();
+    const fresh = await store.saveOnce({ kind: route.kind, id: route.keyOf?.(fields) ?? id, fields, receivedAt });
+    log.info('callback stored', { kind: route.kind, duplicate: !fresh });
+    if (route.kind === 'sms-inbound' && (fresh || !(await store.processed(route.kind, id)))) {
+      await incomingSms(fields, id);
+      await store.markProcessed(route.kind, id, receivedAt);
+    }
+    // A delivery report moves its message forward (only forward, and once: resends change nothing).
+    const status = fields.status ?? '';
+    if (route.kind === 'sms-delivery' && isDeliveryStatus(status)) {
+      const changed = await messages.report(id, status, fields.failureReason || undefined, receivedAt);
+      log.info('delivery report', { status, applied: changed });
+    }
+    return textResponse(200, 'OK');
+  }
+
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(callbacks);
+}
+
+export const handler = createCallbacksHandler({ queue: new SqsSendQueue(process.env.SEND_QUEUE_URL ?? '') });

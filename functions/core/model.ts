@@ -1,4 +1,5 @@
 /** Entities of Sauti as the core sees them; storage layout lives in the adapters. */
+import type { SchedulePolicy } from './schedule/policy.js';
 
 export type Lang = string;
 
@@ -26,7 +27,20 @@ export interface Study {
   providers: Provider[];
   /** First day of the study (YYYY-MM-DD, local); study weeks count from its ISO week. */
   startsOn?: string;
+  /** Short code or long number participants text; incoming SMS to it belong to this study. */
+  smsShortCode?: string;
+  /** Sender id or short code outbound SMS come from (the account default when absent). */
+  smsFrom?: string;
+  /** The weekly prompt, quiet hours and reminders; DEFAULT_SCHEDULE where absent. */
+  schedule?: Partial<StudySchedule>;
+  /** What one SMS segment costs, for campaign previews (e.g. 0.8 KES). */
+  smsCost?: { perSegment: number; currency: string };
   createdAt: string;
+}
+
+export interface StudySchedule extends SchedulePolicy {
+  /** Hours after the prompt before a reminder may go to someone who has not answered. */
+  reminderAfterHours: number;
 }
 
 export interface Provider {

@@ -1,5 +1,6 @@
 import type { Complaint, Participant, Study } from './model.js';
 import type { WeekRecord } from './diary/week-record.js';
+import type { OutboundMessage } from './sms/send.js';
 import type { UssdSession } from './ussd/session.js';
 
 /** Resolves a USSD service code to the study it belongs to. */
@@ -50,3 +51,11 @@ export interface Logger {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The queue between whoever decides a message goes out (dispatcher, incoming-SMS replies) and
+ * the sender: SQS in AWS, an in-process queue with the same event shape locally.
+ */
+export interface SendQueue {
+  enqueue(messages: readonly OutboundMessage[]): Promise<void>;
+}

@@ -8,7 +8,10 @@ import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js'
 import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
 import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
 import { createLogger } from '../adapters/logger.js';
+import { secretString } from '../adapters/secrets.js';
 import type { Study } from '../core/model.js';
+import type { Clock } from '../core/ports.js';
+import { clockFromEnv } from '../adapters/clock.js';
 import type { SmsGateway } from '../core/sms/gateway.js';
 import { type OutboundMessage, sendMessages } from '../core/sms/send.js';
 
@@ -17,23 +20,10 @@ import { type OutboundMessage, sendMessages } from '../core/sms/send.js';
  * bulk, records what happened, and hands back only the messages worth retrying
  * (partial-batch failures); after the queue's last attempt they land in the DLQ.
  */
-const log = createLogger();
-const env = process.env;
-const tableName = env.TABLE_NAME ?? 'sauti';
-const doc = createDocumentClient(dynamoConfigFromEnv());
-const messages = new DynamoMessageStore(doc, tableName);
-const participants = new DynamoParticipantStore(doc, tableName);
-const studies = new DynamoStudyStore(doc, tableName);
-const optOuts = new DynamoUssdStore(doc, tableName);
-
-/** Africa's Talking when credentials are configured, the local outbox otherwise: never both. */
-export function gatewayFromEnv(): SmsGateway {
-  if (env.AT_USERNAME && env.AT_API_KEY) {
-    return new AfricasTalkingSmsGateway({ username: env.AT_USERNAME, apiKey: env.AT_API_KEY, ...(env.AT_BASE_URL ? { baseUrl: env.AT_BASE_URL } : {}) });
-  }
-  return new DynamoOutboxGateway(doc, tableName);
+export interface SenderDeps {
+  gateway: SmsGateway | (() => Promise<SmsGateway>);
+  clock?: Clock;
 }
-const gateway = gatewayFromEnv();
 
 const body = z.object({
   messageId: z.string().check(z.minLength(1)),
@@ -44,64 +34,101 @@ const body = z.object({
   from: z.optional(z.string()),
   treatmentOnly: z.boolean(),
   stopConfirmation: z.optional(z.boolean()),
+  reply: z.optional(z.boolean()),
 });
 
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  const failures: { itemIdentifier: string }[] = [];
-  const byMessage = new Map<string, string>();
-  const batch: OutboundMessage[] = [];
-  for (const record of event.Records) {
-    const parsed = body.safeParse(safeJson(record.body));
-    if (!parsed.success) {
-      // Malformed: retried, then kept in the DLQ for a person to see, never silently dropped.
-      log.error('malformed send message', { sqsId: record.messageId });
-      failures.push({ itemIdentifier: record.messageId });
-      continue;
-    }
-    // Already claimed by another delivery, or already sent or closed: nothing to do.
-    if (!(await messages.claim(parsed.data.messageId, new Date()))) continue;
-    byMessage.set(parsed.data.messageId, record.messageId);
-    batch.push(parsed.data as OutboundMessage);
+export function createSendHandler(deps: SenderDeps) {
+  const log = createLogger();
+  const env = process.env;
+  const tableName = env.TABLE_NAME ?? 'sauti';
+  const doc = createDocumentClient(dynamoConfigFromEnv());
+  const messages = new DynamoMessageStore(doc, tableName);
+  const participants = new DynamoParticipantStore(doc, tableName);
+  const studies = new DynamoStudyStore(doc, tableName);
+  const optOuts = new DynamoUssdStore(doc, tableName);
+  let gateway: Promise<SmsGateway> | undefined;
+  const clock = deps.clock ?? clockFromEnv();
+
+  /** The provider says the number opted out (406): nothing more goes to it (invariant 3). */
+  async function optOut(m: OutboundMessage, at: string): Promise<void> {
+    const [p] = await participants.getMany([{ studyId: m.studyId, phone: m.phone }]);
+    if (!p || p.consent.state !== 'consented') return;
+    await optOuts.saveParticipant({ ...p, consent: { ...p.consent, state: 'withdrawn', at, channel: 'provider' }, updatedAt: at }, p.updatedAt);
   }
-  const studyCache = new Map<string, Promise<Study | undefined>>();
-  const results = await sendMessages(batch, {
-    gateway,
-    participants: (keys) => participants.getMany(keys),
-    study: (id) => {
-      let study = studyCache.get(id);
-      if (!study) {
-        study = studies.getStudy(id);
-        studyCache.set(id, study);
-      }
-      return study;
-    },
-    batchSize: Number(env.SAUTI_SEND_BATCH_SIZE ?? 100),
-  });
-  const at = new Date().toISOString();
-  for (const m of batch) {
-    const r = results.get(m.messageId);
-    if (!r || r.status === 'retry') {
-      await messages.release(m.messageId, new Date());
-      failures.push({ itemIdentifier: byMessage.get(m.messageId) as string });
-      continue;
-    }
-    if (r.status === 'sent') await messages.accepted(m.messageId, r.providerId, at);
-    else if (r.status === 'skipped') await messages.closed(m.messageId, 'skipped', r.reason, at);
-    else {
-      await messages.closed(m.messageId, 'failed', r.reason, at);
-      if (r.optedOut) await optOut(m, at);
-    }
-  }
-  log.info('send batch', { messages: batch.length, retry: failures.length });
-  return { batchItemFailures: failures };
+
+  return async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+    const failures: { itemIdentifier: string }[] = [];
+    const byMessage = new Map<string, string>();
+    const batch: OutboundMessage[] = [];
+    const parsed = event.Records.map((record) => ({ record, parsed: body.safeParse(safeJson(record.body)) }));
+    // Claims go out together: one round trip of latency per batch, not one per message.
+    const claimed = await Promise.all(
+      parsed.map(async ({ record, parsed: p }) => {
+        if (!p.success) {
+          // Malformed: retried, then kept in the DLQ for a person to see, never silently dropped.
+          log.error('malformed send message', { sqsId: record.messageId });
+          failures.push({ itemIdentifier: record.messageId });
+          return false;
+        }
+        // Already claimed by another delivery, or already sent or closed: nothing to do.
+        return messages.claim(p.data.messageId, clock.now());
+      }),
+    );
+    parsed.forEach(({ record, parsed: p }, i) => {
+      if (!p.success || !claimed[i]) return;
+      byMessage.set(p.data.messageId, record.messageId);
+      batch.push(p.data as OutboundMessage);
+    });
+    const studyCache = new Map<string, Promise<Study | undefined>>();
+    gateway ??= typeof deps.gateway === 'function' ? deps.gateway() : Promise.resolve(deps.gateway);
+    const results = await sendMessages(batch, {
+      gateway: await gateway,
+      participants: (keys) => participants.getMany(keys),
+      study: (id) => {
+        let study = studyCache.get(id);
+        if (!study) {
+          study = studies.getStudy(id);
+          studyCache.set(id, study);
+        }
+        return study;
+      },
+      batchSize: Number(env.SAUTI_SEND_BATCH_SIZE ?? 100),
+    });
+    const at = clock.now().toISOString();
+    await Promise.all(
+      batch.map(async (m) => {
+        const r = results.get(m.messageId);
+        if (!r || r.status === 'retry') {
+          await messages.release(m.messageId, clock.now());
+          failures.push({ itemIdentifier: byMessage.get(m.messageId) as string });
+        } else if (r.status === 'sent') await messages.accepted(m.messageId, r.providerId, at);
+        else if (r.status === 'skipped') await messages.closed(m.messageId, 'skipped', r.reason, at);
+        else {
+          await messages.closed(m.messageId, 'failed', r.reason, at);
+          if (r.optedOut) await optOut(m, at);
+        }
+      }),
+    );
+    log.info('send batch', { messages: batch.length, retry: failures.length });
+    return { batchItemFailures: failures };
+  };
 }
 
-/** The provider says the number opted out (406): nothing more goes to it (invariant 3). */
-async function optOut(m: OutboundMessage, at: string): Promise<void> {
-  const [p] = await participants.getMany([{ studyId: m.studyId, phone: m.phone }]);
-  if (!p || p.consent.state !== 'consented') return;
-  await optOuts.saveParticipant({ ...p, consent: { ...p.consent, state: 'withdrawn', at, channel: 'provider' }, updatedAt: at }, p.updatedAt);
+/**
+ * Africa's Talking when credentials are configured (a secret in AWS, variables locally), the
+ * local outbox otherwise: never both.
+ */
+export async function gatewayFromEnv(env = process.env): Promise<SmsGateway> {
+  let credentials = env.AT_USERNAME && env.AT_API_KEY ? { username: env.AT_USERNAME, apiKey: env.AT_API_KEY } : undefined;
+  if (!credentials && env.AT_CREDENTIALS_SECRET_ARN) {
+    credentials = JSON.parse(await secretString(env.AT_CREDENTIALS_SECRET_ARN)) as { username: string; apiKey: string };
+  }
+  if (credentials) return new AfricasTalkingSmsGateway({ ...credentials, ...(env.AT_BASE_URL ? { baseUrl: env.AT_BASE_URL } : {}) });
+  const clock = clockFromEnv(env);
+  return new DynamoOutboxGateway(createDocumentClient(dynamoConfigFromEnv()), env.TABLE_NAME ?? 'sauti', () => clock.now());
 }
+
+export const handler = createSendHandler({ gateway: () => gatewayFromEnv() });
 
 function safeJson(s: string): unknown {
   try {

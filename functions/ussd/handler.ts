@@ -7,7 +7,7 @@ import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/cl
 import { createLogger } from '../adapters/logger.js';
 import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
 import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
-import { systemClock } from '../core/ports.js';
+import { clockFromEnv } from '../adapters/clock.js';
 import { renderScreen } from '../core/ussd/screen.js';
 import { handleUssd, type UssdDeps } from '../core/ussd/service.js';
 import { cachedStudyDirectory } from '../core/studies.js';
@@ -21,12 +21,13 @@ const tableName = process.env.TABLE_NAME ?? 'sauti';
 export const dynamo = createDocumentClient(dynamoConfigFromEnv());
 
 const content = await loadContent();
+const clock = clockFromEnv();
 
 const deps: UssdDeps = {
-  studies: cachedStudyDirectory(new DynamoStudyStore(dynamo, tableName), systemClock),
+  studies: cachedStudyDirectory(new DynamoStudyStore(dynamo, tableName), clock),
   store: new DynamoUssdStore(dynamo, tableName),
   content,
-  clock: systemClock,
+  clock,
   newId: () => `p_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`,
   log,
 };

@@ -3,6 +3,8 @@ import type { Participant, Study } from '../../functions/core/model.js';
 
 /** The demo study every fresh local stack starts with, so the USSD menu can be tried at once. */
 export const DEMO_SERVICE_CODE = '*384*123#';
+/** The short code the Kenyan demo study's participants text (incoming SMS). */
+export const DEMO_SMS_SHORT_CODE = '20880';
 
 /** Both demo studies compare lessons with a diary-only control, in equal arms. */
 const DEMO_ARMS: Study['arms'] = [
@@ -18,6 +20,8 @@ export function demoStudy(serviceCode: string, now: Date): Study {
     timeZone: 'Africa/Nairobi',
     languages: ['en', 'sw'],
     serviceCode,
+    smsShortCode: DEMO_SMS_SHORT_CODE,
+    smsCost: { perSegment: 0.8, currency: 'KES' },
     contact: '0800 720 123',
     arms: DEMO_ARMS,
     providers: [
@@ -38,6 +42,7 @@ export function demoStudy(serviceCode: string, now: Date): Study {
  * stack and tests until a Bangladeshi gateway sits behind the same port.
  */
 export const DHAKA_SERVICE_CODE = '*384*880#';
+export const DHAKA_SMS_SHORT_CODE = '26880';
 
 export function dhakaStudy(now: Date): Study {
   return {
@@ -47,6 +52,8 @@ export function dhakaStudy(now: Date): Study {
     timeZone: 'Asia/Dhaka',
     languages: ['bn', 'en'],
     serviceCode: DHAKA_SERVICE_CODE,
+    smsShortCode: DHAKA_SMS_SHORT_CODE,
+    smsCost: { perSegment: 0.35, currency: 'BDT' },
     contact: '09600 000 000',
     arms: DEMO_ARMS,
     providers: [

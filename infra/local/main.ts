@@ -4,19 +4,55 @@
  * API Gateway v2. Ctrl-C or SIGTERM stops everything, DynamoDB Local included.
  */
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamo/client.js';
 import { ensureTable } from '../../functions/adapters/dynamo/table.js';
-import { DEMO_SERVICE_CODE } from './demo.js';
+import { DEMO_SERVICE_CODE, DEMO_SMS_SHORT_CODE } from './demo.js';
 import { type DynamoLocal, startDynamoLocal } from './dynamodb.js';
 import { javaProblem } from './java.js';
 import { seedDemos } from './seed.js';
 import { createLocalServer } from './server.js';
+import { LocalQueue } from './queue.js';
+import { content } from '../../content/index.js';
+import { dispatchAll } from '../../functions/adapters/dynamo/dispatch-ports.js';
+import { DynamoOutboxGateway } from '../../functions/adapters/dynamo/outbox-gateway.js';
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
 const host = env.HOST ?? '127.0.0.1';
 const dataDir = env.SAUTI_DATA_DIR ?? '.data';
 const serviceCode = env.SAUTI_SERVICE_CODE ?? DEMO_SERVICE_CODE;
+
+// `npm start -- --clock 2026-11-27T17:50:00+03:00 --speed 60`: a simulated clock for every
+// handler, so a study week can be watched in minutes. The dispatcher then ticks every 15
+// simulated minutes (at least every 2 real seconds, at most every minute).
+const args = parseArgs({
+  options: { clock: { type: 'string' }, speed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  allowPositionals: false,
+}).values;
+if (args.help) {
+  console.log(`npm start [-- --clock <ISO time> --speed <factor>]
+
+  --clock   start the simulated clock at this instant (e.g. 2026-11-27T17:50:00+03:00)
+  --speed   simulated seconds per real second (e.g. 60: an hour a minute); default 1
+
+Environment: PORT (3000), HOST, SAUTI_DATA_DIR (.data), AT_USERNAME + AT_API_KEY (send through
+Africa's Talking instead of the local outbox), SAUTI_SEND_RATE (messages a second, 50).`);
+  process.exit(0);
+}
+if (args.clock ?? env.SAUTI_CLOCK_START) {
+  env.SAUTI_CLOCK_START = args.clock ?? env.SAUTI_CLOCK_START;
+  env.SAUTI_CLOCK_SPEED = args.speed ?? env.SAUTI_CLOCK_SPEED ?? '1';
+  if (Number.isNaN(Date.parse(env.SAUTI_CLOCK_START ?? '')) || !(Number(env.SAUTI_CLOCK_SPEED) > 0)) {
+    console.error(`--clock needs an ISO time (e.g. 2026-11-27T17:50:00+03:00) and --speed a positive number; got ${env.SAUTI_CLOCK_START} and ${env.SAUTI_CLOCK_SPEED}.`);
+    process.exit(2);
+  }
+}
+const speed = Number(env.SAUTI_CLOCK_SPEED ?? 1);
+const tickMs = Math.max(2_000, Math.min(60_000, (15 * 60_000) / speed));
+
+/** Local API tokens by role (the deployed API uses Cognito instead). */
+const LOCAL_TOKENS = { 'local-admin': { name: 'Local admin', role: 'admin' }, 'local-researcher': { name: 'Local researcher', role: 'researcher' }, 'local-ngo': { name: 'Local NGO staff', role: 'ngo' } };
 
 async function main(): Promise<void> {
   // Lambdas run Node 22; on a Node 20 laptop the SDK's upgrade notice is noise at every start.
@@ -32,8 +68,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping Sauti…');
+    clearInterval(ticker);
     server?.close();
     server?.closeAllConnections();
+    await queue?.stop();
     await dynamo?.stop();
     console.log('Stopped.');
     process.exit(code);
@@ -43,6 +81,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   let server: ReturnType<typeof createLocalServer> | undefined;
+  let queue: LocalQueue | undefined;
+  let ticker: NodeJS.Timeout | undefined;
   try {
     dynamo = await startDynamoLocal({
       dataDir: join(dataDir, 'dynamodb'),
@@ -54,19 +94,43 @@ async function main(): Promise<void> {
     env.TABLE_NAME ??= 'sauti';
     env.SAUTI_CALLBACK_TOKEN ??= 'local';
     env.POWERTOOLS_SERVICE_NAME ??= 'sauti';
+    env.SAUTI_API_TOKENS ??= JSON.stringify(LOCAL_TOKENS);
 
     const doc = createDocumentClient({ endpoint: dynamo.endpoint });
     await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), env.TABLE_NAME);
     const [seeded, dhaka] = await seedDemos(doc, env.TABLE_NAME, serviceCode);
 
+    // The simulated clock starts now that the stack is up, not while DynamoDB Local started.
+    if (env.SAUTI_CLOCK_START) env.SAUTI_CLOCK_ANCHOR = String(Date.now());
     const { handler: ussd } = await import('../../functions/ussd/handler.js');
-    const { handler: atCallbacks } = await import('../../functions/at-callbacks/handler.js');
-    server = createLocalServer({ ussd, atCallbacks });
+    const { createCallbacksHandler } = await import('../../functions/at-callbacks/handler.js');
+    const { createSendHandler, gatewayFromEnv } = await import('../../functions/sms-send/handler.js');
+    const { createApiHandler } = await import('../../functions/api/handler.js');
+    const { clockFromEnv } = await import('../../functions/adapters/clock.js');
+    const clock = clockFromEnv();
+    // The send queue and its sender, as SQS and the sender Lambda are in AWS, rate-capped.
+    const gateway = await gatewayFromEnv();
+    queue = new LocalQueue(createSendHandler({ gateway }), { batchSize: 100, ratePerSecond: Number(env.SAUTI_SEND_RATE ?? 50) });
+    queue.start();
+    const localQueue = queue;
+    const runDispatch = async () => dispatchAll(doc, env.TABLE_NAME as string, localQueue, content, clock.now());
+    const tick = () =>
+      void runDispatch()
+        .then((r) => {
+          for (const [id, s] of Object.entries(r.studies)) {
+            if ('error' in s) console.error(`dispatcher: ${id} failed: ${s.error}`);
+            else if (s.created > 0) console.log(`[${clock.now().toISOString()}] dispatcher: ${id}: ${s.created} message(s) queued`);
+          }
+        })
+        .catch((err: unknown) => console.error('dispatcher tick failed:', err));
+    ticker = setInterval(tick, tickMs);
+    tick();
+    server = createLocalServer({ ussd, atCallbacks: createCallbacksHandler({ queue }), api: createApiHandler({ runDispatch }) });
     await new Promise<void>((resolveListen, reject) => {
       server?.once('error', reject);
       server?.listen(port, host, resolveListen);
     });
-    printBanner(seeded, dhaka, dynamo.endpoint);
+    printBanner(seeded, dhaka, dynamo.endpoint, gateway instanceof DynamoOutboxGateway ? 'the local outbox' : "Africa's Talking");
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
     await shutdown(1);
@@ -75,7 +139,7 @@ async function main(): Promise<void> {
 
 type Seeded = { study: { name: string; serviceCode: string }; participants: number; created: boolean };
 
-function printBanner(kenya: Seeded | undefined, dhaka: Seeded | undefined, dynamoEndpoint: string): void {
+function printBanner(kenya: Seeded | undefined, dhaka: Seeded | undefined, dynamoEndpoint: string, sendsTo: string): void {
   const line = (s: Seeded | undefined) =>
     s ? `Demo study "${s.study.name}" on ${s.study.serviceCode}: ${s.participants} participants${s.created ? ' (just seeded)' : ''}.` : '';
   const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
@@ -91,6 +155,9 @@ Sauti local stack is ready.
   Incoming SMS            POST ${at}/sms
   SMS delivery reports    POST ${at}/sms/delivery
   Health                  GET  ${base}/health
+  Admin API               ${base}/api/v1  (Authorization: Bearer local-admin | local-researcher | local-ngo)
+  Outbox (SMS sent)       curl -s -H 'authorization: Bearer local-admin' ${base}/api/v1/studies/athi-river-2026/outbox
+  SMS go to               ${sendsTo}; the dispatcher runs every ${tickMs / 1000} s${env.SAUTI_CLOCK_START ? ` (clock from ${env.SAUTI_CLOCK_START} at ${speed}×)` : ''}
   DynamoDB Local          ${dynamoEndpoint}  (table ${env.TABLE_NAME}, data in ${join(dataDir, 'dynamodb')})
 
 ${line(kenya)}
@@ -100,6 +167,9 @@ Dial it as a new number (text is every answer so far, joined by *):
   ${curl('')}
 Then choose English and read on:
   ${curl('1')}
+
+Answer this week's diary by SMS (to the demo short code ${DEMO_SMS_SHORT_CODE}), then see the reply in the outbox:
+  curl -s ${at}/sms --data-urlencode id=try-sms-1 --data-urlencode from=+254700000001 --data-urlencode to=${DEMO_SMS_SHORT_CODE} --data-urlencode 'text=D 8000 M 200 500'
 
 Press Ctrl-C to stop.`);
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SendQueue } from '../../functions/core/ports.js';
+import type { OutboundMessage } from '../../functions/core/sms/send.js';
 
 /**
  * The local stand-in for SQS and its Lambda event source: messages are delivered to the
@@ -22,15 +24,20 @@ export interface LocalQueueOptions {
   /** Delay before a failed message is visible again, by receive count. */
   backoffMs?: (receives: number) => number;
   now?: () => number;
+  /** Messages handed to the handler per second at most: the local stand-in for `maxConcurrency`. */
+  ratePerSecond?: number;
 }
 
-export class LocalQueue {
+export class LocalQueue implements SendQueue {
   private pending: Pending[] = [];
   readonly deadLetters: { messageId: string; body: string; receives: number; reason: string }[] = [];
   private readonly batchSize: number;
   private readonly maxReceives: number;
   private readonly backoffMs: (receives: number) => number;
   private readonly now: () => number;
+  private readonly ratePerSecond: number;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<number> | undefined;
 
   constructor(
     private readonly handler: SqsHandler,
@@ -40,6 +47,28 @@ export class LocalQueue {
     this.maxReceives = opts.maxReceives ?? 3;
     this.backoffMs = opts.backoffMs ?? ((n) => 1000 * 2 ** (n - 1));
     this.now = opts.now ?? Date.now;
+    this.ratePerSecond = opts.ratePerSecond ?? Number.POSITIVE_INFINITY;
+  }
+
+  async enqueue(messages: readonly OutboundMessage[]): Promise<void> {
+    for (const m of messages) this.send(m);
+  }
+
+  /** Polls every `everyMs` until stopped, as the Lambda event source does. */
+  start(everyMs = 250): void {
+    this.timer ??= setInterval(() => {
+      this.polling ??= this.poll().finally(() => {
+        this.polling = undefined;
+      });
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  /** Stops polling and waits for a delivery under way. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.polling;
   }
 
   send(body: unknown): string {
@@ -56,7 +85,15 @@ export class LocalQueue {
   async poll(): Promise<number> {
     const now = this.now();
     const visible = this.pending.filter((p) => p.visibleAt <= now);
-    for (let i = 0; i < visible.length; i += this.batchSize) await this.deliver(visible.slice(i, i + this.batchSize));
+    for (let i = 0; i < visible.length; i += this.batchSize) {
+      const started = Date.now();
+      const batch = visible.slice(i, i + this.batchSize);
+      await this.deliver(batch);
+      // Rate cap in real time (not the injected clock): it protects the provider, not the test.
+      const minMs = (batch.length / this.ratePerSecond) * 1000;
+      const wait = minMs - (Date.now() - started);
+      if (wait > 0 && i + this.batchSize < visible.length) await new Promise((r) => setTimeout(r, wait));
+    }
     return visible.length;
   }
 

@@ -10,7 +10,10 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /** `/at/{token}/ussd` as a regular expression with named groups for its parameters. */
 function routeMatcher(route: Route): RegExp {
-  const pattern = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, '(?<$1>[^/]+)');
+  const pattern = route.path
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace(/\\?\{(\w+)\\\+\\?\}/g, '(?<$1>.+)') // {proxy+}: the rest of the path
+    .replace(/\\?\{(\w+)\\?\}/g, '(?<$1>[^/]+)');
   return new RegExp(`^${pattern}$`);
 }
 

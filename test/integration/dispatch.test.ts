@@ -6,7 +6,6 @@ import { DynamoOutboxGateway } from '../../functions/adapters/dynamo/outbox-gate
 import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
 import type { Study } from '../../functions/core/model.js';
 import { type DispatchInput, dispatchStudy } from '../../functions/core/schedule/dispatch.js';
-import { DEFAULT_POLICY } from '../../functions/core/schedule/policy.js';
 import type { OutboundMessage } from '../../functions/core/sms/send.js';
 import { DEMO_PARTICIPANTS } from '../../infra/local/demo.js';
 import { LocalQueue } from '../../infra/local/queue.js';
@@ -36,11 +35,8 @@ beforeAll(async () => {
   outbox = new DynamoOutboxGateway(t.doc, t.tableName);
 });
 
-const enqueue = async (m: OutboundMessage) => {
-  queue.send(m);
-};
-const input = (study: Study): DispatchInput => ({ study, content, policy: DEFAULT_POLICY, reminderAfterHours: 24, now: new Date(now) });
-const ports = () => dynamoDispatchPorts(t.doc, t.tableName, enqueue);
+const input = (study: Study): DispatchInput => ({ study, content, now: new Date(now) });
+const ports = () => dynamoDispatchPorts(t.doc, t.tableName, queue);
 
 async function drain() {
   for (let i = 0; i < 5 && queue.size > 0; i += 1) {
@@ -91,9 +87,12 @@ describe('the dispatcher', () => {
     const phones = ['+254700000001', '+254700000015', '+254700000036'];
     const before = await Promise.all(phones.map(async (to) => (await outbox.list({ to })).length));
     let enqueues = 0;
-    const crashing = dynamoDispatchPorts(t.doc, t.tableName, async (m) => {
-      if ((enqueues += 1) > 10) throw new Error('crash');
-      queue.send(m);
+    // Records the messages, then crashes before they reach the queue.
+    const crashing = dynamoDispatchPorts(t.doc, t.tableName, {
+      enqueue: async (ms: readonly OutboundMessage[]) => {
+        if ((enqueues += ms.length) > 10) throw new Error('crash');
+        await queue.enqueue(ms);
+      },
     });
     await expect(dispatchStudy(input(kenya), crashing)).rejects.toThrow('crash');
     now += 11 * 60_000; // the next tick, with the recorded messages now stale

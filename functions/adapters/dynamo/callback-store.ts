@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from './items.js';
 import { keys } from './keys.js';
 
@@ -27,6 +27,21 @@ export class DynamoCallbackStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
+    );
+  }
+
+  /**
+   * Whether a stored callback was fully acted on. A handler that failed half-way (AT then
+   * resends) finds it stored but not processed, and acts on it again: its effects are idempotent.
+   */
+  async processed(kind: RawCallback['kind'], id: string): Promise<boolean> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.callback(kind, id), ConsistentRead: true, ProjectionExpression: 'processedAt' }));
+    return typeof out.Item?.processedAt === 'string';
+  }
+
+  async markProcessed(kind: RawCallback['kind'], id: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({ TableName: this.tableName, Key: keys.callback(kind, id), UpdateExpression: 'SET processedAt = :at', ExpressionAttributeValues: { ':at': at } }),
     );
   }
 

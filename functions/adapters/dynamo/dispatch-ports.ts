@@ -1,13 +1,16 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DispatchPorts, StoredMessage } from '../../core/schedule/dispatch.js';
-import type { OutboundMessage } from '../../core/sms/send.js';
+import type { Content } from '../../core/content/schema.js';
+import { type DispatchResult, type DispatchPorts, dispatchStudy, type StoredMessage } from '../../core/schedule/dispatch.js';
+import type { SendQueue } from '../../core/ports.js';
 import { batchGetAll } from './items.js';
 import { keys } from './keys.js';
 import { DynamoMessageStore } from './message-store.js';
+import { DynamoCampaignStore } from './campaign-store.js';
 import { DynamoParticipantStore } from './participant-store.js';
+import { DynamoStudyStore } from './study-store.js';
 
-/** The dispatcher's ports on the single table; enqueueing is the caller's (SQS, or the local queue). */
-export function dynamoDispatchPorts(doc: DynamoDBDocumentClient, tableName: string, enqueue: (m: OutboundMessage) => Promise<void>): DispatchPorts {
+/** The dispatcher's ports on the single table; the queue is SQS in AWS, the local queue locally. */
+export function dynamoDispatchPorts(doc: DynamoDBDocumentClient, tableName: string, queue: SendQueue): DispatchPorts {
   const participants = new DynamoParticipantStore(doc, tableName);
   const messages = new DynamoMessageStore(doc, tableName);
   return {
@@ -17,9 +20,37 @@ export function dynamoDispatchPorts(doc: DynamoDBDocumentClient, tableName: stri
       return new Set(weeks.filter((w) => w.complete === true).map((w) => String(w.phone)));
     },
     async recorded(ids) {
-      return (await messages.getMany(ids)) as unknown as StoredMessage[]; // records are written from StoredMessage (create below)
+      return (await messages.getMany(ids)) as unknown as StoredMessage[]; // records are written from StoredMessage (createMany below)
     },
-    create: (m) => messages.create(m),
-    enqueue,
+    createMany: (ms) => messages.createMany(ms),
+    enqueue: (ms) => queue.enqueue(ms),
   };
+}
+
+/**
+ * One dispatcher tick over every study (the scheduled Lambda, the local timer and "run now"
+ * all call this). Studies go one after another: a failing study is reported and the others
+ * still get their messages.
+ */
+export async function dispatchAll(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  queue: SendQueue,
+  content: Content,
+  now: Date,
+): Promise<{ studies: Record<string, DispatchResult | { error: string }> }> {
+  const studies = new DynamoStudyStore(doc, tableName);
+  const campaigns = new DynamoCampaignStore(doc, tableName);
+  const ports = dynamoDispatchPorts(doc, tableName, queue);
+  const out: Record<string, DispatchResult | { error: string }> = {};
+  for (const id of await studies.studyIds()) {
+    try {
+      const study = await studies.getStudy(id);
+      if (!study) continue;
+      out[id] = await dispatchStudy({ study, content, now, campaigns: await campaigns.list(id) }, ports);
+    } catch (err) {
+      out[id] = { error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  return { studies: out };
 }

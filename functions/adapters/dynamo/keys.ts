@@ -5,7 +5,13 @@
 export const keys = {
   study: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'META' }),
   arm: (studyId: string, armId: string) => ({ pk: `STUDY#${studyId}`, sk: `ARM#${armId}` }),
+  /** Every study is listed under one index partition (the dispatcher visits them all). */
+  studyIndex: (studyId: string) => ({ gsi1pk: 'STUDIES', gsi1sk: studyId }),
   serviceCode: (serviceCode: string) => ({ pk: `SVC#${serviceCode}`, sk: 'SVC' }),
+  /** Incoming SMS to a short code belong to the study that claimed it. */
+  smsShortCode: (shortCode: string) => ({ pk: `SMSCODE#${shortCode}`, sk: 'SMSCODE' }),
+  /** Campaigns live beside the study, not in its partition: reading a study stays one small query. */
+  campaign: (studyId: string, campaignId: string) => ({ pk: `STUDY#${studyId}#CAMPAIGNS`, sk: `CAMPAIGN#${campaignId}` }),
   participant: (studyId: string, phone: string) => ({ pk: `STUDY#${studyId}#PHONE#${phone}`, sk: 'PROFILE' }),
   participantIndex: (studyId: string, participantId: string) => ({
     gsi1pk: `STUDY#${studyId}#PARTICIPANTS`,

@@ -43,6 +43,56 @@ export class DynamoMessageStore {
     );
   }
 
+  /**
+   * Creates many messages, each only if its id is new, and returns those it created. Up to 100
+   * conditional puts go in one TransactWriteItems (one round trip instead of 100); when some
+   * exist already the transaction is cancelled, and the others are tried again without them.
+   * A conflict with a concurrent dispatcher falls back to one conditional put each.
+   */
+  async createMany(ms: readonly Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>[]): Promise<string[]> {
+    const created: string[] = [];
+    for (let i = 0; i < ms.length; i += 100) {
+      let chunk = ms.slice(i, i + 100);
+      for (let attempt = 0; chunk.length > 0; attempt += 1) {
+        if (chunk.length === 1 || attempt > 2) {
+          const made = await Promise.all(chunk.map(async (m) => ((await this.create(m)) ? m.messageId : undefined)));
+          created.push(...made.filter((id): id is string => id !== undefined));
+          break;
+        }
+        const reasons = await this.transactCreate(chunk);
+        if (!reasons) {
+          created.push(...chunk.map((m) => m.messageId));
+          break;
+        }
+        // Drop the ones that exist; retry the rest (a cancelled transaction wrote nothing).
+        chunk = chunk.filter((_, n) => reasons[n] !== 'ConditionalCheckFailed');
+      }
+    }
+    return created;
+  }
+
+  /** undefined when written; else the cancellation reason of each item. */
+  private async transactCreate(ms: readonly Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>[]): Promise<(string | undefined)[] | undefined> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: ms.map((m) => ({
+            Put: {
+              TableName: this.tableName,
+              Item: { ...messageKey(m.messageId), ...m, status: 'queued', rank: 0, updatedAt: m.createdAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+        }),
+      );
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'TransactionCanceledException')) throw err;
+      const reasons = (err as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+      return ms.map((_, n) => reasons?.[n]?.Code);
+    }
+  }
+
   /** The messages among these ids that exist. */
   async getMany(ids: readonly string[]): Promise<MessageRecord[]> {
     return (await batchGetAll(this.doc, this.tableName, ids.map(messageKey))).map((i) => withoutKeys<MessageRecord>(i));

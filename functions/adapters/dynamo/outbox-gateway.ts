@@ -10,6 +10,7 @@ export interface OutboxEntry {
   from?: string;
   text: string;
   at: string;
+  studyId?: string;
 }
 
 /**
@@ -32,11 +33,12 @@ export class DynamoOutboxGateway implements SmsGateway {
       text: batch.text,
       at,
       ...(batch.from ? { from: batch.from } : {}),
+      ...(batch.studyId ? { studyId: batch.studyId } : {}),
     }));
     // BatchWriteItem takes 25 items; unprocessed ones are retried so none is lost.
     for (let i = 0; i < entries.length; i += 25) {
       let requests = entries.slice(i, i + 25).map((e) => ({
-        PutRequest: { Item: { pk: `OUTBOX#${e.to}`, sk: `${e.at}#${e.providerId}`, gsi1pk: 'OUTBOX', gsi1sk: `${e.at}#${e.providerId}`, ...e } },
+        PutRequest: { Item: { pk: `OUTBOX#${e.to}`, sk: `${e.at}#${e.providerId}`, gsi1pk: `OUTBOX#${e.studyId ?? '-'}`, gsi1sk: `${e.at}#${e.providerId}`, ...e } },
       }));
       for (let attempt = 0; requests.length > 0; attempt += 1) {
         if (attempt > 5) throw new Error('outbox: DynamoDB left writes unprocessed');
@@ -47,14 +49,15 @@ export class DynamoOutboxGateway implements SmsGateway {
     return new Map(entries.map((e) => [e.to, { status: 'accepted', providerId: e.providerId }]));
   }
 
-  /** The newest messages to one number, or to everyone. */
-  async list(opts: { to?: string; limit?: number } = {}): Promise<OutboxEntry[]> {
+  /** The newest messages to one number, or of one study (then `to` narrows it to one number). */
+  async list(opts: { to?: string; studyId?: string; limit?: number } = {}): Promise<OutboxEntry[]> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         ...(opts.to
           ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `OUTBOX#${opts.to}` } }
-          : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'OUTBOX' } }),
+          : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `OUTBOX#${opts.studyId ?? '-'}` } }),
+        ...(opts.to && opts.studyId ? { FilterExpression: 'studyId = :sid', ExpressionAttributeValues: { ':pk': `OUTBOX#${opts.to}`, ':sid': opts.studyId } } : {}),
         ScanIndexForward: false,
         Limit: opts.limit ?? 50,
       }),

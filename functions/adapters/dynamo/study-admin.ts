@@ -3,7 +3,7 @@ import type { Study } from '../../core/model.js';
 import { keys } from './keys.js';
 
 /**
- * Creates a study with its arms and claims its service code, all or nothing. Fails if the
+ * Creates a study with its arms and claims its service code (and SMS short code), all or nothing. Fails if the
  * study exists or the service code belongs to another study. Arms keep their position, so
  * they read back in the order the study defined.
  */
@@ -13,9 +13,10 @@ export async function createStudy(doc: DynamoDBDocumentClient, tableName: string
   await doc.send(
     new TransactWriteCommand({
       TransactItems: [
-        put({ ...keys.study(study.studyId), ...meta }),
+        put({ ...keys.study(study.studyId), ...keys.studyIndex(study.studyId), ...meta }),
         ...arms.map((arm, position) => put({ ...keys.arm(study.studyId, arm.armId), ...arm, position })),
         put({ ...keys.serviceCode(study.serviceCode), studyId: study.studyId }),
+        ...(study.smsShortCode ? [put({ ...keys.smsShortCode(study.smsShortCode), studyId: study.studyId })] : []),
       ],
     }),
   );

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import type { Arm, Study } from '../../core/model.js';
 import type { StudyDirectory } from '../../core/ports.js';
 import { withoutKeys } from './items.js';
-import { keys } from './keys.js';
+import { GSI1, keys } from './keys.js';
 
 type StudyMeta = Omit<Study, 'arms'>;
 
@@ -17,6 +17,34 @@ export class DynamoStudyStore implements StudyDirectory {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.serviceCode(serviceCode) }));
     const studyId = out.Item?.studyId;
     return typeof studyId === 'string' ? this.getStudy(studyId) : undefined;
+  }
+
+  /** The study that claimed an SMS short code (incoming SMS to it belong to that study). */
+  async studyForShortCode(shortCode: string): Promise<Study | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.smsShortCode(shortCode) }));
+    const studyId = out.Item?.studyId;
+    return typeof studyId === 'string' ? this.getStudy(studyId) : undefined;
+  }
+
+  /** Every study id, from the index (a handful per deployment: no paging needed in practice, but done). */
+  async studyIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'STUDIES' },
+          ProjectionExpression: 'studyId',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      ids.push(...(out.Items ?? []).map((i) => String(i.studyId)));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return ids;
   }
 
   /** The study's settings and arms live in one partition: one query reads both. */

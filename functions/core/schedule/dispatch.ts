@@ -1,100 +1,143 @@
-import type { Content, SmsTextKey } from '../content/schema.js';
+import type { Campaign } from '../campaign/model.js';
+import { campaignLessons, campaignMessages, lessonDue } from '../campaign/schedule.js';
+import type { Content } from '../content/schema.js';
 import type { Participant, Study } from '../model.js';
 import type { OutboundMessage } from '../sms/send.js';
 import { diaryWeek } from '../time/week.js';
-import { fill } from '../ussd/text.js';
+import { smsText } from '../sms/text.js';
 import { planDue, type WeekActivity } from './plan.js';
-import type { SchedulePolicy } from './policy.js';
+import { isQuietHour, messageId, studySchedule } from './policy.js';
+import { TZDate } from '@date-fns/tz';
 
 /**
- * One dispatcher tick for one study: page through participants, plan what is due, record
- * each message once (with its text) and enqueue it. Crash-safe: a message recorded but never
- * enqueued is still `queued` at the next tick and is enqueued again; the sender's claim makes
- * a duplicate queue entry harmless. Running twice, or two at once, sends nothing twice.
+ * One dispatcher tick for one study: page through participants, plan what is due (the weekly
+ * prompt, reminders, the current lesson of each running campaign), record each message once
+ * (with its text) and enqueue it. Crash-safe: a message recorded but never enqueued is still
+ * `queued` at the next tick and is enqueued again; the sender's claim makes a duplicate queue
+ * entry harmless. Running twice, or two at once, sends nothing twice (invariant 4).
  */
 export interface StoredMessage extends OutboundMessage {
-  purpose: 'prompt' | 'reminder';
+  purpose: 'prompt' | 'reminder' | 'lesson';
   period: string;
   status: string;
   createdAt: string;
+  campaignId?: string;
 }
 
 export interface DispatchPorts {
   participantsPage(studyId: string, cursor?: string): Promise<{ participants: Participant[]; cursor?: string }>;
-  /** This week's diary state of each participant in the page. */
+  /** This week's diary state of each participant in the page (phones whose diary is complete). */
   diaryComplete(studyId: string, phones: string[], week: string): Promise<Set<string>>;
-  /** Messages of this week already recorded for these participants (by deterministic ids). */
+  /** Messages already recorded among these deterministic ids. */
   recorded(ids: string[]): Promise<StoredMessage[]>;
-  /** Records a message once; false when its id exists. */
-  create(m: StoredMessage): Promise<boolean>;
-  enqueue(m: OutboundMessage): Promise<void>;
+  /** Records each message once; returns the ids it created (an existing id is left alone). */
+  createMany(ms: StoredMessage[]): Promise<string[]>;
+  enqueue(ms: OutboundMessage[]): Promise<void>;
 }
 
 export interface DispatchInput {
   study: Study;
   content: Content;
-  policy: SchedulePolicy;
-  reminderAfterHours: number;
   now: Date;
+  /** The study's campaigns (any status: only running ones send). */
+  campaigns?: readonly Campaign[];
   /** A message still queued this long after it was recorded is enqueued again. */
   requeueAfterMs?: number;
 }
 
-export function smsText(content: Content, key: SmsTextKey, lang: string, vars: Record<string, string>): string {
-  const texts = content.sms?.[key];
-  return fill(texts?.[lang] ?? texts?.en ?? '', vars);
+export interface DispatchResult {
+  created: number;
+  enqueued: number;
 }
 
-export async function dispatchStudy(input: DispatchInput, ports: DispatchPorts): Promise<{ created: number; enqueued: number }> {
+export async function dispatchStudy(input: DispatchInput, ports: DispatchPorts): Promise<DispatchResult> {
   const { study, content, now } = input;
+  const schedule = studySchedule(study);
+  // Nothing goes out in quiet hours, not even a re-enqueue: it would be sent at once.
+  if (isQuietHour(new TZDate(now.getTime(), study.timeZone).getHours(), schedule.quiet)) return { created: 0, enqueued: 0 };
   const start = study.startsOn ? new Date(`${study.startsOn}T12:00:00Z`) : new Date(study.createdAt);
   const week = diaryWeek(now, study.timeZone, start).id;
-  const maxReminders = input.policy.reminders.maxPerWeek;
-  let created = 0;
-  let enqueued = 0;
+  const treatmentArms = new Set(study.arms.filter((a) => a.treatment).map((a) => a.armId));
+  const lessons = (input.campaigns ?? []).flatMap((c) => {
+    const due = lessonDue(c, study, campaignLessons(c, content), now);
+    // A campaign aimed at a control arm (misconfigured in the store) reaches only treatment arms.
+    const arms = new Set(c.targetArms.filter((a) => treatmentArms.has(a)));
+    return due && arms.size > 0 ? [{ campaign: c, due, arms }] : [];
+  });
+  const result: DispatchResult = { created: 0, enqueued: 0 };
   let cursor: string | undefined;
   do {
     const page = await ports.participantsPage(study.studyId, cursor);
     cursor = page.cursor;
-    const people = page.participants.filter((p) => p.consent.state === 'consented');
-    if (people.length === 0) continue;
-    const ids = people.flatMap((p) => [`prompt#${week}#${p.participantId}#0`, ...Array.from({ length: maxReminders }, (_, i) => `reminder#${week}#${p.participantId}#${i + 1}`)]);
-    const [complete, recorded] = await Promise.all([ports.diaryComplete(study.studyId, people.map((p) => p.phone), week), ports.recorded(ids)]);
-    const activity = new Map<string, WeekActivity>();
+    // Only people in the study who accept SMS: USSD-only participants dial in themselves.
+    const people = page.participants.filter((p) => p.consent.state === 'consented' && p.channel !== 'ussd');
+    if (people.length > 0) await dispatchPage(people, { ...input, schedule, start, week, lessons }, ports, result);
+  } while (cursor);
+  return result;
+}
+
+interface PageContext extends DispatchInput {
+  schedule: ReturnType<typeof studySchedule>;
+  start: Date;
+  week: string;
+  lessons: { campaign: Campaign; due: NonNullable<ReturnType<typeof lessonDue>>; arms: Set<string> }[];
+}
+
+async function dispatchPage(people: Participant[], ctx: PageContext, ports: DispatchPorts, result: DispatchResult): Promise<void> {
+  const { study, content, now, week, schedule } = ctx;
+  const lang = (p: Participant) => p.lang ?? study.languages[0] ?? 'en';
+  const stamp = now.toISOString();
+  const base = (p: Participant) => ({ studyId: study.studyId, participantId: p.participantId, phone: p.phone, status: 'queued', createdAt: stamp, ...(study.smsFrom ? { from: study.smsFrom } : {}) });
+
+  // Every message this page could have this period, by deterministic id.
+  const lessonMessages: StoredMessage[] = [];
+  for (const { campaign, due, arms } of ctx.lessons) {
     for (const p of people) {
-      const mine = recorded.filter((m) => m.participantId === p.participantId);
-      const last = mine.map((m) => m.createdAt).sort().at(-1);
-      activity.set(p.participantId, {
-        diaryComplete: complete.has(p.phone),
-        promptSent: mine.some((m) => m.purpose === 'prompt'),
-        remindersSent: mine.filter((m) => m.purpose === 'reminder').length,
-        ...(last ? { lastSentAt: new Date(last) } : {}),
-      });
-    }
-    // Recorded but still queued long after: its enqueue was lost (a crash); enqueue it again.
-    const stale = now.getTime() - (input.requeueAfterMs ?? 10 * 60_000);
-    for (const m of recorded) {
-      if (m.status === 'queued' && Date.parse(m.createdAt) < stale) {
-        await ports.enqueue(outbound(m));
-        enqueued += 1;
+      if (!p.armId || !arms.has(p.armId)) continue;
+      for (const m of campaignMessages(campaign, study, content, due.lesson, lang(p))) {
+        lessonMessages.push({ ...base(p), messageId: messageId(p.participantId, 'lesson', due.period, m.seq), text: m.text, treatmentOnly: true, purpose: 'lesson', period: due.period, campaignId: campaign.campaignId });
       }
     }
-    const due = planDue({ timeZone: study.timeZone, studyStart: start, policy: input.policy, reminderAfterHours: input.reminderAfterHours, now, participants: people, activity });
-    const byId = new Map(people.map((p) => [p.participantId, p]));
-    for (const d of due) {
+  }
+  const ids = people.flatMap((p) => [messageId(p.participantId, 'prompt', week), ...Array.from({ length: schedule.reminders.maxPerWeek }, (_, i) => messageId(p.participantId, 'reminder', week, i + 1))]);
+  const [complete, recorded] = await Promise.all([
+    ports.diaryComplete(study.studyId, people.map((p) => p.phone), week),
+    ports.recorded([...ids, ...lessonMessages.map((m) => m.messageId)]),
+  ]);
+
+  const activity = new Map<string, WeekActivity>();
+  const mine = new Map<string, StoredMessage[]>();
+  for (const m of recorded) mine.set(m.participantId, [...(mine.get(m.participantId) ?? []), m]);
+  for (const p of people) {
+    const sent = (mine.get(p.participantId) ?? []).filter((m) => m.purpose !== 'lesson');
+    const last = sent.map((m) => m.createdAt).sort().at(-1);
+    activity.set(p.participantId, {
+      diaryComplete: complete.has(p.phone),
+      promptSent: sent.some((m) => m.purpose === 'prompt'),
+      remindersSent: sent.filter((m) => m.purpose === 'reminder').length,
+      ...(last ? { lastSentAt: new Date(last) } : {}),
+    });
+  }
+
+  // Recorded but still queued long after: its enqueue was lost (a crash); enqueue it again.
+  const stale = now.getTime() - (ctx.requeueAfterMs ?? 10 * 60_000);
+  const again = recorded.filter((m) => m.status === 'queued' && Date.parse(m.createdAt) < stale).map(outbound);
+
+  const byId = new Map(people.map((p) => [p.participantId, p]));
+  const due = planDue({ timeZone: study.timeZone, studyStart: ctx.start, policy: schedule, reminderAfterHours: schedule.reminderAfterHours, now, participants: people, activity });
+  const known = new Set(recorded.map((m) => m.messageId));
+  const fresh: StoredMessage[] = [
+    ...due.map((d) => {
       const p = byId.get(d.participantId) as Participant;
-      const m: StoredMessage = {
-        messageId: d.messageId, studyId: study.studyId, participantId: p.participantId, phone: p.phone,
-        text: smsText(content, d.purpose, p.lang ?? study.languages[0] ?? 'en', { code: study.serviceCode }),
-        treatmentOnly: false, purpose: d.purpose, period: d.period, status: 'queued', createdAt: now.toISOString(),
-      };
-      if (!(await ports.create(m))) continue;
-      created += 1;
-      await ports.enqueue(outbound(m));
-      enqueued += 1;
-    }
-  } while (cursor);
-  return { created, enqueued };
+      return { ...base(p), messageId: d.messageId, text: smsText(content, d.purpose, lang(p), { code: study.serviceCode }), treatmentOnly: false, purpose: d.purpose, period: d.period };
+    }),
+    ...lessonMessages.filter((m) => !known.has(m.messageId)),
+  ];
+  const created = new Set(fresh.length > 0 ? await ports.createMany(fresh) : []);
+  const toSend = [...again, ...fresh.filter((m) => created.has(m.messageId)).map(outbound)];
+  if (toSend.length > 0) await ports.enqueue(toSend);
+  result.created += created.size;
+  result.enqueued += toSend.length;
 }
 
 function outbound(m: StoredMessage): OutboundMessage {

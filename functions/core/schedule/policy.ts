@@ -1,4 +1,5 @@
 import { TZDate } from '@date-fns/tz';
+import type { StudySchedule } from '../model.js';
 import { addDays, addHours, setHours, startOfHour, startOfISOWeek } from 'date-fns';
 
 /**
@@ -21,6 +22,18 @@ export const DEFAULT_POLICY: SchedulePolicy = {
   quiet: { start: 21, end: 8 },
   reminders: { maxPerWeek: 1, minHoursApart: 24 },
 };
+
+/** A study's schedule with the defaults filled in (a study may set only what differs). */
+export function studySchedule(study: { schedule?: Partial<StudySchedule> }): StudySchedule {
+  const s = study.schedule ?? {};
+  return {
+    ...DEFAULT_POLICY,
+    reminderAfterHours: 24,
+    ...s,
+    quiet: { ...DEFAULT_POLICY.quiet, ...s.quiet },
+    reminders: { ...DEFAULT_POLICY.reminders, ...s.reminders },
+  };
+}
 
 export function isQuietHour(hour: number, quiet: SchedulePolicy['quiet']): boolean {
   return quiet.start <= quiet.end ? hour >= quiet.start && hour < quiet.end : hour >= quiet.start || hour < quiet.end;
@@ -77,6 +90,6 @@ export function policyProblems(p: SchedulePolicy): string[] {
  * The deterministic id of an outbound message: written with a condition, it makes a second
  * dispatch of the same period send nothing twice (invariant 4).
  */
-export function messageId(participantId: string, purpose: 'prompt' | 'reminder' | 'lesson' | 'confirmation' | 'help', period: string, seq = 0): string {
+export function messageId(participantId: string, purpose: 'prompt' | 'reminder' | 'lesson' | 'reply', period: string, seq = 0): string {
   return `${purpose}#${period}#${participantId}#${seq}`;
 }

@@ -10,6 +10,8 @@ export interface SmsBatch {
   from?: string;
   /** E.164 numbers with a leading +. */
   to: string[];
+  /** The study the messages belong to (the outbox lists per study; AT ignores it). */
+  studyId?: string;
 }
 
 /** What became of one recipient of a batch. */

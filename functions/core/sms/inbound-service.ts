@@ -5,7 +5,10 @@ import type { Lang, Participant, Study } from '../model.js';
 import type { Clock, Logger, UssdStore } from '../ports.js';
 import { weekOf } from '../ussd/participant-hop.js';
 import { complaintRef } from '../ussd/problem-flow.js';
+import { messageId } from '../schedule/policy.js';
 import { interpretInbound } from './inbound.js';
+import type { OutboundMessage } from './send.js';
+import { smsText } from './text.js';
 
 /** An incoming SMS as Africa's Talking posts it (the fields Sauti uses). */
 export interface InboundSms {
@@ -28,6 +31,8 @@ export interface InboundDeps {
 /** The reply to send, if any, in the participant's language (sending is the sender's job). */
 export interface InboundReply {
   to: string;
+  /** Absent when the sender is not in the study. */
+  participantId?: string;
   lang: Lang;
   key: SmsTextKey;
   vars: Record<string, string>;
@@ -52,6 +57,7 @@ export async function handleInboundSms(sms: InboundSms, deps: InboundDeps): Prom
   const lang = participant?.lang ?? deps.study.languages[0] ?? 'en';
   const reply = (key: SmsTextKey, vars: Record<string, string> = {}, extra: Partial<InboundReply> = {}): InboundReply => ({
     to: phone, lang, key, vars: { code: deps.study.serviceCode, ...vars }, ...extra,
+    ...(participant ? { participantId: participant.participantId } : {}),
   });
   const stamp = now.toISOString();
   const intent = interpretInbound(sms.text, deps.content);
@@ -103,4 +109,23 @@ function withSmsAnswers(
   const merged: Record<string, DiaryAnswer> = { ...(record?.answers ?? {}) };
   for (const [id, value] of Object.entries(answers)) merged[id] = { value, at: at.stamp, channel: 'sms', sessionId: at.smsId };
   return nextWeekRecord(record, { participant: p, week: at.week, studyWeek: at.studyWeek, form: at.deps.content.diary, stamp: at.stamp }, { answers: merged });
+}
+
+/**
+ * The reply as a message for the send queue, with a deterministic id from the provider's id of
+ * the incoming SMS: a resent callback, or a retried handler, queues the same message.
+ */
+export function replyMessage(reply: InboundReply, smsId: string, study: Study, content: Content, from?: string): OutboundMessage {
+  const participantId = reply.participantId ?? '-';
+  return {
+    messageId: messageId(participantId, 'reply', smsId),
+    studyId: study.studyId,
+    participantId,
+    phone: reply.to,
+    text: smsText(content, reply.key, reply.lang, reply.vars),
+    treatmentOnly: false,
+    reply: true,
+    ...(reply.stopConfirmation ? { stopConfirmation: true } : {}),
+    ...(from ? { from } : {}),
+  };
 }

@@ -19,6 +19,8 @@ export interface OutboundMessage {
   treatmentOnly: boolean;
   /** The one message allowed after STOP: its confirmation. */
   stopConfirmation?: boolean;
+  /** An answer to an SMS the number sent us: it may go to someone not (yet) in the study. */
+  reply?: boolean;
 }
 
 export type SendResult =
@@ -38,8 +40,11 @@ export interface SendDeps {
 
 /** Why a message must not go out now, or undefined when it may. */
 export function blocked(m: OutboundMessage, p: Participant | undefined, study: Study | undefined): Extract<SendResult, { status: 'skipped' }>['reason'] | undefined {
-  if (!p) return 'unknown-participant';
-  if (!m.stopConfirmation && p.consent.state !== 'consented') return 'not-opted-in';
+  // Someone who wrote to us gets the answer (how to join); treatment content never.
+  if (!p) return m.treatmentOnly ? 'control-arm' : m.reply ? undefined : 'unknown-participant';
+  // After STOP only its confirmation goes; a reply may reach someone who has not consented yet.
+  const allowed = p.consent.state === 'consented' || m.stopConfirmation || (m.reply && p.consent.state !== 'withdrawn');
+  if (!allowed) return 'not-opted-in';
   if (m.treatmentOnly && !study?.arms.find((a) => a.armId === p.armId)?.treatment) return 'control-arm';
   return undefined;
 }
@@ -58,7 +63,7 @@ export async function sendMessages(messages: readonly OutboundMessage[], deps: S
       results.set(m.messageId, { status: 'skipped', reason });
       continue;
     }
-    const key = JSON.stringify([m.text, m.from ?? '']);
+    const key = JSON.stringify([m.text, m.from ?? '', m.studyId]);
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
   const size = deps.batchSize ?? 100;
@@ -67,7 +72,7 @@ export async function sendMessages(messages: readonly OutboundMessage[], deps: S
       const chunk = group.slice(i, i + size);
       const first = chunk[0] as OutboundMessage;
       // One request per distinct number; a number twice in a chunk gets the same outcome.
-      const outcomes = await deps.gateway.sendBulk({ text: first.text, ...(first.from ? { from: first.from } : {}), to: [...new Set(chunk.map((m) => m.phone))] });
+      const outcomes = await deps.gateway.sendBulk({ text: first.text, ...(first.from ? { from: first.from } : {}), to: [...new Set(chunk.map((m) => m.phone))], studyId: first.studyId });
       for (const m of chunk) results.set(m.messageId, toResult(outcomes.get(m.phone)));
     }
   }

@@ -1,0 +1,17 @@
+import { type Clock, systemClock } from '../core/ports.js';
+
+/**
+ * The clock of every handler. In the local stack it can run fast from a chosen moment, so a
+ * study week can be watched in minutes (`npm start -- --clock … --speed …`): simulated time is
+ * `SAUTI_CLOCK_START + (real now - SAUTI_CLOCK_ANCHOR) × SAUTI_CLOCK_SPEED`. One real anchor
+ * for all handlers keeps them on the same simulated instant. Never in a Lambda.
+ */
+export function clockFromEnv(env = process.env): Clock {
+  if (env.AWS_LAMBDA_FUNCTION_NAME || !env.SAUTI_CLOCK_START) return systemClock;
+  return fastClock(Date.parse(env.SAUTI_CLOCK_START), Number(env.SAUTI_CLOCK_ANCHOR ?? Date.now()), Number(env.SAUTI_CLOCK_SPEED ?? 1));
+}
+
+export function fastClock(start: number, anchor: number, speed: number): Clock {
+  if (!Number.isFinite(start) || !Number.isFinite(anchor) || !(speed > 0)) throw new Error('fast clock: start, anchor and a positive speed are needed');
+  return { now: () => new Date(start + (Date.now() - anchor) * speed) };
+}

@@ -1,0 +1,62 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Role, Principal } from './auth.js';
+
+/**
+ * The admin API's routes under /api/v1. Each names the roles that may call it: the
+ * table-driven role test walks this list, so a route without a rule cannot slip in.
+ */
+export interface ApiRequest {
+  principal: Principal;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+  event: APIGatewayProxyEventV2;
+}
+
+export interface ApiRoute {
+  method: 'GET' | 'POST';
+  /** Path after /api/v1, with `{name}` parameters. */
+  path: string;
+  roles: readonly Role[];
+  /** What it does, for the route list and the OpenAPI document. */
+  summary: string;
+}
+
+const ALL: readonly Role[] = ['researcher', 'ngo', 'admin'];
+
+export const apiRoutes = {
+  listStudies: { method: 'GET', path: '/studies', roles: ALL, summary: 'Studies this deployment runs' },
+  outbox: { method: 'GET', path: '/studies/{studyId}/outbox', roles: ['admin'], summary: 'Local outbox of SMS not sent through Africa\'s Talking, newest first (phone numbers: admin only)' },
+  listCampaigns: { method: 'GET', path: '/studies/{studyId}/campaigns', roles: ALL, summary: 'Campaigns of a study' },
+  previewDraft: { method: 'POST', path: '/studies/{studyId}/campaigns/preview', roles: ['ngo', 'admin', 'researcher'], summary: 'Preview a campaign before saving it: per week, who gets what, segments and cost' },
+  createCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns', roles: ['ngo', 'admin'], summary: 'Create (schedule) a campaign' },
+  getCampaign: { method: 'GET', path: '/studies/{studyId}/campaigns/{campaignId}', roles: ALL, summary: 'One campaign' },
+  previewCampaign: { method: 'GET', path: '/studies/{studyId}/campaigns/{campaignId}/preview', roles: ALL, summary: 'Preview a saved campaign' },
+  pauseCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns/{campaignId}/pause', roles: ['ngo', 'admin'], summary: 'Pause a campaign (its remaining lessons move later)' },
+  resumeCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns/{campaignId}/resume', roles: ['ngo', 'admin'], summary: 'Resume a paused campaign' },
+  cancelCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns/{campaignId}/cancel', roles: ['ngo', 'admin'], summary: 'Cancel a campaign for good' },
+  dispatch: { method: 'POST', path: '/dispatch', roles: ['admin'], summary: 'Run the dispatcher now (it also runs every 15 minutes)' },
+} as const satisfies Record<string, ApiRoute>;
+
+export type RouteName = keyof typeof apiRoutes;
+
+const compiled = Object.entries(apiRoutes).map(([name, route]) => ({
+  name: name as RouteName,
+  route: route as ApiRoute,
+  pattern: new RegExp(`^${route.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
+}));
+
+/** The route for a method and path (after /api/v1), with its parameters; `methodNotAllowed` when only the method is wrong. */
+export function matchRoute(method: string, path: string): { name: RouteName; route: ApiRoute; params: Record<string, string> } | 'methodNotAllowed' | undefined {
+  let pathMatched = false;
+  for (const c of compiled) {
+    const m = c.pattern.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (c.route.method === method) {
+      const params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+      return { name: c.name, route: c.route, params };
+    }
+  }
+  return pathMatched ? 'methodNotAllowed' : undefined;
+}

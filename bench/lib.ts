@@ -3,6 +3,7 @@
  * timing and Markdown tables. One helper per idea, so every benchmark computes a median or
  * formats a ratio the same way.
  */
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** One figure checked against a target, relative to a floor measured in the same run. */
 export interface Metric {
@@ -105,3 +106,85 @@ export function metricsTable(metrics: readonly Metric[]): string {
 export const progress = (message: string): void => {
   process.stderr.write(`  … ${message}\n`);
 };
+
+/** Runs `task` over `items` with at most `concurrency` in flight; results in input order. */
+export async function inPool<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next;
+      next += 1;
+      results[i] = await task(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  return results;
+}
+
+/**
+ * A forced full garbage collection, for a clean memory baseline: `global.gc` when Node runs
+ * with --expose-gc, otherwise obtained by setting the flag at run time (V8 allows it).
+ */
+export async function fullGc(): Promise<void> {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc: unknown = runInNewContext('gc');
+  if (typeof gc === 'function') (gc as () => void)();
+}
+
+/** Peak heapUsed and rss over a stretch of time, sampled on a timer, as increases over the baseline. */
+export interface MemoryPeak {
+  baselineHeap: number;
+  baselineRss: number;
+  peakHeapIncrease: number;
+  peakRssIncrease: number;
+  samples: number;
+}
+
+/**
+ * Samples `process.memoryUsage()` every `everyMs` until `stop()` is called (and once more
+ * then). The baseline is taken at the start: call `fullGc()` first for a clean one.
+ */
+export function sampleMemory(everyMs = 50): { stop(): MemoryPeak } {
+  const base = process.memoryUsage();
+  let heap = base.heapUsed;
+  let rss = base.rss;
+  let samples = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    heap = Math.max(heap, m.heapUsed);
+    rss = Math.max(rss, m.rss);
+    samples += 1;
+  };
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return { baselineHeap: base.heapUsed, baselineRss: base.rss, peakHeapIncrease: heap - base.heapUsed, peakRssIncrease: rss - base.rss, samples };
+    },
+  };
+}
+
+/**
+ * Writes items with BatchWriteItem, 25 per call (DynamoDB's limit), `concurrency` calls in
+ * flight, retrying unprocessed items. Returns the number of BatchWriteItem calls made.
+ */
+export async function batchWrite(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[], concurrency = 1): Promise<number> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25) as Record<string, unknown>[]);
+  let calls = 0;
+  await inPool(chunks, concurrency, async (chunk) => {
+    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt += 1) {
+      if (attempt > 5) throw new Error('DynamoDB left items unprocessed after retries');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      calls += 1;
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[tableName] ?? []).flatMap((r) => (r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : []));
+    }
+  });
+  return calls;
+}

@@ -247,9 +247,9 @@ describe('IAM least privilege', () => {
     for (const a of forbidden) expect(all).not.toContain(a);
   });
 
-  it.each(allFunctions)('%s may query gsi1 only if it is the dispatcher, and nothing else on an index', (name) => {
+  it.each(allFunctions)('%s may query gsi1 only if it lists studies or participants (dispatcher, api), nothing else on an index', (name) => {
     const other = serviceStatements(fnIds[name], 'dynamodb').filter((s) => JSON.stringify(s.Resource) !== JSON.stringify(tableArn));
-    if (name === 'dispatcher') expect(other).toEqual([{ Action: 'dynamodb:Query', Effect: 'Allow', Resource: gsi1Arn }]);
+    if (name === 'dispatcher' || name === 'api') expect(other).toEqual([{ Action: 'dynamodb:Query', Effect: 'Allow', Resource: gsi1Arn }]);
     else expect(other).toEqual([]);
   });
 

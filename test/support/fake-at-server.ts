@@ -50,6 +50,8 @@ export interface FakeAtRequest {
   enqueue: string | undefined;
   /** The client hung up before the answer (e.g. its timeout fired). */
   aborted: boolean;
+  /** Numbers AT accepted in its answer (statusCode 100-102): what a handset would receive. */
+  accepted: string[];
 }
 
 export type FakeAtRule =
@@ -119,6 +121,7 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
       bulkSMSMode: form.bulkSMSMode,
       enqueue: form.enqueue,
       aborted: false,
+      accepted: [],
     };
     requests.push(recorded);
     res.on('close', () => {
@@ -153,7 +156,10 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
       if (numberRule?.omit) continue;
       const statusCode = numberRule?.statusCode ?? 101;
       const ok = statusCode >= 100 && statusCode <= 102;
-      if (ok) sent += 1;
+      if (ok) {
+        sent += 1;
+        recorded.accepted.push(number);
+      }
       recipients.push({
         statusCode,
         number,

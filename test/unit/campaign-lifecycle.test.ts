@@ -121,7 +121,7 @@ describe('pausing, resuming and cancelling', () => {
         fc.integer({ min: 1, max: 2 }),
         fc.constantFrom(['pin_fraud_safety'], ['cashing_out', 'saving_in_account']).map((m) => [...m]),
         // Hours between staff actions (pause, resume, pause, ...) and the minute within the hour.
-        fc.array(fc.record({ afterHours: fc.integer({ min: 0, max: 24 * 21 }), minute: fc.integer({ min: 1, max: 59 }) }), { maxLength: 6 }),
+        fc.array(fc.record({ afterHours: fc.integer({ min: 0, max: 24 * 14 }), minute: fc.integer({ min: 1, max: 59 }) }), { maxLength: 5 }),
         fc.boolean(),
         (study, day, hour, everyWeeks, modules, actions, cancelAtEnd) => {
           let c: Campaign = { ...fresh(), startsOn: '2027-03-15', day, hour, everyWeeks, modules };
@@ -164,7 +164,7 @@ describe('pausing, resuming and cancelling', () => {
           if (cancelAtEnd) expect(lessonDue(cancelCampaign(c, new Date(end)), study, lessons, new Date(end))).toBeUndefined();
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 30 },
     );
-  });
+  }, 60_000); // hourly ticks over months: a few seconds, more on a busy machine
 });

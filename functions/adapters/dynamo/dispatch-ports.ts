@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Content } from '../../core/content/schema.js';
+import { weekAnswered, type WeekRecord } from '../../core/diary/week-record.js';
 import { type DispatchResult, type DispatchPorts, dispatchStudy, type StoredMessage } from '../../core/schedule/dispatch.js';
 import type { SendQueue } from '../../core/ports.js';
 import { batchGetAll } from './items.js';
@@ -17,7 +18,7 @@ export function dynamoDispatchPorts(doc: DynamoDBDocumentClient, tableName: stri
     participantsPage: (studyId, cursor) => participants.page(studyId, cursor),
     async diaryComplete(studyId, phones, week) {
       const weeks = await batchGetAll(doc, tableName, phones.map((p) => keys.week(studyId, p, week)));
-      return new Set(weeks.filter((w) => w.complete === true).map((w) => String(w.phone)));
+      return new Set(weeks.filter((w) => weekAnswered(w as unknown as WeekRecord)).map((w) => String(w.phone)));
     },
     async recorded(ids) {
       return (await messages.getMany(ids)) as unknown as StoredMessage[]; // records are written from StoredMessage (createMany below)

@@ -13,6 +13,8 @@ export interface MessageRecord {
   rank: number;
   providerId?: string;
   failureReason?: string;
+  /** When the provider accepted it (reminder spacing counts from here, not from planning). */
+  sentAt?: string;
   /** The message as sent, so a lost enqueue can be redone from the record alone. */
   phone?: string;
   text?: string;
@@ -148,7 +150,7 @@ export class DynamoMessageStore {
             Update: {
               TableName: this.tableName,
               Key: messageKey(messageId),
-              UpdateExpression: 'SET #status = :status, #rank = :rank, providerId = :pid, updatedAt = :at',
+              UpdateExpression: 'SET #status = :status, #rank = :rank, providerId = :pid, updatedAt = :at, sentAt = :at',
               // A delivery report may already have overtaken the send result.
               ConditionExpression: 'attribute_exists(pk) AND #rank < :rank',
               ExpressionAttributeNames: { '#status': 'status', '#rank': 'rank' },

@@ -4,7 +4,7 @@ import { lessonSendAt, type CampaignTiming, type StudyClock } from './schedule.j
 
 /**
  * A campaign's life: scheduled ⇄ paused, and either to cancelled (final). Each change returns
- * a new campaign; the store writes it conditionally on the status it read. Resuming moves the
+ * a new campaign (a store should write it conditionally on the status it read). Resuming moves the
  * remaining lessons later by the periods the pause covered, so a pause never skips a lesson.
  */
 
@@ -56,7 +56,7 @@ function refuse(c: Campaign, action: CampaignAction): never {
   throw new CampaignStateError(c.status, action, message);
 }
 
-function without(c: Campaign, status: CampaignStatus, now: Date): Campaign {
+function withStatus(c: Campaign, status: CampaignStatus, now: Date): Campaign {
   const { pausedAt: _pausedAt, ...rest } = c;
   return { ...rest, status, updatedAt: now.toISOString() };
 }
@@ -77,12 +77,12 @@ export function resumeCampaign(c: Campaign, now: Date, study: StudyClock): Campa
   if (c.status !== 'paused') refuse(c, 'resume');
   const pausedAt = c.pausedAt ? new Date(c.pausedAt) : now;
   const missed = sendTimesWithin(c, study, pausedAt, now);
-  return { ...without(c, 'scheduled', now), shiftPeriods: c.shiftPeriods + missed };
+  return { ...withStatus(c, 'scheduled', now), shiftPeriods: c.shiftPeriods + missed };
 }
 
 export function cancelCampaign(c: Campaign, now: Date): Campaign {
   if (c.status !== 'scheduled' && c.status !== 'paused') refuse(c, 'cancel');
-  return without(c, 'cancelled', now);
+  return withStatus(c, 'cancelled', now);
 }
 
 /**
@@ -91,7 +91,8 @@ export function cancelCampaign(c: Campaign, now: Date): Campaign {
  * boundaries the remaining lessons move onto, so no content is needed.
  */
 export function sendTimesWithin(c: CampaignTiming, study: StudyClock, from: Date, to: Date): number {
-  if (to.getTime() <= from.getTime()) return 0;
+  // A campaign that was never valid (no period) has no grid to count on.
+  if (to.getTime() <= from.getTime() || !(c.everyWeeks >= 1)) return 0;
   const period = c.everyWeeks * 7 * 86_400_000;
   const first = lessonSendAt(c, study, 0).getTime();
   // Start a little before the estimate (quiet hours and DST move times by hours, not periods).

@@ -93,7 +93,7 @@ export function lessonDue(c: Campaign, study: StudyClock, lessons: readonly Camp
   const t = now.getTime();
   const sendAt = (k: number) => lessonSendAt(c, study, k).getTime();
   const first = sendAt(0);
-  if (t + 3_600_000 < first) return undefined;
+  if (t < first) return undefined;
   // Send times increase with the index and are about a period apart: start from the estimate.
   let k = Math.min(Math.floor((t - first) / (c.everyWeeks * WEEK_MS)), lessons.length);
   let at = sendAt(k);

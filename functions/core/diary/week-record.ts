@@ -63,3 +63,11 @@ export function nextWeekRecord(
     updatedAt: stamp,
   };
 }
+
+/**
+ * Whether the week's diary is done, for reminders: finished on USSD, or answered by SMS (the
+ * compact SMS reply is the whole SMS diary; the USSD menu still offers the other questions).
+ */
+export function weekAnswered(record: Pick<WeekRecord, 'complete' | 'answers'>): boolean {
+  return record.complete || Object.values(record.answers ?? {}).some((a) => a.channel === 'sms');
+}

@@ -21,6 +21,8 @@ export interface StoredMessage extends OutboundMessage {
   period: string;
   status: string;
   createdAt: string;
+  /** When the provider accepted it; a retried send goes out later than it was planned. */
+  sentAt?: string;
   campaignId?: string;
 }
 
@@ -110,7 +112,7 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
   for (const m of recorded) mine.set(m.participantId, [...(mine.get(m.participantId) ?? []), m]);
   for (const p of people) {
     const sent = (mine.get(p.participantId) ?? []).filter((m) => m.purpose !== 'lesson');
-    const last = sent.map((m) => m.createdAt).sort().at(-1);
+    const last = sent.map((m) => m.sentAt ?? m.createdAt).sort().at(-1);
     activity.set(p.participantId, {
       diaryComplete: complete.has(p.phone),
       promptSent: sent.some((m) => m.purpose === 'prompt'),
@@ -134,7 +136,8 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
     ...lessonMessages.filter((m) => !known.has(m.messageId)),
   ];
   const created = new Set(fresh.length > 0 ? await ports.createMany(fresh) : []);
-  const toSend = [...again, ...fresh.filter((m) => created.has(m.messageId)).map(outbound)];
+  // Same text together: the sender's batches then fill one bulk request per text.
+  const toSend = [...again, ...fresh.filter((m) => created.has(m.messageId)).map(outbound)].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   if (toSend.length > 0) await ports.enqueue(toSend);
   result.created += created.size;
   result.enqueued += toSend.length;

@@ -11,10 +11,10 @@ export interface Stack {
 
 const running: ChildProcess[] = [];
 
-export async function startStack(dataDir: string, port?: number): Promise<Stack> {
+export async function startStack(dataDir: string, port?: number, args: string[] = []): Promise<Stack> {
   const p = port ?? (await freePort());
   const token = 'e2e-token';
-  const child = spawn('npm', ['start'], {
+  const child = spawn('npm', ['start', ...(args.length > 0 ? ['--', ...args] : [])], {
     env: { ...process.env, PORT: String(p), SAUTI_DATA_DIR: dataDir, SAUTI_CALLBACK_TOKEN: token, POWERTOOLS_LOG_LEVEL: 'WARN' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -48,6 +48,23 @@ describe('sending SMS', () => {
     expect(batches.flatMap((x) => x.to).sort()).toEqual(['+254711000001', '+254711000003']);
   });
 
+  it('answers someone who wrote in, even before they joined, but not after STOP; treatment content never', async () => {
+    const { gateway, batches } = recordingGateway();
+    const [, , c] = people as [Participant, Participant, Participant];
+    const stranger = participant({ phone: '+254711000099', participantId: '-' });
+    const pending = participant({ phone: '+254711000005', participantId: 'e', consent: { state: 'pending' } });
+    const withPending = { ...deps(gateway), participants: async () => [...people, pending] };
+    const results = await sendMessages(
+      [msg(stranger, 'How to join', { reply: true }), msg(pending, 'Help', { reply: true }), msg(c, 'Help', { reply: true }), msg(stranger, 'Lesson', { reply: true, treatmentOnly: true })],
+      withPending,
+    );
+    expect(results.get('How to join#-')?.status).toBe('sent');
+    expect(results.get('Help#e')?.status).toBe('sent');
+    expect(results.get('Help#c')).toEqual({ status: 'skipped', reason: 'not-opted-in' });
+    expect(results.get('Lesson#-')).toEqual({ status: 'skipped', reason: 'control-arm' });
+    expect(batches.flatMap((x) => x.to).sort()).toEqual(['+254711000005', '+254711000099']);
+  });
+
   it('sends identical texts as bulk requests of at most the batch size', async () => {
     const { gateway, batches } = recordingGateway();
     const [a, , , d] = people as [Participant, Participant, Participant, Participant];

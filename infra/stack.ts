@@ -79,6 +79,9 @@ export const dynamoActions: Record<FunctionName, readonly string[]> = {
  */
 export const gsi1Readers: readonly FunctionName[] = ['dispatcher', 'api'];
 
+/** Receives of a send-queue message before it moves to the DLQ (the sender records why). */
+export const SEND_MAX_RECEIVES = 5;
+
 /** The Lambdas that may put messages on the send queue (sqs:SendMessage on that queue only). */
 export const sendQueueProducers: readonly FunctionName[] = ['atCallbacks', 'dispatcher'];
 
@@ -258,6 +261,8 @@ export class SautiStack extends Stack {
       description: "Sauti: sends queued SMS through Africa's Talking (SQS-triggered)",
       memorySize: 256,
       timeout: SENDER_TIMEOUT,
+      // On the queue's last receive a retry becomes a recorded failure (then the DLQ).
+      environment: { SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES) },
     });
     const dispatcher = this.lambda('Dispatcher', 'dispatcher', {
       description: 'Sauti: plans due messages and puts them on the send queue (scheduled, or on demand from the API)',
@@ -326,7 +331,7 @@ export class SautiStack extends Stack {
       visibilityTimeout: Duration.seconds(6 * SENDER_TIMEOUT.toSeconds() + SEND_BATCH_WINDOW.toSeconds()),
       // After 5 failed receives (provider down for an hour or more, or a malformed message) the
       // message is parked in the DLQ, which alarms.
-      deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: dlq, maxReceiveCount: SEND_MAX_RECEIVES },
     });
     return [queue, dlq];
   }

@@ -23,6 +23,7 @@ import { type OutboundMessage, sendMessages } from '../core/sms/send.js';
 export interface SenderDeps {
   gateway: SmsGateway | (() => Promise<SmsGateway>);
   clock?: Clock;
+  maxReceives?: number;
 }
 
 const body = z.object({
@@ -48,6 +49,8 @@ export function createSendHandler(deps: SenderDeps) {
   const optOuts = new DynamoUssdStore(doc, tableName);
   let gateway: Promise<SmsGateway> | undefined;
   const clock = deps.clock ?? clockFromEnv();
+  // The queue's maxReceiveCount (infra/stack.ts): on that attempt a retry becomes a failure.
+  const maxReceives = deps.maxReceives ?? Number(env.SAUTI_MAX_RECEIVES ?? 5);
 
   /** The provider says the number opted out (406): nothing more goes to it (invariant 3). */
   async function optOut(m: OutboundMessage, at: string): Promise<void> {
@@ -61,6 +64,7 @@ export function createSendHandler(deps: SenderDeps) {
     const byMessage = new Map<string, string>();
     const batch: OutboundMessage[] = [];
     const parsed = event.Records.map((record) => ({ record, parsed: body.safeParse(safeJson(record.body)) }));
+    const receives = new Map(event.Records.map((r) => [r.messageId, Number(r.attributes.ApproximateReceiveCount ?? 1)]));
     // Claims go out together: one round trip of latency per batch, not one per message.
     const claimed = await Promise.all(
       parsed.map(async ({ record, parsed: p }) => {
@@ -99,8 +103,12 @@ export function createSendHandler(deps: SenderDeps) {
       batch.map(async (m) => {
         const r = results.get(m.messageId);
         if (!r || r.status === 'retry') {
-          await messages.release(m.messageId, clock.now());
-          failures.push({ itemIdentifier: byMessage.get(m.messageId) as string });
+          const reason = r?.reason ?? 'no outcome';
+          const sqsId = byMessage.get(m.messageId) as string;
+          // The queue's last attempt: the record says why, and SQS moves the message to the DLQ.
+          if ((receives.get(sqsId) ?? 1) >= maxReceives) await messages.closed(m.messageId, 'failed', `gave up after ${maxReceives} attempts: ${reason}`, at);
+          else await messages.release(m.messageId, clock.now(), reason);
+          failures.push({ itemIdentifier: sqsId });
         } else if (r.status === 'sent') await messages.accepted(m.messageId, r.providerId, at);
         else if (r.status === 'skipped') await messages.closed(m.messageId, 'skipped', r.reason, at);
         else {

@@ -2,6 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { content } from '../../content/index.js';
 import { dynamoDispatchPorts } from '../../functions/adapters/dynamo/dispatch-ports.js';
+import { DynamoMessageStore } from '../../functions/adapters/dynamo/message-store.js';
 import { DynamoOutboxGateway } from '../../functions/adapters/dynamo/outbox-gateway.js';
 import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
 import type { Study } from '../../functions/core/model.js';
@@ -102,5 +103,22 @@ describe('the dispatcher', () => {
     // Each got exactly one more message: this week's prompt.
     const after2 = await Promise.all(phones.map(async (to) => (await outbox.list({ to })).length));
     expect(after2).toEqual(before.map((n) => n + 1));
+  });
+
+  it('leaves a message the sender already tried to the queue and its DLQ, not to a re-enqueue', async () => {
+    now = Date.parse('2026-12-11T15:00:00Z'); // a Friday, 18:00 in Nairobi
+    const sent: OutboundMessage[] = [];
+    const recording = dynamoDispatchPorts(t.doc, t.tableName, { enqueue: async (ms: readonly OutboundMessage[]) => void sent.push(...ms) });
+    expect((await dispatchStudy(input(kenya), recording)).created).toBe(DEMO_PARTICIPANTS);
+    // The sender tried one and gave it back for a retry; the others were never picked up.
+    const messages = new DynamoMessageStore(t.doc, t.tableName);
+    const tried = sent[0] as OutboundMessage;
+    expect(await messages.claim(tried.messageId, new Date(now))).toBe(true);
+    await messages.release(tried.messageId, new Date(now), 'AT 500');
+    now += 11 * 60_000;
+    sent.length = 0;
+    const again = await dispatchStudy(input(kenya), recording);
+    expect(again).toEqual({ created: 0, enqueued: DEMO_PARTICIPANTS - 1 });
+    expect(sent.map((m) => m.messageId)).not.toContain(tried.messageId);
   });
 });

@@ -24,7 +24,7 @@ beforeAll(async () => {
   t = await createTestTable();
   svc = await ussdService(t);
   at = await startFakeAt({ apiKey: 'test-key' });
-  Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, AT_USERNAME: 'sauti-test', AT_API_KEY: 'test-key', AT_BASE_URL: at.url });
+  Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, AT_USERNAME: 'sauti-test', AT_API_KEY: 'test-key', AT_BASE_URL: at.url, SAUTI_MAX_RECEIVES: '3' });
   handler = (await import('../../functions/sms-send/handler.js')).handler;
   messages = new DynamoMessageStore(t.doc, t.tableName);
 });
@@ -90,14 +90,20 @@ describe('the sender, locally end to end', () => {
     at.script({ httpStatus: 503, times: 10 });
     const phone = await addConsented(svc.participants, svc.study.studyId, 'en', 'control');
     const q = queue();
-    q.send(await queued(phone, 'Prompt'));
+    const m = await queued(phone, 'Prompt');
+    q.send(m);
     q.send({ not: 'a message' });
-    for (let i = 0; i < 3; i += 1) {
-      await q.poll();
+    await q.poll();
+    // Between attempts the record keeps the attempt and why (so the dispatcher leaves it to the queue).
+    expect(await messages.get(m.messageId)).toMatchObject({ status: 'queued', attempts: 1, lastError: expect.stringMatching(/503/) });
+    for (let i = 0; i < 2; i += 1) {
       now += 1000;
+      await q.poll();
     }
     expect(q.size).toBe(0);
     expect(q.deadLetters).toHaveLength(2);
+    // On the last attempt the record says it failed, and why.
+    expect(await messages.get(m.messageId)).toMatchObject({ status: 'failed', failureReason: expect.stringMatching(/^gave up after 3 attempts: .*503/) });
   });
 });
 

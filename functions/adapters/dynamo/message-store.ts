@@ -13,6 +13,9 @@ export interface MessageRecord {
   rank: number;
   providerId?: string;
   failureReason?: string;
+  /** Sends the provider asked to retry, and the last reason. */
+  attempts?: number;
+  lastError?: string;
   /** When the provider accepted it (reminder spacing counts from here, not from planning). */
   sentAt?: string;
   /** The message as sent, so a lost enqueue can be redone from the record alone. */
@@ -125,17 +128,21 @@ export class DynamoMessageStore {
     );
   }
 
-  /** Gives a claim back when the provider asked to retry: the queue's next delivery claims it again. */
-  async release(messageId: string, at: Date): Promise<void> {
+  /**
+   * Gives a claim back when the provider asked to retry: the queue's next delivery claims it
+   * again. The attempt and its reason are kept, so a message the queue later gives up on is
+   * told apart from one whose enqueue was lost (only the latter is re-enqueued by the dispatcher).
+   */
+  async release(messageId: string, at: Date, reason: string): Promise<void> {
     await conditionally(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: messageKey(messageId),
-          UpdateExpression: 'SET #status = :queued, updatedAt = :at',
+          UpdateExpression: 'SET #status = :queued, updatedAt = :at, lastError = :reason ADD attempts :one',
           ConditionExpression: '#status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':at': at.toISOString() },
+          ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':at': at.toISOString(), ':reason': reason, ':one': 1 },
         }),
       ),
     );

@@ -23,6 +23,8 @@ export interface StoredMessage extends OutboundMessage {
   createdAt: string;
   /** When the provider accepted it; a retried send goes out later than it was planned. */
   sentAt?: string;
+  /** Sends tried and given back for a retry: such a message is the queue's, not a lost enqueue. */
+  attempts?: number;
   campaignId?: string;
 }
 
@@ -121,9 +123,10 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
     });
   }
 
-  // Recorded but still queued long after: its enqueue was lost (a crash); enqueue it again.
+  // Recorded, never tried and still queued long after: its enqueue was lost (a crash); enqueue
+  // it again. One the sender tried is the queue's to retry, then the DLQ's: not re-enqueued here.
   const stale = now.getTime() - (ctx.requeueAfterMs ?? 10 * 60_000);
-  const again = recorded.filter((m) => m.status === 'queued' && Date.parse(m.createdAt) < stale).map(outbound);
+  const again = recorded.filter((m) => m.status === 'queued' && !m.attempts && Date.parse(m.createdAt) < stale).map(outbound);
 
   const byId = new Map(people.map((p) => [p.participantId, p]));
   const due = planDue({ timeZone: study.timeZone, studyStart: ctx.start, policy: schedule, reminderAfterHours: schedule.reminderAfterHours, now, participants: people, activity });

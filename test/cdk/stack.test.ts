@@ -21,6 +21,7 @@ import {
   TOKEN_PLACEHOLDER,
   outputId,
   sendConcurrencyOf,
+  SEND_MAX_RECEIVES,
 } from '../../infra/stack.js';
 
 type Json = Record<string, any>;
@@ -184,7 +185,7 @@ describe('Lambda functions', () => {
       ussd: { CALLBACK_TOKEN_SECRET_ID: { Ref: secretId } },
       atCallbacks: { CALLBACK_TOKEN_SECRET_ID: { Ref: secretId }, SEND_QUEUE_URL: queueUrl },
       api: { SEND_QUEUE_URL: queueUrl, DISPATCHER_FUNCTION_NAME: { Ref: fnIds.dispatcher } },
-      sender: { AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId } },
+      sender: { AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId }, SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES) },
       dispatcher: { SEND_QUEUE_URL: queueUrl },
     };
     const vars = env(name);
@@ -326,7 +327,7 @@ describe('send queue', () => {
 
   it('has a dead-letter queue after 5 receives, kept 14 days', () => {
     template.resourceCountIs('AWS::SQS::Queue', 2);
-    expect(queue().RedrivePolicy).toEqual({ deadLetterTargetArn: getAtt(dlqId), maxReceiveCount: 5 });
+    expect(queue().RedrivePolicy).toEqual({ deadLetterTargetArn: getAtt(dlqId), maxReceiveCount: SEND_MAX_RECEIVES });
     expect(dlq().MessageRetentionPeriod).toBe(14 * 24 * 3600);
     expect(dlq().RedrivePolicy).toBeUndefined();
   });

@@ -63,7 +63,7 @@ describe('claiming a message for sending', () => {
     const claims = await Promise.all(Array.from({ length: 4 }, () => store.claim(m.messageId, t0)));
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(await store.claim(m.messageId, new Date(t0.getTime() + 60_000))).toBe(false);
-    await store.release(m.messageId, t0);
+    await store.release(m.messageId, t0, 'AT 500');
     expect(await store.claim(m.messageId, t0)).toBe(true);
     // The sender holding it crashed: after the lease, another may take it.
     expect(await store.claim(m.messageId, new Date(t0.getTime() + 6 * 60_000))).toBe(true);

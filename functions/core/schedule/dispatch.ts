@@ -6,7 +6,7 @@ import type { OutboundMessage } from '../sms/send.js';
 import { diaryWeek } from '../time/week.js';
 import { smsText } from '../sms/text.js';
 import { planDue, type WeekActivity } from './plan.js';
-import { isQuietHour, messageId, studySchedule } from './policy.js';
+import { isQuietHour, messageId, promptDue, studySchedule } from './policy.js';
 import { TZDate } from '@date-fns/tz';
 
 /**
@@ -23,6 +23,9 @@ export interface StoredMessage extends OutboundMessage {
   createdAt: string;
   /** When the provider accepted it; a retried send goes out later than it was planned. */
   sentAt?: string;
+  /** When it was due (UTC) and the zone that was computed in (the study's). */
+  dueAt?: string;
+  timeZone?: string;
   /** Sends tried and given back for a retry: such a message is the queue's, not a lost enqueue. */
   attempts?: number;
   campaignId?: string;
@@ -91,7 +94,10 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
   const { study, content, now, week, schedule } = ctx;
   const lang = (p: Participant) => p.lang ?? study.languages[0] ?? 'en';
   const stamp = now.toISOString();
-  const base = (p: Participant) => ({ studyId: study.studyId, participantId: p.participantId, phone: p.phone, status: 'queued', createdAt: stamp, ...(study.smsFrom ? { from: study.smsFrom } : {}) });
+  const base = (p: Participant) => ({
+    studyId: study.studyId, participantId: p.participantId, phone: p.phone, status: 'queued', createdAt: stamp, timeZone: study.timeZone,
+    ...(study.smsFrom ? { from: study.smsFrom } : {}),
+  });
 
   // Every message this page could have this period, by deterministic id.
   const lessonMessages: StoredMessage[] = [];
@@ -99,20 +105,27 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
     for (const p of people) {
       if (!p.armId || !arms.has(p.armId)) continue;
       for (const m of campaignMessages(campaign, study, content, due.lesson, lang(p))) {
-        lessonMessages.push({ ...base(p), messageId: messageId(p.participantId, 'lesson', due.period, m.seq), text: m.text, treatmentOnly: true, purpose: 'lesson', period: due.period, campaignId: campaign.campaignId });
+        lessonMessages.push({
+          ...base(p), messageId: messageId(p.participantId, 'lesson', due.period, m.seq), text: m.text, treatmentOnly: true,
+          purpose: 'lesson', period: due.period, campaignId: campaign.campaignId, dueAt: due.dueAt.toISOString(),
+        });
       }
     }
   }
-  const ids = people.flatMap((p) => [messageId(p.participantId, 'prompt', week), ...Array.from({ length: schedule.reminders.maxPerWeek }, (_, i) => messageId(p.participantId, 'reminder', week, i + 1))]);
+  // Only people whose prompt time has passed this week can have a prompt or reminder due:
+  // before that (most of the week) a tick reads nothing for them.
+  const promptable = people.filter((p) => promptDue(now, study.timeZone, schedule, p.reminder) <= now);
+  if (promptable.length === 0 && lessonMessages.length === 0) return;
+  const ids = promptable.flatMap((p) => [messageId(p.participantId, 'prompt', week), ...Array.from({ length: schedule.reminders.maxPerWeek }, (_, i) => messageId(p.participantId, 'reminder', week, i + 1))]);
   const [complete, recorded] = await Promise.all([
-    ports.diaryComplete(study.studyId, people.map((p) => p.phone), week),
+    promptable.length > 0 ? ports.diaryComplete(study.studyId, promptable.map((p) => p.phone), week) : new Set<string>(),
     ports.recorded([...ids, ...lessonMessages.map((m) => m.messageId)]),
   ]);
 
   const activity = new Map<string, WeekActivity>();
   const mine = new Map<string, StoredMessage[]>();
   for (const m of recorded) mine.set(m.participantId, [...(mine.get(m.participantId) ?? []), m]);
-  for (const p of people) {
+  for (const p of promptable) {
     const sent = (mine.get(p.participantId) ?? []).filter((m) => m.purpose !== 'lesson');
     const last = sent.map((m) => m.sentAt ?? m.createdAt).sort().at(-1);
     activity.set(p.participantId, {
@@ -128,13 +141,16 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
   const stale = now.getTime() - (ctx.requeueAfterMs ?? 10 * 60_000);
   const again = recorded.filter((m) => m.status === 'queued' && !m.attempts && Date.parse(m.createdAt) < stale).map(outbound);
 
-  const byId = new Map(people.map((p) => [p.participantId, p]));
-  const due = planDue({ timeZone: study.timeZone, studyStart: ctx.start, policy: schedule, reminderAfterHours: schedule.reminderAfterHours, now, participants: people, activity });
+  const byId = new Map(promptable.map((p) => [p.participantId, p]));
+  const due = planDue({ timeZone: study.timeZone, studyStart: ctx.start, policy: schedule, reminderAfterHours: schedule.reminderAfterHours, now, participants: promptable, activity });
   const known = new Set(recorded.map((m) => m.messageId));
   const fresh: StoredMessage[] = [
     ...due.map((d) => {
       const p = byId.get(d.participantId) as Participant;
-      return { ...base(p), messageId: d.messageId, text: smsText(content, d.purpose, lang(p), { code: study.serviceCode }), treatmentOnly: false, purpose: d.purpose, period: d.period };
+      return {
+        ...base(p), messageId: d.messageId, text: smsText(content, d.purpose, lang(p), { code: study.serviceCode }),
+        treatmentOnly: false, purpose: d.purpose, period: d.period, dueAt: d.dueAt.toISOString(),
+      };
     }),
     ...lessonMessages.filter((m) => !known.has(m.messageId)),
   ];

@@ -17,6 +17,8 @@ import type { Study } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import { clockFromEnv } from '../adapters/clock.js';
 import { principalOf } from './auth.js';
+import type { ApiContext } from './context.js';
+import { studyHandlers } from './studies.js';
 import { ApiError, errorResponse, json, zodProblems } from './http.js';
 import { type ApiRequest, matchRoute, type RouteName } from './routes.js';
 import { invokeDispatcher } from './run-dispatcher.js';
@@ -99,7 +101,9 @@ export function createApiHandler(deps: ApiDeps) {
     return next;
   };
 
+  const ctx: ApiContext = { doc, tableName, clock, log, content: () => (content ??= loadContent()), study };
   const handlers: Record<RouteName, (r: ApiRequest) => Promise<unknown>> = {
+    ...studyHandlers(ctx),
     listStudies: async () => {
       const all = await Promise.all((await studies.studyIds()).map((id) => studies.getStudy(id)));
       return { studies: all.filter((s): s is Study => s !== undefined) };
@@ -144,7 +148,7 @@ export function createApiHandler(deps: ApiDeps) {
         throw new ApiError(403, `This needs the role ${match.route.roles.join(' or ')}; you have ${principal.roles.join(', ')}.`);
       }
       const request: ApiRequest = { principal, params: match.params, query: (event.queryStringParameters ?? {}) as Record<string, string>, body: parseBody(event), event };
-      const status = match.route.method === 'POST' && match.name === 'createCampaign' ? 201 : 200;
+      const status = match.name === 'createCampaign' || match.name === 'createStudy' ? 201 : 200;
       return json(status, await handlers[match.name](request));
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err);

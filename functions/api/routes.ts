@@ -26,6 +26,11 @@ const ALL: readonly Role[] = ['researcher', 'ngo', 'admin'];
 
 export const apiRoutes = {
   listStudies: { method: 'GET', path: '/studies', roles: ALL, summary: 'Studies this deployment runs' },
+  createStudy: { method: 'POST', path: '/studies', roles: ['researcher', 'admin'], summary: 'Create a study: country, time zone, languages, arms and ratios, providers, schedule' },
+  importParticipants: { method: 'POST', path: '/studies/{studyId}/participants/import', roles: ['researcher', 'admin'], summary: 'Enrol from CSV: every row checked first, nothing imported unless all are right; a re-run adds nobody twice' },
+  randomize: { method: 'POST', path: '/studies/{studyId}/randomize', roles: ['researcher', 'admin'], summary: 'Randomize consented participants (complete, block, cluster, block_cluster; seeded; write-once, audited), or assign late joiners (rolling)' },
+  randomizations: { method: 'GET', path: '/studies/{studyId}/randomizations', roles: ['researcher', 'admin'], summary: 'The audit of every randomization run: who, when, seed, inputs hash, counts per arm and block' },
+  balance: { method: 'GET', path: '/studies/{studyId}/balance', roles: ['researcher', 'admin'], summary: 'Balance table: means by arm, standardised differences, joint robust Wald test' },
   outbox: { method: 'GET', path: '/studies/{studyId}/outbox', roles: ['admin'], summary: 'Local outbox of SMS not sent through Africa\'s Talking, newest first (phone numbers: admin only)' },
   listCampaigns: { method: 'GET', path: '/studies/{studyId}/campaigns', roles: ALL, summary: 'Campaigns of a study' },
   previewDraft: { method: 'POST', path: '/studies/{studyId}/campaigns/preview', roles: ['ngo', 'admin', 'researcher'], summary: 'Preview a campaign before saving it: per week, who gets what, segments and cost' },

@@ -79,6 +79,8 @@ export interface Participant {
   lang?: Lang;
   consent: Consent;
   armId?: string;
+  /** How the arm was given (write-once: invariant 5). */
+  assignment?: { randomizationId: string; at: string };
   stratum?: string;
   cluster?: string;
   baseline?: Baseline;

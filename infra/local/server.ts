@@ -5,8 +5,9 @@ import { apiGatewayEvent, lambdaContext } from './event.js';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** Same limit as API Gateway's payload limit for HTTP APIs (10 MB) would be generous; AT bodies are tiny. */
+/** AT bodies are tiny: 64 KB is plenty. The admin API takes CSV files: API Gateway's own 10 MB. */
 const MAX_BODY_BYTES = 64 * 1024;
+const MAX_API_BODY_BYTES = 10 * 1024 * 1024;
 
 /** `/at/{token}/ussd` as a regular expression with named groups for its parameters. */
 function routeMatcher(route: Route): RegExp {
@@ -47,7 +48,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
     return;
   }
-  const body = await readBody(req);
+  const body = await readBody(req, match.route.lambda === 'api' ? MAX_API_BODY_BYTES : MAX_BODY_BYTES);
   if (body === undefined) {
     res.writeHead(413, { 'content-type': 'text/plain' }).end('Payload Too Large');
     return;
@@ -63,14 +64,14 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record
   res.writeHead(result.statusCode ?? 200, headers).end(payload);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
+      if (size > limit) tooLarge = true;
       else chunks.push(chunk);
     });
     req.on('end', () => resolveBody(tooLarge ? undefined : Buffer.concat(chunks)));

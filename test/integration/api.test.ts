@@ -62,7 +62,7 @@ describe('roles on every route', () => {
 
   it('answers unknown paths and wrong methods clearly', async () => {
     expect((await call('GET', '/nothing', { token: 'a-token' })).status).toBe(404);
-    expect(await call('POST', '/studies', { token: 'a-token', body: {} })).toEqual({ status: 405, body: { error: 'Method POST is not allowed on /api/v1/studies.' } });
+    expect(await call('DELETE', '/studies', { token: 'a-token' })).toEqual({ status: 405, body: { error: 'Method DELETE is not allowed on /api/v1/studies.' } });
   });
 });
 

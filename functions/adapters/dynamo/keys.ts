@@ -10,6 +10,8 @@ export const keys = {
   serviceCode: (serviceCode: string) => ({ pk: `SVC#${serviceCode}`, sk: 'SVC' }),
   /** Incoming SMS to a short code belong to the study that claimed it. */
   smsShortCode: (shortCode: string) => ({ pk: `SMSCODE#${shortCode}`, sk: 'SMSCODE' }),
+  /** A randomization run of the study (audit record, write-once assignments refer to it). */
+  randomization: (studyId: string, randomizationId: string) => ({ pk: `STUDY#${studyId}#RANDOMIZATION`, sk: `RUN#${randomizationId}` }),
   /** Campaigns live beside the study, not in its partition: reading a study stays one small query. */
   campaign: (studyId: string, campaignId: string) => ({ pk: `STUDY#${studyId}#CAMPAIGNS`, sk: `CAMPAIGN#${campaignId}` }),
   participant: (studyId: string, phone: string) => ({ pk: `STUDY#${studyId}#PHONE#${phone}`, sk: 'PROFILE' }),

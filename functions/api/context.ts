@@ -1,0 +1,16 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Content } from '../core/content/schema.js';
+import type { Study } from '../core/model.js';
+import type { Clock, Logger } from '../core/ports.js';
+import type { ApiRequest } from './routes.js';
+
+/** What every group of API handlers shares: storage, clock, log, content, the study of a request. */
+export interface ApiContext {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  clock: Clock;
+  log: Logger;
+  content: () => Promise<Content>;
+  /** The study named in the path, or a 404. */
+  study: (r: ApiRequest) => Promise<Study>;
+}

@@ -1,0 +1,120 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
+import { createTestTable, type TestTable } from '../support/dynamo.js';
+
+/**
+ * The researcher's path over the admin API against DynamoDB Local: create a study, enrol from
+ * CSV (every bad row reported, nothing half-imported, a re-run adds nobody), randomize by
+ * stratum (seeded, write-once, audited), late joiners by rolling enrolment, the balance table.
+ */
+let t: TestTable;
+let api: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+const now = Date.parse('2026-11-24T09:00:00Z');
+
+beforeAll(async () => {
+  t = await createTestTable();
+  Object.assign(process.env, {
+    TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, POWERTOOLS_LOG_LEVEL: 'ERROR',
+    SAUTI_API_TOKENS: JSON.stringify({ 'r-token': { role: 'researcher', name: 'Dr R' }, 'n-token': { role: 'ngo' } }),
+  });
+  const { createApiHandler } = await import('../../functions/api/handler.js');
+  api = createApiHandler({ clock: { now: () => new Date(now) }, runDispatch: async () => ({}) });
+});
+
+async function call(method: string, path: string, body?: unknown, token = 'r-token') {
+  const res = await api({
+    version: '2.0', routeKey: `${method} /api/v1/{proxy+}`, rawPath: `/api/v1${path}`, rawQueryString: '', headers: { authorization: `Bearer ${token}` },
+    requestContext: { http: { method, path: `/api/v1${path}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }), isBase64Encoded: false,
+  });
+  return { status: res.statusCode, body: JSON.parse(String(res.body)) as Record<string, unknown> };
+}
+
+const study = {
+  studyId: 'mombasa-2027', name: 'Mombasa port workers', country: 'KE', timeZone: 'Africa/Nairobi', languages: ['en', 'sw'],
+  serviceCode: '*384*777#', smsShortCode: '20777', contact: '0800 000 777',
+  arms: [{ armId: 'lessons', name: 'Lessons', ratio: 1, treatment: true }, { armId: 'diary', name: 'Diary only', ratio: 1, treatment: false }],
+  providers: [{ id: 'mpesa', name: 'M-Pesa', kind: 'mobile_money' }],
+};
+
+/** 40 consented people in two shifts, with two numeric covariates and a text column. */
+function csv(from: number, count: number): string {
+  const rows = Array.from({ length: count }, (_, i) => {
+    const n = from + i;
+    return `07${String(12000000 + n).padStart(8, '0')},${n % 3 === 0 ? 'en' : 'sw'},${n % 2 === 0 ? 'day' : 'night'},factory-${n % 4},consented,2026-11-v2,${20 + (n % 17)},${3000 + ((n * 37) % 900)},"Line ${n}, north"`;
+  });
+  return ['phone,language,stratum,cluster,consent,consent_version,age,wage,note', ...rows].join('\n');
+}
+
+describe('a researcher over the API', () => {
+  it('creates a study, and refuses one without a control arm or with an unknown zone, naming the field', async () => {
+    const bad = await call('POST', '/studies', { ...study, studyId: 'bad-study', timeZone: 'Africa/Atlantis', arms: [study.arms[0]], serviceCode: '*1#' });
+    expect(bad.status).toBe(400);
+    expect((bad.body.problems as { field: string }[]).map((p) => p.field)).toEqual(['arms']);
+    const zone = await call('POST', '/studies', { ...study, studyId: 'bad-zone', timeZone: 'Africa/Atlantis', serviceCode: '*384*778#' });
+    expect((zone.body.problems as { field: string }[]).map((p) => p.field)).toEqual(['timeZone']);
+    expect((await call('POST', '/studies', study)).status).toBe(201);
+    expect((await call('POST', '/studies', study)).status).toBe(409);
+    expect((await call('POST', '/studies', { ...study, studyId: 'ngo-study' }, 'n-token')).status).toBe(403);
+  });
+
+  it('imports nothing when a row is wrong, and reports each bad row by line', async () => {
+    const file = `${csv(1, 3)}\nnot-a-phone,en,day,factory-1,consented,2026-11-v2,30,3000,x\n0712000001,fr,day,factory-1,maybe,,30,3000,x`;
+    const res = await call('POST', '/studies/mombasa-2027/participants/import', { csv: file });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('2 row(s) need fixing; nothing was imported.');
+    const fields = (res.body.problems as { field: string }[]).map((p) => p.field);
+    expect(fields).toEqual(['line 5: phone', 'line 6: phone', 'line 6: language', 'line 6: consent']);
+    expect(await new DynamoParticipantStore(t.doc, t.tableName).listByStudy('mombasa-2027')).toHaveLength(0);
+  });
+
+  it('imports a clean file once: the same file again adds nobody', async () => {
+    expect((await call('POST', '/studies/mombasa-2027/participants/import', { csv: csv(1, 40), dryRun: true })).body).toEqual({ valid: 40, created: 0, existing: 0 });
+    expect((await call('POST', '/studies/mombasa-2027/participants/import', { csv: csv(1, 40) })).body).toEqual({ valid: 40, created: 40, existing: 0 });
+    expect((await call('POST', '/studies/mombasa-2027/participants/import', { csv: csv(1, 40) })).body).toEqual({ valid: 40, created: 0, existing: 40 });
+    const p = await new DynamoParticipantStore(t.doc, t.tableName).getByPhone('mombasa-2027', '+254712000001');
+    expect(p).toMatchObject({ lang: 'sw', stratum: 'night', cluster: 'factory-1', consent: { state: 'consented', version: '2026-11-v2', channel: 'import' } });
+    expect(p?.baseline?.answers).toEqual({ age: 21, wage: 3037, note: 'Line 1, north' });
+  });
+
+  it('randomizes by stratum once, with the seed and counts audited; a second run is refused', async () => {
+    const res = await call('POST', '/studies/mombasa-2027/randomize', { method: 'block', seed: 20261124 });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ assigned: 40, kept: 0, run: { method: 'block', seed: 20261124, status: 'complete', by: 'Dr R', counts: [{ armId: 'lessons', n: 20 }, { armId: 'diary', n: 20 }] } });
+    const byBlock = (res.body.run as { byBlock: { block: string; n: number }[] }).byBlock;
+    expect(byBlock.map((b) => [b.block, b.n])).toEqual([['day', 10], ['day', 10], ['night', 10], ['night', 10]]);
+    const again = await call('POST', '/studies/mombasa-2027/randomize', { method: 'complete', seed: 1 });
+    expect(again.status).toBe(409);
+    expect(String(again.body.error)).toMatch(/already randomized/);
+    const people = await new DynamoParticipantStore(t.doc, t.tableName).listByStudy('mombasa-2027');
+    expect(people.every((p) => p.armId && p.assignment?.randomizationId === (res.body.run as { randomizationId: string }).randomizationId)).toBe(true);
+  });
+
+  it('assigns late joiners by permuted blocks, never moving anyone already assigned', async () => {
+    const before = new Map((await new DynamoParticipantStore(t.doc, t.tableName).listByStudy('mombasa-2027')).map((p) => [p.phone, p.armId]));
+    expect((await call('POST', '/studies/mombasa-2027/participants/import', { csv: csv(41, 8) })).body).toMatchObject({ created: 8 });
+    const res = await call('POST', '/studies/mombasa-2027/randomize', { rolling: true, seed: 7 });
+    expect(res.body).toMatchObject({ assigned: 8, run: { kind: 'rolling' } });
+    const after = await new DynamoParticipantStore(t.doc, t.tableName).listByStudy('mombasa-2027');
+    for (const p of after) if (before.has(p.phone)) expect(p.armId).toBe(before.get(p.phone));
+    // Four per stratum: one full block of 1:1 × 2 → two and two.
+    const late = after.filter((p) => !before.has(p.phone));
+    for (const stratum of ['day', 'night']) {
+      const arms = late.filter((p) => p.stratum === stratum).map((p) => p.armId).sort();
+      expect(arms).toEqual(['diary', 'diary', 'lessons', 'lessons']);
+    }
+    expect(((await call('GET', '/studies/mombasa-2027/randomizations')).body.randomizations as unknown[]).length).toBe(2);
+  });
+
+  it('shows the balance table with standardised differences and a joint test', async () => {
+    const res = await call('GET', '/studies/mombasa-2027/balance');
+    const [cmp] = res.body.comparisons as { covariates: string[]; skipped: { name: string }[]; n1: number; n0: number; balance: { rows: { name: string; stdDiff: number }[]; joint: { p: number } } }[];
+    expect(cmp?.covariates).toEqual(['age', 'wage']);
+    expect(cmp?.skipped.map((s) => s.name)).toEqual(['note']);
+    expect((cmp?.n1 ?? 0) + (cmp?.n0 ?? 0)).toBe(48);
+    expect(cmp?.balance.rows.map((r) => r.name)).toEqual(['age', 'wage']);
+    expect(cmp?.balance.joint.p).toBeGreaterThanOrEqual(0);
+    expect(cmp?.balance.joint.p).toBeLessThanOrEqual(1);
+  });
+});

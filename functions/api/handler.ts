@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { loadContent } from '../adapters/content.js';
 import { DynamoCampaignStore } from '../adapters/dynamo/campaign-store.js';
 import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
@@ -17,9 +16,11 @@ import type { Study } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import { clockFromEnv } from '../adapters/clock.js';
 import { principalOf } from './auth.js';
+import { openApiDocument } from './openapi.js';
 import type { ApiContext } from './context.js';
+import { campaignBody } from './schemas.js';
 import { studyHandlers } from './studies.js';
-import { ApiError, errorResponse, json, zodProblems } from './http.js';
+import { ApiError, errorResponse, json, validated } from './http.js';
 import { type ApiRequest, matchRoute, type RouteName } from './routes.js';
 import { invokeDispatcher } from './run-dispatcher.js';
 
@@ -32,17 +33,6 @@ export interface ApiDeps {
   /** Runs the dispatcher now: in-process locally, an asynchronous invoke in AWS. */
   runDispatch: () => Promise<unknown>;
 }
-
-const campaignBody = z.object({
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
-  modules: z.array(z.string()).check(z.minLength(1), z.maxLength(24)),
-  targetArms: z.array(z.string()).check(z.minLength(1)),
-  startsOn: z.string(),
-  everyWeeks: z._default(z.number(), 1),
-  day: z.number(),
-  hour: z.number(),
-  channel: z.enum(['sms', 'ussd', 'both']),
-});
 
 export function createApiHandler(deps: ApiDeps) {
   const log = createLogger();
@@ -65,11 +55,7 @@ export function createApiHandler(deps: ApiDeps) {
     if (!c) throw new ApiError(404, `No campaign "${r.params.campaignId}" in study "${r.params.studyId}".`);
     return c;
   };
-  const parseCampaign = (body: unknown) => {
-    const parsed = campaignBody.safeParse(body);
-    if (!parsed.success) throw new ApiError(400, 'The campaign is not valid.', zodProblems(parsed.error.issues));
-    return parsed.data;
-  };
+  const parseCampaign = (body: unknown) => validated(campaignBody, body, 'campaign');
   /** Who a campaign could reach: consented participants who take SMS, by arm and language. */
   const audience = async (s: Study): Promise<AudienceRow[]> => {
     const counts = new Map<string, AudienceRow>();
@@ -134,6 +120,7 @@ export function createApiHandler(deps: ApiDeps) {
     resumeCampaign: async (r) => ({ campaign: await transition(r, (c, now, s) => resumeCampaign(c, now, s)) }),
     cancelCampaign: async (r) => ({ campaign: await transition(r, (c, now) => cancelCampaign(c, now)) }),
     dispatch: async () => ({ dispatch: await deps.runDispatch() }),
+    openapi: async () => openApiDocument('v1'),
   };
 
   return async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {

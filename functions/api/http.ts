@@ -1,3 +1,4 @@
+import type * as z from 'zod/mini';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /** A refusal with the field at fault, answered as JSON with its status. */
@@ -22,4 +23,11 @@ export function errorResponse(err: ApiError): APIGatewayProxyStructuredResultV2 
 /** zod issues as `{ field, message }` with a dotted path ("hour", "modules.1"). */
 export function zodProblems(issues: readonly { path: readonly PropertyKey[]; message: string }[]): { field: string; message: string }[] {
   return issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
+}
+
+/** The body as the schema reads it, or a 400 naming each field at fault. */
+export function validated<T>(schema: z.ZodMiniType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ApiError(400, `The ${what} is not valid.`, zodProblems(parsed.error.issues));
+  return parsed.data;
 }

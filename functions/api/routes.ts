@@ -1,5 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Role, Principal } from './auth.js';
+import { campaignBody, importBody, randomizeBody, studyBody } from './schemas.js';
+
+/** Request bodies by name, for routes to refer to. */
+export const bodies = { study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody } as const;
 
 /**
  * The admin API's routes under /api/v1. Each names the roles that may call it: the
@@ -20,27 +24,30 @@ export interface ApiRoute {
   roles: readonly Role[];
   /** What it does, for the route list and the OpenAPI document. */
   summary: string;
+  /** The request body's schema (schemas.ts), by name. */
+  body?: keyof typeof bodies;
 }
 
 const ALL: readonly Role[] = ['researcher', 'ngo', 'admin'];
 
 export const apiRoutes = {
   listStudies: { method: 'GET', path: '/studies', roles: ALL, summary: 'Studies this deployment runs' },
-  createStudy: { method: 'POST', path: '/studies', roles: ['researcher', 'admin'], summary: 'Create a study: country, time zone, languages, arms and ratios, providers, schedule' },
-  importParticipants: { method: 'POST', path: '/studies/{studyId}/participants/import', roles: ['researcher', 'admin'], summary: 'Enrol from CSV: every row checked first, nothing imported unless all are right; a re-run adds nobody twice' },
-  randomize: { method: 'POST', path: '/studies/{studyId}/randomize', roles: ['researcher', 'admin'], summary: 'Randomize consented participants (complete, block, cluster, block_cluster; seeded; write-once, audited), or assign late joiners (rolling)' },
+  createStudy: { method: 'POST', path: '/studies', roles: ['researcher', 'admin'], summary: 'Create a study: country, time zone, languages, arms and ratios, providers, schedule', body: 'study' },
+  importParticipants: { method: 'POST', path: '/studies/{studyId}/participants/import', roles: ['researcher', 'admin'], summary: 'Enrol from CSV: every row checked first, nothing imported unless all are right; a re-run adds nobody twice', body: 'import' },
+  randomize: { method: 'POST', path: '/studies/{studyId}/randomize', roles: ['researcher', 'admin'], summary: 'Randomize consented participants (complete, block, cluster, block_cluster; seeded; write-once, audited), or assign late joiners (rolling)', body: 'randomize' },
   randomizations: { method: 'GET', path: '/studies/{studyId}/randomizations', roles: ['researcher', 'admin'], summary: 'The audit of every randomization run: who, when, seed, inputs hash, counts per arm and block' },
   balance: { method: 'GET', path: '/studies/{studyId}/balance', roles: ['researcher', 'admin'], summary: 'Balance table: means by arm, standardised differences, joint robust Wald test' },
   outbox: { method: 'GET', path: '/studies/{studyId}/outbox', roles: ['admin'], summary: 'Local outbox of SMS not sent through Africa\'s Talking, newest first (phone numbers: admin only)' },
   listCampaigns: { method: 'GET', path: '/studies/{studyId}/campaigns', roles: ALL, summary: 'Campaigns of a study' },
-  previewDraft: { method: 'POST', path: '/studies/{studyId}/campaigns/preview', roles: ['ngo', 'admin', 'researcher'], summary: 'Preview a campaign before saving it: per week, who gets what, segments and cost' },
-  createCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns', roles: ['ngo', 'admin'], summary: 'Create (schedule) a campaign' },
+  previewDraft: { method: 'POST', path: '/studies/{studyId}/campaigns/preview', roles: ['ngo', 'admin', 'researcher'], summary: 'Preview a campaign before saving it: per week, who gets what, segments and cost', body: 'campaign' },
+  createCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns', roles: ['ngo', 'admin'], summary: 'Create (schedule) a campaign', body: 'campaign' },
   getCampaign: { method: 'GET', path: '/studies/{studyId}/campaigns/{campaignId}', roles: ALL, summary: 'One campaign' },
   previewCampaign: { method: 'GET', path: '/studies/{studyId}/campaigns/{campaignId}/preview', roles: ALL, summary: 'Preview a saved campaign' },
   pauseCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns/{campaignId}/pause', roles: ['ngo', 'admin'], summary: 'Pause a campaign (its remaining lessons move later)' },
   resumeCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns/{campaignId}/resume', roles: ['ngo', 'admin'], summary: 'Resume a paused campaign' },
   cancelCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns/{campaignId}/cancel', roles: ['ngo', 'admin'], summary: 'Cancel a campaign for good' },
   dispatch: { method: 'POST', path: '/dispatch', roles: ['admin'], summary: 'Run the dispatcher now (it also runs every 15 minutes)' },
+  openapi: { method: 'GET', path: '/openapi.json', roles: ALL, summary: 'This API as an OpenAPI 3.1 document' },
 } as const satisfies Record<string, ApiRoute>;
 
 export type RouteName = keyof typeof apiRoutes;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
-import * as z from 'zod/mini';
 import { createStudy } from '../adapters/dynamo/study-admin.js';
 import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
 import { dynamoRandomizationPorts } from '../adapters/dynamo/randomization-store.js';
@@ -11,50 +10,18 @@ import { assignLateJoiners, randomizeStudy } from '../core/randomize/study.js';
 import { policyProblems, studySchedule } from '../core/schedule/policy.js';
 import { studyBalance } from '../core/stats/study-balance.js';
 import type { ApiContext } from './context.js';
-import { ApiError, zodProblems } from './http.js';
+import { importBody, randomizeBody, studyBody } from './schemas.js';
+import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
 
 /** Studies, enrolment from CSV, randomization and balance (researchers and admins). */
-
-const slug = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lower-case letters, digits and dashes, 3 to 63 characters'));
-const studyBody = z.object({
-  studyId: slug,
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'a two-letter country code, e.g. KE')),
-  timeZone: z.string(),
-  languages: z.array(z.string()).check(z.minLength(1)),
-  serviceCode: z.string().check(z.regex(/^\*\d+(\*\d+)*#$/, 'a USSD code like *384*123#')),
-  smsShortCode: z.optional(z.string().check(z.regex(/^\d{3,15}$/, 'digits only'))),
-  contact: z.string().check(z.minLength(1), z.maxLength(40)),
-  arms: z
-    .array(z.object({ armId: slug, name: z.string().check(z.minLength(1)), ratio: z.number().check(z.positive()), treatment: z.boolean() }))
-    .check(z.minLength(2)),
-  providers: z._default(z.array(z.object({ id: slug, name: z.string().check(z.minLength(1), z.maxLength(20)), kind: z.enum(['bank', 'mobile_money', 'agent', 'other']) })), []),
-  startsOn: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'))),
-  schedule: z.optional(z.record(z.string(), z.unknown())),
-  smsCost: z.optional(z.object({ perSegment: z.number().check(z.nonnegative()), currency: z.string().check(z.regex(/^[A-Z]{3}$/)) })),
-});
-
-const randomizeBody = z.object({
-  method: z.optional(z.enum(['complete', 'block', 'cluster', 'block_cluster'])),
-  seed: z.optional(z.number().check(z.int(), z.gte(0), z.lte(4_294_967_295))),
-  rolling: z._default(z.boolean(), false),
-});
-
-const importBody = z.object({ csv: z.string().check(z.maxLength(10_000_000)), dryRun: z._default(z.boolean(), false) });
-
-function parse<T>(schema: z.ZodMiniType<T>, body: unknown, what: string): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiError(400, `The ${what} is not valid.`, zodProblems(parsed.error.issues));
-  return parsed.data;
-}
 
 export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'createStudy' | 'importParticipants' | 'randomize' | 'randomizations' | 'balance'> {
   const participants = new DynamoParticipantStore(ctx.doc, ctx.tableName);
   const randomization = dynamoRandomizationPorts(ctx.doc, ctx.tableName);
   return {
     createStudy: async (r) => {
-      const body = parse(studyBody, r.body, 'study');
+      const body = validated(studyBody, r.body, 'study');
       const content = await ctx.content();
       const problems = [
         ...body.languages.filter((l) => !content.languages.includes(l)).map((l) => ({ field: 'languages', message: `"${l}" has no content; available: ${content.languages.join(', ')}.` })),
@@ -78,7 +45,7 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
     },
     importParticipants: async (r) => {
       const study = await ctx.study(r);
-      const body = parse(importBody, r.body, 'import');
+      const body = validated(importBody, r.body, 'import');
       const parsed = parseEnrolmentCsv(body.csv, study, { newId: () => `p_${randomUUID().replaceAll('-', '').slice(0, 16)}`, now: ctx.clock.now() });
       // Nothing is written unless every row is right: the report lists each bad row.
       if (parsed.problems.length > 0) throw new ApiError(400, `${new Set(parsed.problems.map((p) => p.line)).size} row(s) need fixing; nothing was imported.`, parsed.problems.map((p) => ({ field: `line ${p.line}: ${p.field}`, message: p.message })));
@@ -94,7 +61,7 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
     },
     randomize: async (r) => {
       const study = await ctx.study(r);
-      const body = parse(randomizeBody, r.body ?? {}, 'randomization request');
+      const body = validated(randomizeBody, r.body ?? {}, 'randomization request');
       const seed = body.seed ?? Math.floor(Math.random() * 4_294_967_296);
       const base = { seed, by: r.principal.name, now: ctx.clock.now() };
       try {

@@ -60,6 +60,18 @@ describe('roles on every route', () => {
     else expect([200, 201, 400, 404, 409]).toContain(res.status);
   });
 
+  it('documents every route with its roles and body schema as OpenAPI 3.1', async () => {
+    const doc = (await call('GET', '/openapi.json', { token: 'n-token' })).body as { openapi: string; paths: Record<string, Record<string, { 'x-roles': string[]; requestBody?: { content: { 'application/json': { schema: { required?: string[] } } } } }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const [name, route] of Object.entries(apiRoutes)) {
+      const op = doc.paths[`/api/v1${route.path}`]?.[route.method.toLowerCase()];
+      expect(op?.['x-roles'], name).toEqual(route.roles);
+      expect(Boolean(op?.requestBody), name).toBe('body' in route);
+    }
+    const study = doc.paths['/api/v1/studies']?.post?.requestBody?.content['application/json'].schema;
+    expect(study?.required).toEqual(expect.arrayContaining(['studyId', 'name', 'country', 'timeZone', 'languages', 'arms']));
+  });
+
   it('answers unknown paths and wrong methods clearly', async () => {
     expect((await call('GET', '/nothing', { token: 'a-token' })).status).toBe(404);
     expect(await call('DELETE', '/studies', { token: 'a-token' })).toEqual({ status: 405, body: { error: 'Method DELETE is not allowed on /api/v1/studies.' } });

@@ -1,0 +1,43 @@
+import * as z from 'zod/mini';
+
+/**
+ * The admin API's request bodies: validated by the handlers, and turned into the OpenAPI
+ * document (openapi.ts), so the documentation cannot drift from what is accepted.
+ */
+export const slug = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lower-case letters, digits and dashes, 3 to 63 characters'));
+export const studyBody = z.object({
+  studyId: slug,
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'a two-letter country code, e.g. KE')),
+  timeZone: z.string(),
+  languages: z.array(z.string()).check(z.minLength(1)),
+  serviceCode: z.string().check(z.regex(/^\*\d+(\*\d+)*#$/, 'a USSD code like *384*123#')),
+  smsShortCode: z.optional(z.string().check(z.regex(/^\d{3,15}$/, 'digits only'))),
+  contact: z.string().check(z.minLength(1), z.maxLength(40)),
+  arms: z
+    .array(z.object({ armId: slug, name: z.string().check(z.minLength(1)), ratio: z.number().check(z.positive()), treatment: z.boolean() }))
+    .check(z.minLength(2)),
+  providers: z._default(z.array(z.object({ id: slug, name: z.string().check(z.minLength(1), z.maxLength(20)), kind: z.enum(['bank', 'mobile_money', 'agent', 'other']) })), []),
+  startsOn: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'))),
+  schedule: z.optional(z.record(z.string(), z.unknown())),
+  smsCost: z.optional(z.object({ perSegment: z.number().check(z.nonnegative()), currency: z.string().check(z.regex(/^[A-Z]{3}$/)) })),
+});
+
+export const randomizeBody = z.object({
+  method: z.optional(z.enum(['complete', 'block', 'cluster', 'block_cluster'])),
+  seed: z.optional(z.number().check(z.int(), z.gte(0), z.lte(4_294_967_295))),
+  rolling: z._default(z.boolean(), false),
+});
+
+export const importBody = z.object({ csv: z.string().check(z.maxLength(10_000_000)), dryRun: z._default(z.boolean(), false) });
+
+export const campaignBody = z.object({
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
+  modules: z.array(z.string()).check(z.minLength(1), z.maxLength(24)),
+  targetArms: z.array(z.string()).check(z.minLength(1)),
+  startsOn: z.string(),
+  everyWeeks: z._default(z.number(), 1),
+  day: z.number(),
+  hour: z.number(),
+  channel: z.enum(['sms', 'ussd', 'both']),
+});

@@ -110,16 +110,19 @@ export class LocalQueue implements SendQueue {
       failed = new Set(batch.map((p) => p.messageId));
       reason = err instanceof Error ? err.message : String(err);
     }
+    // One pass over the pending list per batch (not per message: that made draining quadratic).
+    const done = new Set<Pending>();
     for (const p of batch) {
       if (!failed.has(p.messageId)) {
-        this.pending = this.pending.filter((x) => x !== p);
+        done.add(p);
       } else if (p.receives >= this.maxReceives) {
-        this.pending = this.pending.filter((x) => x !== p);
+        done.add(p);
         this.deadLetters.push({ messageId: p.messageId, body: p.body, receives: p.receives, reason });
       } else {
         p.visibleAt = this.now() + this.backoffMs(p.receives);
       }
     }
+    if (done.size > 0) this.pending = this.pending.filter((x) => !done.has(x));
   }
 }
 

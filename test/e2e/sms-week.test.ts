@@ -222,7 +222,7 @@ describe('a simulated study week', () => {
 
   it('applies delivery reports once and only forward, whatever their order', async () => {
     const messages = new DynamoMessageStore(t.doc, t.tableName);
-    const m = await messages.get('prompt#2026-W48#demo-001#0');
+    const m = await messages.get('prompt#athi-river-2026#2026-W48#demo-001#0');
     expect(m?.status).toBe('accepted');
     const report = (status: string) => post('/sms/delivery', { id: m?.providerId as string, status, phoneNumber: '+254700000001', networkCode: '63902' });
     expect((await report('Success')).status).toBe(200);

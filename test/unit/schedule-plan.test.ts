@@ -20,7 +20,7 @@ describe('planning what is due', () => {
     // The participant who chose Monday 09:00 gets it then, and only they.
     expect(planDue(base(people, '2026-11-23T05:45:00Z', '2026-11-23T06:00:00Z')).map((m) => m.participantId)).toEqual(['4']);
     const at = planDue(base(people, '2026-11-27T14:45:00Z', '2026-11-27T15:00:00Z', new Map([['4', { diaryComplete: false, promptSent: true, remindersSent: 1 }]])));
-    expect(at.map((m) => [m.participantId, m.purpose, m.messageId])).toEqual([['1', 'prompt', 'prompt#2026-W48#1#0']]);
+    expect(at.map((m) => [m.participantId, m.purpose, m.messageId])).toEqual([['1', 'prompt', `prompt#${p('1').studyId}#2026-W48#1#0`]]);
     // A prompt missed by downtime goes at the next tick, but not in quiet hours.
     expect(planDue(base(people, '-', '2026-11-27T17:30:00Z')).map((m) => m.participantId)).toEqual(['1', '4']);
     expect(planDue(base(people, '-', '2026-11-27T19:30:00Z'))).toEqual([]);
@@ -32,7 +32,7 @@ describe('planning what is due', () => {
       ['5', { diaryComplete: true, promptSent: true, remindersSent: 0, lastSentAt: new Date('2026-11-27T15:00:00Z') }],
     ]);
     const people = [p('1'), p('5')];
-    expect(planDue(base(people, '2026-11-28T14:45:00Z', '2026-11-28T15:00:00Z', activity)).map((m) => [m.participantId, m.messageId])).toEqual([['1', 'reminder#2026-W48#1#1']]);
+    expect(planDue(base(people, '2026-11-28T14:45:00Z', '2026-11-28T15:00:00Z', activity)).map((m) => [m.participantId, m.messageId])).toEqual([['1', `reminder#${p('1').studyId}#2026-W48#1#1`]]);
     expect(planDue(base(people, '2026-11-28T18:45:00Z', '2026-11-28T19:00:00Z', activity))).toEqual([]); // 22:00 local
   });
 

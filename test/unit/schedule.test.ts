@@ -50,7 +50,8 @@ describe('when messages may go out', () => {
   it('refuses a policy that could never send, and names message ids by what they are for', () => {
     expect(policyProblems(DEFAULT_POLICY)).toEqual([]);
     expect(policyProblems({ ...DEFAULT_POLICY, promptDay: 8, quiet: { start: 5, end: 5 } })).toHaveLength(2);
-    expect(messageId('p_1', 'prompt', '2026-W48')).toBe('prompt#2026-W48#p_1#0');
-    expect(messageId('p_1', 'prompt', '2026-W48')).toBe(messageId('p_1', 'prompt', '2026-W48'));
+    const p = { studyId: 'athi-river-2026', participantId: 'p_1' };
+    expect(messageId(p, 'prompt', '2026-W48')).toBe('prompt#athi-river-2026#2026-W48#p_1#0');
+    expect(messageId(p, 'prompt', '2026-W48')).not.toBe(messageId({ ...p, studyId: 'dhaka-2026' }, 'prompt', '2026-W48'));
   });
 });

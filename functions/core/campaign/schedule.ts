@@ -46,7 +46,7 @@ export interface CampaignMessage {
   text: string;
 }
 
-/** The period of a campaign lesson, used in message ids (`messageId(p, 'lesson', period, seq)`). */
+/** The period of a campaign lesson, used in message ids (`messageId(participant, 'lesson', period, seq)`). */
 export function campaignPeriod(campaignId: string, index: number): string {
   return `${campaignId}:${index}`;
 }

@@ -106,7 +106,7 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
       if (!p.armId || !arms.has(p.armId)) continue;
       for (const m of campaignMessages(campaign, study, content, due.lesson, lang(p))) {
         lessonMessages.push({
-          ...base(p), messageId: messageId(p.participantId, 'lesson', due.period, m.seq), text: m.text, treatmentOnly: true,
+          ...base(p), messageId: messageId(p, 'lesson', due.period, m.seq), text: m.text, treatmentOnly: true,
           purpose: 'lesson', period: due.period, campaignId: campaign.campaignId, dueAt: due.dueAt.toISOString(),
         });
       }
@@ -116,7 +116,7 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
   // before that (most of the week) a tick reads nothing for them.
   const promptable = people.filter((p) => promptDue(now, study.timeZone, schedule, p.reminder) <= now);
   if (promptable.length === 0 && lessonMessages.length === 0) return;
-  const ids = promptable.flatMap((p) => [messageId(p.participantId, 'prompt', week), ...Array.from({ length: schedule.reminders.maxPerWeek }, (_, i) => messageId(p.participantId, 'reminder', week, i + 1))]);
+  const ids = promptable.flatMap((p) => [messageId(p, 'prompt', week), ...Array.from({ length: schedule.reminders.maxPerWeek }, (_, i) => messageId(p, 'reminder', week, i + 1))]);
   const [complete, recorded] = await Promise.all([
     promptable.length > 0 ? ports.diaryComplete(study.studyId, promptable.map((p) => p.phone), week) : new Set<string>(),
     ports.recorded([...ids, ...lessonMessages.map((m) => m.messageId)]),

@@ -50,13 +50,13 @@ export function planDue(input: PlanInput): DueMessage[] {
     const act = input.activity.get(p.participantId) ?? { diaryComplete: false, promptSent: false, remindersSent: 0 };
     const promptAt = promptDue(now, timeZone, policy, p.reminder);
     if (!act.promptSent && !act.diaryComplete && promptAt <= now && !quietNow) {
-      due.push({ messageId: messageId(p.participantId, 'prompt', week.id), participantId: p.participantId, phone: p.phone, purpose: 'prompt', period: week.id, dueAt: promptAt });
+      due.push({ messageId: messageId(p, 'prompt', week.id), participantId: p.participantId, phone: p.phone, purpose: 'prompt', period: week.id, dueAt: promptAt });
       continue;
     }
     const reminderFrom = promptAt.getTime() + input.reminderAfterHours * 3_600_000;
     if (act.promptSent && now.getTime() >= reminderFrom && reminderAllowed(now, timeZone, policy, { diaryComplete: act.diaryComplete, remindersThisWeek: act.remindersSent, ...(act.lastSentAt ? { lastSentAt: act.lastSentAt } : {}) })) {
       const seq = act.remindersSent + 1;
-      due.push({ messageId: messageId(p.participantId, 'reminder', week.id, seq), participantId: p.participantId, phone: p.phone, purpose: 'reminder', period: week.id, dueAt: now });
+      due.push({ messageId: messageId(p, 'reminder', week.id, seq), participantId: p.participantId, phone: p.phone, purpose: 'reminder', period: week.id, dueAt: now });
     }
   }
   return due;

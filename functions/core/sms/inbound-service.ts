@@ -118,7 +118,7 @@ function withSmsAnswers(
 export function replyMessage(reply: InboundReply, smsId: string, study: Study, content: Content, from?: string): OutboundMessage {
   const participantId = reply.participantId ?? '-';
   return {
-    messageId: messageId(participantId, 'reply', smsId),
+    messageId: messageId({ studyId: study.studyId, participantId }, 'reply', smsId),
     studyId: study.studyId,
     participantId,
     phone: reply.to,

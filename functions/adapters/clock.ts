@@ -8,7 +8,11 @@ import { type Clock, systemClock } from '../core/ports.js';
  */
 export function clockFromEnv(env = process.env): Clock {
   if (env.AWS_LAMBDA_FUNCTION_NAME || !env.SAUTI_CLOCK_START) return systemClock;
-  return fastClock(Date.parse(env.SAUTI_CLOCK_START), Number(env.SAUTI_CLOCK_ANCHOR ?? Date.now()), Number(env.SAUTI_CLOCK_SPEED ?? 1));
+  const start = Date.parse(env.SAUTI_CLOCK_START);
+  const speed = Number(env.SAUTI_CLOCK_SPEED ?? 1);
+  // The anchor is read at each call: the stack sets it when it is ready to serve, after the
+  // handlers (which make their clocks at import) have loaded.
+  return { now: () => fastClock(start, Number(env.SAUTI_CLOCK_ANCHOR ?? Date.now()), speed).now() };
 }
 
 export function fastClock(start: number, anchor: number, speed: number): Clock {

@@ -95,13 +95,15 @@ async function main(): Promise<void> {
     env.SAUTI_CALLBACK_TOKEN ??= 'local';
     env.POWERTOOLS_SERVICE_NAME ??= 'sauti';
     env.SAUTI_API_TOKENS ??= JSON.stringify(LOCAL_TOKENS);
+    // Key of the exports' pseudonymous ids (pid). This fixed default is for local, synthetic data
+    // only: anyone who has it can link pids back to numbers. Set your own secret for real data;
+    // a deployment reads its generated secret from Secrets Manager instead.
+    env.SAUTI_PSEUDONYM_KEY ??= 'local-only-pseudonym-key-not-for-real-studies';
 
     const doc = createDocumentClient({ endpoint: dynamo.endpoint });
     await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), env.TABLE_NAME);
     const [seeded, dhaka] = await seedDemos(doc, env.TABLE_NAME, serviceCode);
 
-    // The simulated clock starts now that the stack is up, not while DynamoDB Local started.
-    if (env.SAUTI_CLOCK_START) env.SAUTI_CLOCK_ANCHOR = String(Date.now());
     const { handler: ussd } = await import('../../functions/ussd/handler.js');
     const { createCallbacksHandler } = await import('../../functions/at-callbacks/handler.js');
     const { createSendHandler, gatewayFromEnv } = await import('../../functions/sms-send/handler.js');
@@ -123,6 +125,8 @@ async function main(): Promise<void> {
           }
         })
         .catch((err: unknown) => console.error('dispatcher tick failed:', err));
+    // The simulated clock starts now that everything is loaded, not while DynamoDB Local started.
+    if (env.SAUTI_CLOCK_START) env.SAUTI_CLOCK_ANCHOR = String(Date.now());
     ticker = setInterval(tick, tickMs);
     tick();
     server = createLocalServer({ ussd, atCallbacks: createCallbacksHandler({ queue }), api: createApiHandler({ runDispatch }) });

@@ -409,8 +409,7 @@ function findings(t: Tick, f: { ms: number; calls: number }, promptDueUs: number
     + ` message ids of each participant, almost all for items that do not exist yet on the week's first tick: ${secs(t.readsMs)} of wall time`
     + ` (${times(t.readsMs / f.ms)} the floor). The participant pages add ${secs(page.ms)} (${times(page.ms / f.ms)}). A tick with nothing due`
     + ` (the second tick, and every 15-minute tick after the prompt) still pays the reads: ${secs(t.again.ms)} here.`,
-    `- The dispatcher's own code: ${secs(own)}, of which about ${dueS.toFixed(1)} s is \`promptDue\` (${promptDueUs.toFixed(0)} µs of zone arithmetic,`
-    + ' computed for every participant although all without a preferred time share one value).',
+    `- The dispatcher's own code: ${secs(own)}; \`promptDue\` costs ${promptDueUs.toFixed(1)} µs a participant (zone arithmetic done once per week and time choice).`,
     '',
     '**Suggestions** (not applied here):',
     '',
@@ -421,11 +420,9 @@ function findings(t: Tick, f: { ms: number; calls: number }, promptDueUs: number
     + ` conditional, so a lagging index can only cause a create that fails its condition. This removes most of the ${secs(t.readsMs)}`
     + ` of reads on the first tick and turns an idle tick into about the participant pages (${secs(page.ms)} instead of ${secs(t.again.ms)}).`
     + ' A smaller step: ask for reminder ids only once a reminder can be due (prompt time + reminderAfterHours), which halves `recorded` before then.',
-    '2. Memoise `promptDue` in `planDue` per (week, preferred day and hour): one zone computation per page instead of one per participant'
-    + ` (about ${dueS.toFixed(1)} s of Node CPU at this N).`,
-    "3. In AWS, where each call waits on the network rather than on a local CPU, fetch the next participant page while the current one is"
+    "2. In AWS, where each call waits on the network rather than on a local CPU, fetch the next participant page while the current one is"
     + ` written: the pages' ${pct(page.ms, t.ms)} of the tick would overlap the writes.`,
-    '4. The target itself: with conditional TransactWriteItems as the write primitive, "≤ 1.5× a BatchWriteItem floor" is not reachable;'
+    '3. The target itself: with conditional TransactWriteItems as the write primitive, "≤ 1.5× a BatchWriteItem floor" is not reachable;'
     + ' a floor of TransactWriteItems of 100 conditional puts would measure what the dispatcher adds beyond its unavoidable write.',
   ];
 }

@@ -8,6 +8,7 @@ import { DEFAULT_URL } from './client.js';
 import { balanceCommand } from './commands/balance.js';
 import { campaignCommands } from './commands/campaigns.js';
 import { enrolCommand } from './commands/enrol.js';
+import { impactCommand } from './commands/impact.js';
 import { outboxCommands } from './commands/outbox.js';
 import { randomizeCommands } from './commands/randomize.js';
 import { studyCommands } from './commands/studies.js';
@@ -44,6 +45,7 @@ studyCommands(program);
 enrolCommand(program);
 randomizeCommands(program);
 balanceCommand(program);
+impactCommand(program);
 campaignCommands(program);
 outboxCommands(program);
 

@@ -38,6 +38,7 @@ import {
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -86,10 +87,11 @@ export const SEND_MAX_RECEIVES = 5;
 export const sendQueueProducers: readonly FunctionName[] = ['atCallbacks', 'dispatcher'];
 
 /** The secrets of the stack, and the environment variable that hands each one's ARN to a Lambda. */
-export type SecretName = 'callbackToken' | 'atCredentials';
+export type SecretName = 'callbackToken' | 'atCredentials' | 'pseudonymKey';
 export const secretEnv: Record<SecretName, string> = {
   callbackToken: 'CALLBACK_TOKEN_SECRET_ID',
   atCredentials: 'AT_CREDENTIALS_SECRET_ARN',
+  pseudonymKey: 'PSEUDONYM_SECRET_ARN',
 };
 
 /** Which secrets each Lambda may read (GetSecretValue/DescribeSecret on that secret only). */
@@ -97,8 +99,9 @@ export const secretReaders: Record<FunctionName, readonly SecretName[]> = {
   // Both check the callback path token of Africa's Talking requests.
   ussd: ['callbackToken'],
   atCallbacks: ['callbackToken'],
-  // Cognito checks the caller before the API runs: it needs no secret.
-  api: [],
+  // Cognito checks the caller before the API runs; the API reads only the key of the exports'
+  // pseudonymous participant ids.
+  api: ['pseudonymKey'],
   // The only Lambda that talks to the Africa's Talking API.
   sender: ['atCredentials'],
   dispatcher: [],
@@ -109,6 +112,18 @@ export const invokeGrants: Partial<Record<FunctionName, readonly FunctionName[]>
   // The API runs the dispatcher on demand (asynchronously) after a campaign change.
   api: ['dispatcher'],
 };
+
+/**
+ * What the API may do in the exports bucket, on its objects only (`<bucket ARN>/*`; nothing on
+ * the bucket itself, no List, no Delete): write an export (a small file is one PutObject, a
+ * large one a multipart upload, whose Create/UploadPart/Complete S3 authorises as PutObject),
+ * abandon a failed multipart upload, and sign the 15-minute download links (a presigned GET
+ * carries the signer's rights, so the signer needs GetObject).
+ */
+export const exportObjectActions = ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'] as const;
+
+/** Days an export stays in the bucket before S3 deletes it. */
+export const EXPORT_RETENTION_DAYS = 7;
 
 /** The admin API's Cognito groups (roles, DESIGN.md). */
 export const userGroups = ['researcher', 'ngo', 'admin'] as const;
@@ -163,6 +178,9 @@ export class SautiStack extends Stack {
   readonly table: Table;
   readonly callbackToken: Secret;
   readonly atCredentials: Secret;
+  readonly pseudonymKey: Secret;
+  readonly exportsBucket: Bucket;
+  readonly exportsLogBucket: Bucket;
   readonly sendQueue: Queue;
   readonly sendDeadLetterQueue: Queue;
   readonly functions: Record<FunctionName, NodejsFunction>;
@@ -236,7 +254,20 @@ export class SautiStack extends Stack {
       reason:
         "The Africa's Talking API key is issued in the AT dashboard and has no API to rotate it; operators replace the secret value when they regenerate the key",
     });
-    this.secrets = { callbackToken: this.callbackToken, atCredentials: this.atCredentials };
+    // The deployment secret behind the exports' pseudonymous ids (functions/core/export/pseudonym.ts):
+    // each study's key is derived from it, so one secret serves every study.
+    this.pseudonymKey = new Secret(this, 'PseudonymKey', {
+      description: 'Sauti: secret behind the pseudonymous participant ids (pid) of research exports',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    Validations.of(this.pseudonymKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the pseudonym key would give every participant a new pid, so exports before and after could no longer be joined (the panel would break); it is kept, and only the API Lambda may read it',
+    });
+    this.secrets = { callbackToken: this.callbackToken, atCredentials: this.atCredentials, pseudonymKey: this.pseudonymKey };
+
+    [this.exportsBucket, this.exportsLogBucket] = this.exportBuckets();
 
     this.sendConcurrency = sendConcurrencyOf(this.node.tryGetContext(SEND_CONCURRENCY_CONTEXT));
     [this.sendQueue, this.sendDeadLetterQueue] = this.queues();
@@ -281,7 +312,20 @@ export class SautiStack extends Stack {
       memorySize: 512,
       // Just under API Gateway's 30 s integration timeout: a slow request fails in the Lambda, logged.
       timeout: Duration.seconds(29),
-      environment: { SEND_QUEUE_URL: sendQueueUrl, DISPATCHER_FUNCTION_NAME: dispatcher.functionName },
+      environment: { SEND_QUEUE_URL: sendQueueUrl, DISPATCHER_FUNCTION_NAME: dispatcher.functionName, EXPORTS_BUCKET: this.exportsBucket.bucketName },
+    });
+    // Objects of the exports bucket only, exactly these actions (not grantReadWrite(), which adds
+    // List, Delete and the bucket itself).
+    api.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: [...exportObjectActions], resources: [this.exportsBucket.arnForObjects('*')] }),
+    );
+    // That one finding only (this resource on this policy), not IAM5 at large.
+    const apiPolicy = api.role?.node.tryFindChild('DefaultPolicy');
+    const bucketId = this.getLogicalId(this.exportsBucket.node.defaultChild as CfnBucket);
+    Validations.of(apiPolicy?.node.defaultChild ?? apiPolicy ?? api).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+      reason:
+        'Objects of the exports bucket only: export file names carry the study and a timestamp, so no fixed list of keys exists; the actions are exactly PutObject, GetObject and AbortMultipartUpload',
     });
     this.functions = { ussd, atCallbacks, api, sender, dispatcher };
     this.grantQueueAndInvoke();
@@ -309,6 +353,42 @@ export class SautiStack extends Stack {
     this.api = this.httpApi();
     this.alarmTopic = this.alarms();
     this.outputs();
+  }
+
+  /**
+   * The bucket research exports are written to (and downloaded from, by presigned links), and
+   * the bucket of its server access logs: who fetched which export, from where, even through a
+   * forwarded link. Both private, TLS only, S3-managed encryption: S3 server access logs can
+   * only be delivered to an SSE-S3 bucket, and with SSE-S3 a presigned link needs no KMS grant
+   * on the signer. Exports expire after 7 days; both buckets outlive a stack deletion (the logs
+   * are an audit record; the exports empty themselves).
+   */
+  private exportBuckets(): [Bucket, Bucket] {
+    const logs = new Bucket(this, 'ExportsAccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(logs.node.defaultChild ?? logs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket receives the exports bucket\'s server access logs; logging access to the log bucket itself would only log the log delivery',
+    });
+    const exports = new Bucket(this, 'Exports', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'exports/',
+      lifecycleRules: [
+        { id: 'ExpireExports', expiration: Duration.days(EXPORT_RETENTION_DAYS), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    return [exports, logs];
   }
 
   /** The send queue and its dead-letter queue. */
@@ -717,6 +797,10 @@ export class SautiStack extends Stack {
     new CfnOutput(this, 'SetAtCredentialsCommand', {
       value: `aws secretsmanager put-secret-value --secret-id ${this.atCredentials.secretName} --secret-string '{"username":"<AT username>","apiKey":"<AT API key>"}'`,
       description: "Stores the real Africa's Talking credentials (until then the sender uses the AT sandbox)",
+    });
+    new CfnOutput(this, 'ExportsBucketName', {
+      value: this.exportsBucket.bucketName,
+      description: `S3 bucket of research exports (POST /api/v1/studies/{studyId}/exports); objects expire after ${EXPORT_RETENTION_DAYS} days`,
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alarmTopic.topicArn,

@@ -20,6 +20,8 @@ import { openApiDocument } from './openapi.js';
 import type { ApiContext } from './context.js';
 import { campaignBody } from './schemas.js';
 import { studyHandlers } from './studies.js';
+import { impactHandlers } from './impact.js';
+import { exportHandlers } from './exports.js';
 import { ApiError, errorResponse, json, validated } from './http.js';
 import { type ApiRequest, matchRoute, type RouteName } from './routes.js';
 import { invokeDispatcher } from './run-dispatcher.js';
@@ -90,6 +92,8 @@ export function createApiHandler(deps: ApiDeps) {
   const ctx: ApiContext = { doc, tableName, clock, log, content: () => (content ??= loadContent()), study };
   const handlers: Record<RouteName, (r: ApiRequest) => Promise<unknown>> = {
     ...studyHandlers(ctx),
+    ...impactHandlers(ctx),
+    ...exportHandlers(ctx),
     listStudies: async () => {
       const all = await Promise.all((await studies.studyIds()).map((id) => studies.getStudy(id)));
       return { studies: all.filter((s): s is Study => s !== undefined) };

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Role, Principal } from './auth.js';
-import { campaignBody, importBody, randomizeBody, studyBody } from './schemas.js';
+import { campaignBody, exportBody, importBody, randomizeBody, studyBody } from './schemas.js';
 
 /** Request bodies by name, for routes to refer to. */
-export const bodies = { study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody } as const;
+export const bodies = { study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody } as const;
 
 /**
  * The admin API's routes under /api/v1. Each names the roles that may call it: the
@@ -37,6 +37,8 @@ export const apiRoutes = {
   randomize: { method: 'POST', path: '/studies/{studyId}/randomize', roles: ['researcher', 'admin'], summary: 'Randomize consented participants (complete, block, cluster, block_cluster; seeded; write-once, audited), or assign late joiners (rolling)', body: 'randomize' },
   randomizations: { method: 'GET', path: '/studies/{studyId}/randomizations', roles: ['researcher', 'admin'], summary: 'The audit of every randomization run: who, when, seed, inputs hash, counts per arm and block' },
   balance: { method: 'GET', path: '/studies/{studyId}/balance', roles: ['researcher', 'admin'], summary: 'Balance table: means by arm, standardised differences, joint robust Wald test' },
+  impact: { method: 'POST', path: '/studies/{studyId}/impact', roles: ['researcher', 'admin'], summary: 'Impact report: ITT estimates per outcome (difference in means, OLS HC2 with ANCOVA, CR2, BH-adjusted p, Lee bounds, 2SLS complier effect), response rates by arm and week, attrition test, balance; JSON and a self-contained HTML page' },
+  exportData: { method: 'POST', path: '/studies/{studyId}/exports', roles: ['researcher', 'admin'], summary: 'Export a dataset as CSV with its codebook (diary_long, diary_wide, complaints, messages, lessons, response): pseudonymous ids; phone numbers only for admins who ask (includePhone)', body: 'export' },
   outbox: { method: 'GET', path: '/studies/{studyId}/outbox', roles: ['admin'], summary: 'Local outbox of SMS not sent through Africa\'s Talking, newest first (phone numbers: admin only)' },
   listCampaigns: { method: 'GET', path: '/studies/{studyId}/campaigns', roles: ALL, summary: 'Campaigns of a study' },
   previewDraft: { method: 'POST', path: '/studies/{studyId}/campaigns/preview', roles: ['ngo', 'admin', 'researcher'], summary: 'Preview a campaign before saving it: per week, who gets what, segments and cost', body: 'campaign' },

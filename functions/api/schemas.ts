@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DATASETS } from '../core/export/variables.js';
 
 /**
  * The admin API's request bodies: validated by the handlers, and turned into the OpenAPI
@@ -40,4 +41,12 @@ export const campaignBody = z.object({
   day: z.number(),
   hour: z.number(),
   channel: z.enum(['sms', 'ussd', 'both']),
+});
+
+export const exportBody = z.object({
+  dataset: z.enum(DATASETS),
+  /** Start the CSV with a UTF-8 byte-order mark, for Excel. */
+  bom: z._default(z.boolean(), false),
+  /** Add participants' phone numbers: admins only, and logged. */
+  includePhone: z._default(z.boolean(), false),
 });

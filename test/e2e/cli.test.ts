@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,14 @@ describe('sauti (the CLI) against npm start', () => {
       expect(balanceTable.stdout).toMatch(/^covariate\s+mean treated\s+mean control\s+standardised difference$/m);
       expect(balanceTable.stdout).toMatch(/^age\s+[\d.]+\s+[\d.]+\s+-?[\d.]+/m);
       expect(balanceTable.stdout).toMatch(/^Joint test: F\(2, [\d.]+\) = [\d.]+, p = (< 0\.001|[\d.]+)$/m);
+
+      // Impact: a JSON result and a self-contained HTML report, written where asked.
+      const impact = await ok(['impact', 'cli-test-2027', '--out', files]);
+      expect(impact).toMatchObject({ comparisons: 1 });
+      const html = readFileSync(impact.html as string, 'utf8');
+      expect(html).toContain('<svg');
+      expect(html).not.toMatch(/<script src|https?:\/\//);
+      expect(JSON.parse(readFileSync(impact.json as string, 'utf8'))).toMatchObject({ studyId: 'cli-test-2027' });
 
       // A draft campaign, previewed by NGO staff on the demo study: one line per lesson, and totals.
       const campaign = { name: 'Fees first', modules: ['cashing_out'], targetArms: ['treatment'], startsOn: '2026-11-30', day: 3, hour: 18, channel: 'sms' };

@@ -1,6 +1,6 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
+import { type ApiHandler, apiHandler, callApi } from '../support/api.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 
 /**
@@ -9,27 +9,15 @@ import { createTestTable, type TestTable } from '../support/dynamo.js';
  * stratum (seeded, write-once, audited), late joiners by rolling enrolment, the balance table.
  */
 let t: TestTable;
-let api: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+let api: ApiHandler;
 const now = Date.parse('2026-11-24T09:00:00Z');
 
 beforeAll(async () => {
   t = await createTestTable();
-  Object.assign(process.env, {
-    TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, POWERTOOLS_LOG_LEVEL: 'ERROR',
-    SAUTI_API_TOKENS: JSON.stringify({ 'r-token': { role: 'researcher', name: 'Dr R' }, 'n-token': { role: 'ngo' } }),
-  });
-  const { createApiHandler } = await import('../../functions/api/handler.js');
-  api = createApiHandler({ clock: { now: () => new Date(now) }, runDispatch: async () => ({}) });
+  api = await apiHandler(t, { 'r-token': { role: 'researcher', name: 'Dr R' }, 'n-token': { role: 'ngo' } }, { now: () => now });
 });
 
-async function call(method: string, path: string, body?: unknown, token = 'r-token') {
-  const res = await api({
-    version: '2.0', routeKey: `${method} /api/v1/{proxy+}`, rawPath: `/api/v1${path}`, rawQueryString: '', headers: { authorization: `Bearer ${token}` },
-    requestContext: { http: { method, path: `/api/v1${path}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }), isBase64Encoded: false,
-  });
-  return { status: res.statusCode, body: JSON.parse(String(res.body)) as Record<string, unknown> };
-}
+const call = (method: string, path: string, body?: unknown, token = 'r-token') => callApi(api, method, path, { token, ...(body === undefined ? {} : { body }) });
 
 const study = {
   studyId: 'mombasa-2027', name: 'Mombasa port workers', country: 'KE', timeZone: 'Africa/Nairobi', languages: ['en', 'sw'],

@@ -1,9 +1,9 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Role, ROLES } from '../../functions/api/auth.js';
 import { apiRoutes } from '../../functions/api/routes.js';
 import type { Study } from '../../functions/core/model.js';
 import { seedDemos } from '../../infra/local/seed.js';
+import { type ApiHandler, apiHandler, type CallOptions, callApi } from '../support/api.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 
 /**
@@ -13,38 +13,22 @@ import { createTestTable, type TestTable } from '../support/dynamo.js';
  */
 let t: TestTable;
 let kenya: Study;
-let api: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+let api: ApiHandler;
 let now = Date.parse('2026-11-24T09:00:00Z');
 let dispatched = 0;
 
 beforeAll(async () => {
   t = await createTestTable();
   kenya = (await seedDemos(t.doc, t.tableName, '*384*123#', new Date('2026-11-23T06:00:00Z')))[0]?.study as Study;
-  Object.assign(process.env, {
-    TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, POWERTOOLS_LOG_LEVEL: 'ERROR',
-    SAUTI_API_TOKENS: JSON.stringify({ 'r-token': { role: 'researcher' }, 'n-token': { role: 'ngo', name: 'Amina (NGO)' }, 'a-token': { role: 'admin' } }),
+  api = await apiHandler(t, { 'r-token': { role: 'researcher' }, 'n-token': { role: 'ngo', name: 'Amina (NGO)' }, 'a-token': { role: 'admin' } }, {
+    now: () => now,
+    runDispatch: async () => ({ ran: (dispatched += 1) }),
   });
-  const { createApiHandler } = await import('../../functions/api/handler.js');
-  api = createApiHandler({ clock: { now: () => new Date(now) }, runDispatch: async () => ({ ran: (dispatched += 1) }) });
 });
 
 const TOKENS: Record<Role, string> = { researcher: 'r-token', ngo: 'n-token', admin: 'a-token' };
 
-function event(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; query?: Record<string, string> } = {}): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0', routeKey: `${method} /api/v1/{proxy+}`, rawPath: `/api/v1${path}`, rawQueryString: '',
-    headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
-    ...(opts.query ? { queryStringParameters: opts.query } : {}),
-    requestContext: { http: { method, path: `/api/v1${path}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
-    ...(opts.raw !== undefined ? { body: opts.raw } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-    isBase64Encoded: false,
-  };
-}
-
-async function call(method: string, path: string, opts: Parameters<typeof event>[2] = {}) {
-  const res = await api(event(method, path, opts));
-  return { status: res.statusCode, body: JSON.parse(String(res.body)) as Record<string, unknown> };
-}
+const call = (method: string, path: string, opts: CallOptions = {}) => callApi(api, method, path, opts);
 
 const draft = { name: 'Fees first', modules: ['cashing_out'], targetArms: ['treatment'], startsOn: '2026-11-30', day: 3, hour: 18, channel: 'sms' };
 const concrete = (path: string) => path.replace('{studyId}', 'athi-river-2026').replace('{campaignId}', 'nope');

@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign } from '../../core/campaign/model.js';
-import { conditionally, withoutKeys } from './items.js';
+import { conditionally, queryAll, withoutKeys } from './items.js';
 import { keys } from './keys.js';
 
 /** Campaigns of a study: created once, then changed only if unchanged since read (no lost update). */
@@ -38,21 +38,12 @@ export class DynamoCampaignStore {
 
   /** All campaigns of the study, oldest first. */
   async list(studyId: string): Promise<Campaign[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.campaign(studyId, '').pk },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.campaign(studyId, '').pk },
+      ConsistentRead: true,
+    });
     return items.map((i) => withoutKeys<Campaign>(i)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 }

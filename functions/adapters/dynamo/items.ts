@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Participant } from '../../core/model.js';
 import { keys } from './keys.js';
 
@@ -48,4 +48,21 @@ export async function batchGetAll(doc: DynamoDBDocumentClient, tableName: string
     }
   }
   return found;
+}
+
+/** A query's items page by page (DynamoDB returns at most 1 MB a page), following every page. */
+export async function* queryPages(doc: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<Record<string, unknown>[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    if (out.Items && out.Items.length > 0) yield out.Items;
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
+
+/** Every item of a query, all pages: for listings known to stay small (studies, campaigns, one week). */
+export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of queryPages(doc, input)) items.push(...page);
+  return items;
 }

@@ -41,7 +41,7 @@ export class DynamoMessageStore {
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...messageKey(m.messageId), ...m, status: 'queued', rank: 0, updatedAt: m.createdAt },
+          Item: { ...messageKey(m.messageId), gsi1pk: `STUDY#${m.studyId}#MESSAGES`, gsi1sk: `${m.createdAt}#${m.messageId}`, ...m, status: 'queued', rank: 0, updatedAt: m.createdAt },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -84,7 +84,7 @@ export class DynamoMessageStore {
           TransactItems: ms.map((m) => ({
             Put: {
               TableName: this.tableName,
-              Item: { ...messageKey(m.messageId), ...m, status: 'queued', rank: 0, updatedAt: m.createdAt },
+              Item: { ...messageKey(m.messageId), gsi1pk: `STUDY#${m.studyId}#MESSAGES`, gsi1sk: `${m.createdAt}#${m.messageId}`, ...m, status: 'queued', rank: 0, updatedAt: m.createdAt },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           })),

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Arm, Study } from '../../core/model.js';
 import type { StudyDirectory } from '../../core/ports.js';
-import { withoutKeys } from './items.js';
+import { queryAll, withoutKeys } from './items.js';
 import { GSI1, keys } from './keys.js';
 
 type StudyMeta = Omit<Study, 'arms'>;
@@ -28,23 +28,14 @@ export class DynamoStudyStore implements StudyDirectory {
 
   /** Every study id, from the index (a handful per deployment: no paging needed in practice, but done). */
   async studyIds(): Promise<string[]> {
-    const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'STUDIES' },
-          ProjectionExpression: 'studyId',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      ids.push(...(out.Items ?? []).map((i) => String(i.studyId)));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return ids;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'STUDIES' },
+      ProjectionExpression: 'studyId',
+    });
+    return items.map((i) => String(i.studyId));
   }
 
   /** The study's settings and arms live in one partition: one query reads both. */

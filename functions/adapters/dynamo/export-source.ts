@@ -1,0 +1,88 @@
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { WeekRecord } from '../../core/diary/week-record.js';
+import type { ExportMessage, ExportSource } from '../../core/export/ports.js';
+import type { Complaint, Participant } from '../../core/model.js';
+import { withoutKeys } from './items.js';
+import { GSI1, keys } from './keys.js';
+
+/**
+ * The study's index of outbound messages, written with every message (DynamoMessageStore.create
+ * and createMany): `STUDY#{studyId}#MESSAGES` / `{createdAt}#{messageId}`, oldest first.
+ */
+export const messagesIndex = (studyId: string) => ({ gsi1pk: `STUDY#${studyId}#MESSAGES` });
+
+/**
+ * Reads a study for the research exports, a page at a time.
+ *
+ * Diary weeks and complaints are read from each participant's own partition
+ * (`STUDY#{studyId}#PHONE#{e164}`: `DIARY#{week}`, `COMPLAINT#{ref}`), participants being paged
+ * from gsi1 (`STUDY#{studyId}#PARTICIPANTS`). Not from the per-week indexes
+ * (`…#DIARY#{week}`, `…#COMPLAINTS#{week}`), because:
+ * - every row needs the participant's arm, which the week items do not carry: by partition the
+ *   participant is at hand, with no join and no participant map held in memory;
+ * - it needs no list of weeks, and so misses no week (one before the study's start, say);
+ * - memory is one participant's items at a time, rows come out in panel order (participant,
+ *   then week).
+ * The cost is one Query per participant (a handful run at once, core/export READ_CONCURRENCY),
+ * billed by size like the index reads would be. All reads are eventually consistent: an export
+ * is a snapshot, not a transaction.
+ */
+export class DynamoExportSource implements ExportSource {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly pageSize = 200,
+  ) {}
+
+  async *participants(studyId: string): AsyncGenerator<Participant[]> {
+    for await (const items of this.pages({
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.participantIndex(studyId, '').gsi1pk },
+      Limit: this.pageSize,
+    })) {
+      yield items.map((i) => withoutKeys<Participant>(i));
+    }
+  }
+
+  async weeks(p: Participant): Promise<WeekRecord[]> {
+    return (await this.all(p, 'DIARY#')).map((i) => withoutKeys<WeekRecord>(i));
+  }
+
+  async complaints(p: Participant): Promise<Complaint[]> {
+    return (await this.all(p, 'COMPLAINT#')).map((i) => withoutKeys<Complaint>(i));
+  }
+
+  async *messages(studyId: string): AsyncGenerator<ExportMessage[]> {
+    for await (const items of this.pages({
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': messagesIndex(studyId).gsi1pk },
+      // Only what the export writes: not the text, not the claim's bookkeeping.
+      ProjectionExpression: 'messageId, studyId, participantId, purpose, period, #status, phone, failureReason, attempts, treatmentOnly, sentAt, createdAt, updatedAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+      Limit: 500,
+    })) {
+      yield items as unknown as ExportMessage[];
+    }
+  }
+
+  /** Every item of a participant's partition whose sort key starts with `prefix`, in key order. */
+  private async all(p: Participant, prefix: string): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    const pk = keys.participant(p.studyId, p.phone).pk;
+    for await (const items of this.pages({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix } })) {
+      found.push(...items);
+    }
+    return found;
+  }
+
+  private async *pages(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>[]> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      if (out.Items && out.Items.length > 0) yield out.Items;
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+}

@@ -1,0 +1,43 @@
+import { DynamoDiaryReader } from '../adapters/dynamo/diary-reader.js';
+import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
+import { dynamoRandomizationPorts } from '../adapters/dynamo/randomization-store.js';
+import { studyWeeks } from '../core/impact/calendar.js';
+import { impactHtml } from '../core/impact/html.js';
+import { impactReport } from '../core/impact/report.js';
+import type { ApiContext } from './context.js';
+import type { ApiRequest, RouteName } from './routes.js';
+
+/**
+ * The impact report (researchers, admins): every participant, every diary week from the
+ * study's first to the current one, the randomization record (for the design) and the modules
+ * (who completed one) go into the pure report; the answer is its JSON and the self-contained
+ * HTML page. Outcomes are the demo diary's defaults until studies carry their own.
+ */
+export function impactHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'impact'> {
+  const participants = new DynamoParticipantStore(ctx.doc, ctx.tableName);
+  const diary = new DynamoDiaryReader(ctx.doc, ctx.tableName);
+  const randomization = dynamoRandomizationPorts(ctx.doc, ctx.tableName);
+  return {
+    impact: async (r) => {
+      const study = await ctx.study(r);
+      const now = ctx.clock.now();
+      const [people, runs, content, weeks] = await Promise.all([
+        participants.listByStudy(study.studyId),
+        randomization.runs(study.studyId),
+        ctx.content(),
+        diary.weeks(study.studyId, studyWeeks(study, now).map((w) => w.id)),
+      ]);
+      const initial = runs.find((run) => run.kind === 'initial' && run.status === 'complete') ?? runs.find((run) => run.kind === 'initial');
+      const report = impactReport({
+        study,
+        participants: people,
+        weeks,
+        now,
+        ...(initial ? { method: initial.method, initialRandomizationId: initial.randomizationId } : {}),
+        modules: content.modules ?? [],
+      });
+      ctx.log.info('impact report', { studyId: study.studyId, participants: people.length, weeks: weeks.length, by: r.principal.name });
+      return { report, html: impactHtml(report) };
+    },
+  };
+}

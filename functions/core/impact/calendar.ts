@@ -1,0 +1,32 @@
+import type { Study } from '../model.js';
+import { diaryWeek, type DiaryWeek } from '../time/week.js';
+
+const DAY = 86_400_000;
+
+/** The instant study weeks count from: the first day's noon (UTC) or, without one, its creation. */
+export function studyStart(study: Pick<Study, 'startsOn' | 'createdAt'>): Date {
+  return study.startsOn ? new Date(`${study.startsOn}T12:00:00Z`) : new Date(study.createdAt);
+}
+
+/** The study week an instant falls in (0 = the first week; instants before the start give 0). */
+export function studyWeekOf(study: Pick<Study, 'startsOn' | 'createdAt' | 'timeZone'>, at: Date): number {
+  return diaryWeek(at, study.timeZone, studyStart(study)).studyWeek;
+}
+
+/**
+ * Every diary week of the study from its first to the one `now` falls in: ISO week label and
+ * study week, in order. Steps one week at a time from the middle of the first week (Thursday
+ * noon, local), so a daylight-saving hour never skips or repeats a week.
+ */
+export function studyWeeks(study: Pick<Study, 'startsOn' | 'createdAt' | 'timeZone'>, now: Date): DiaryWeek[] {
+  const start = studyStart(study);
+  const current = diaryWeek(now, study.timeZone, start);
+  const first = diaryWeek(start, study.timeZone, start);
+  // The first week's Monday 00:00 local is 6 days 23:59:59.999 before it closes; Thursday noon is 3.5 days after.
+  const middle = first.closesAt.getTime() + 1 - 7 * DAY + 3.5 * DAY;
+  const out: DiaryWeek[] = [];
+  for (let k = 0; k <= current.studyWeek; k++) {
+    out.push(diaryWeek(new Date(middle + k * 7 * DAY), study.timeZone, start));
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { TestTable } from './dynamo.js';
+
+/**
+ * The admin API handler against a test table, with local bearer tokens and a fixed clock, and
+ * a `call(method, path, opts)` that sends it an API Gateway v2 event and parses the JSON answer.
+ */
+export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** A raw body, sent as is (e.g. broken JSON). */
+  raw?: string;
+  query?: Record<string, string>;
+}
+
+export async function apiHandler(
+  t: TestTable,
+  tokens: Record<string, { role: string; name?: string }>,
+  deps: { now: () => number; runDispatch?: () => Promise<unknown> },
+): Promise<ApiHandler> {
+  Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, POWERTOOLS_LOG_LEVEL: 'ERROR', SAUTI_API_TOKENS: JSON.stringify(tokens) });
+  const { createApiHandler } = await import('../../functions/api/handler.js');
+  return createApiHandler({ clock: { now: () => new Date(deps.now()) }, runDispatch: deps.runDispatch ?? (async () => ({})) });
+}
+
+export function apiEvent(method: string, path: string, opts: CallOptions = {}): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0', routeKey: `${method} /api/v1/{proxy+}`, rawPath: `/api/v1${path}`, rawQueryString: '',
+    headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
+    ...(opts.query ? { queryStringParameters: opts.query } : {}),
+    requestContext: { http: { method, path: `/api/v1${path}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
+    ...(opts.raw !== undefined ? { body: opts.raw } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+export async function callApi(api: ApiHandler, method: string, path: string, opts: CallOptions = {}) {
+  const res = await api(apiEvent(method, path, opts));
+  return { status: res.statusCode, body: JSON.parse(String(res.body)) as Record<string, unknown> };
+}

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { DEFAULT_URL } from './client.js';
+import { analyzeCommand } from './commands/analyze.js';
 import { balanceCommand } from './commands/balance.js';
 import { campaignCommands } from './commands/campaigns.js';
 import { enrolCommand } from './commands/enrol.js';
@@ -46,6 +47,7 @@ enrolCommand(program);
 randomizeCommands(program);
 balanceCommand(program);
 impactCommand(program);
+analyzeCommand(program);
 campaignCommands(program);
 outboxCommands(program);
 

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_URL } from './client.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { balanceCommand } from './commands/balance.js';
+import { simulateCommand } from './commands/simulate.js';
 import { campaignCommands } from './commands/campaigns.js';
 import { enrolCommand } from './commands/enrol.js';
 import { impactCommand } from './commands/impact.js';
@@ -48,6 +49,7 @@ randomizeCommands(program);
 balanceCommand(program);
 impactCommand(program);
 analyzeCommand(program);
+simulateCommand(program);
 campaignCommands(program);
 outboxCommands(program);
 

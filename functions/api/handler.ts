@@ -19,6 +19,7 @@ import { principalOf } from './auth.js';
 import { openApiDocument } from './openapi.js';
 import type { ApiContext } from './context.js';
 import { campaignBody } from './schemas.js';
+import { simulateHandlers } from './simulate.js';
 import { studyHandlers } from './studies.js';
 import { impactHandlers } from './impact.js';
 import { exportHandlers } from './exports.js';
@@ -92,6 +93,7 @@ export function createApiHandler(deps: ApiDeps) {
   const ctx: ApiContext = { doc, tableName, clock, log, content: () => (content ??= loadContent()), study };
   const handlers: Record<RouteName, (r: ApiRequest) => Promise<unknown>> = {
     ...studyHandlers(ctx),
+    ...simulateHandlers(ctx),
     ...impactHandlers(ctx),
     ...exportHandlers(ctx),
     listStudies: async () => {

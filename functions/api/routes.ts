@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Role, Principal } from './auth.js';
-import { campaignBody, exportBody, importBody, randomizeBody, studyBody } from './schemas.js';
+import { campaignBody, exportBody, importBody, randomizeBody, simulateBody, studyBody } from './schemas.js';
 
 /** Request bodies by name, for routes to refer to. */
-export const bodies = { study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody } as const;
+export const bodies = { simulate: simulateBody, study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody } as const;
 
 /**
  * The admin API's routes under /api/v1. Each names the roles that may call it: the
@@ -49,6 +49,7 @@ export const apiRoutes = {
   resumeCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns/{campaignId}/resume', roles: ['ngo', 'admin'], summary: 'Resume a paused campaign' },
   cancelCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns/{campaignId}/cancel', roles: ['ngo', 'admin'], summary: 'Cancel a campaign for good' },
   dispatch: { method: 'POST', path: '/dispatch', roles: ['admin'], summary: 'Run the dispatcher now (it also runs every 15 minutes)' },
+  simulate: { method: 'POST', path: '/studies/{studyId}/simulate', roles: ['admin'], summary: 'Local stack only: fill the last N weeks with synthetic diaries (a planted effect in treatment) to try the research workflow', body: 'simulate' },
   openapi: { method: 'GET', path: '/openapi.json', roles: ALL, summary: 'This API as an OpenAPI 3.1 document' },
 } as const satisfies Record<string, ApiRoute>;
 

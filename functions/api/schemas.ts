@@ -50,3 +50,9 @@ export const exportBody = z.object({
   /** Add participants' phone numbers: admins only, and logged. */
   includePhone: z._default(z.boolean(), false),
 });
+
+export const simulateBody = z.object({
+  weeks: z._default(z.number().check(z.int(), z.gte(1), z.lte(52)), 8),
+  seed: z._default(z.number().check(z.int(), z.gte(0), z.lte(4_294_967_295)), 1),
+  savingsEffect: z._default(z.number().check(z.gte(0), z.lte(100_000)), 300),
+});

@@ -95,6 +95,8 @@ async function main(): Promise<void> {
     env.SAUTI_CALLBACK_TOKEN ??= 'local';
     env.POWERTOOLS_SERVICE_NAME ??= 'sauti';
     env.SAUTI_API_TOKENS ??= JSON.stringify(LOCAL_TOKENS);
+    // Synthetic diaries (POST /api/v1/studies/{id}/simulate) for trying the research workflow; never deployed.
+    env.SAUTI_ALLOW_SIMULATION ??= 'true';
     // Key of the exports' pseudonymous ids (pid). This fixed default is for local, synthetic data
     // only: anyone who has it can link pids back to numbers. Set your own secret for real data;
     // a deployment reads its generated secret from Secrets Manager instead.

@@ -14,7 +14,7 @@ const now = Date.parse('2026-11-24T09:00:00Z');
 
 beforeAll(async () => {
   t = await createTestTable();
-  api = await apiHandler(t, { 'r-token': { role: 'researcher', name: 'Dr R' }, 'n-token': { role: 'ngo' } }, { now: () => now });
+  api = await apiHandler(t, { 'r-token': { role: 'researcher', name: 'Dr R' }, 'n-token': { role: 'ngo' }, 'a-token': { role: 'admin' } }, { now: () => now });
 });
 
 const call = (method: string, path: string, body?: unknown, token = 'r-token') => callApi(api, method, path, { token, ...(body === undefined ? {} : { body }) });
@@ -104,5 +104,22 @@ describe('a researcher over the API', () => {
     expect(cmp?.balance.rows.map((r) => r.name)).toEqual(['age', 'wage']);
     expect(cmp?.balance.joint.p).toBeGreaterThanOrEqual(0);
     expect(cmp?.balance.joint.p).toBeLessThanOrEqual(1);
+  });
+
+  it('simulates diaries only where the local stack allows it, and never twice over a week', async () => {
+    delete process.env.SAUTI_ALLOW_SIMULATION;
+    expect((await call('POST', '/studies/mombasa-2027/simulate', { weeks: 3 }, 'a-token')).status).toBe(404);
+    process.env.SAUTI_ALLOW_SIMULATION = 'true';
+    try {
+      expect((await call('POST', '/studies/mombasa-2027/simulate', { weeks: 3 }, 'r-token')).status).toBe(403);
+      const first = await call('POST', '/studies/mombasa-2027/simulate', { weeks: 3, seed: 5 }, 'a-token');
+      expect(first.status).toBe(200);
+      expect((first.body.weeks as string[]).length).toBe(3);
+      const written = first.body.written as number;
+      expect(written).toBeGreaterThan(48 * 3 * 0.6);
+      expect((await call('POST', '/studies/mombasa-2027/simulate', { weeks: 3, seed: 5 }, 'a-token')).body).toMatchObject({ written: 0, kept: written });
+    } finally {
+      delete process.env.SAUTI_ALLOW_SIMULATION;
+    }
   });
 });

@@ -118,6 +118,17 @@ describe('sauti (the CLI) against npm start', () => {
       expect(balanceTable.stdout).toMatch(/^age\s+[\d.]+\s+[\d.]+\s+-?[\d.]+/m);
       expect(balanceTable.stdout).toMatch(/^Joint test: F\(2, [\d.]+\) = [\d.]+, p = (< 0\.001|[\d.]+)$/m);
 
+      // Synthetic diaries (local stack, admin), an export, and the offline analysis of that export.
+      const sim = await sauti(['simulate', 'cli-test-2027', '--weeks', '3', '--url', stack.base, '--token', 'local-admin', '--format', 'json']);
+      expect(sim.code).toBe(0);
+      expect(JSON.parse(sim.stdout).written).toBeGreaterThan(0);
+      const exported = await ok(['export', 'cli-test-2027', '--dataset', 'diary_wide']);
+      expect(exported.rows).toBe(JSON.parse(sim.stdout).written);
+      expect(readFileSync(exported.file as string, 'utf8')).not.toContain('+254');
+      const analysis = await sauti(['analyze', '--csv', exported.file as string, '--outcome', 'saved_amount', '--treatment', 'arm', '--treated-value', 'lessons', '--block', 'stratum', '--format', 'json']);
+      expect(analysis.code).toBe(0);
+      expect(JSON.parse(analysis.stdout)).toMatchObject({ estimator: 'blocked difference in means', n_treated: expect.any(Number), n_control: expect.any(Number) });
+
       // Impact: a JSON result and a self-contained HTML report, written where asked.
       const impact = await ok(['impact', 'cli-test-2027', '--out', files]);
       expect(impact).toMatchObject({ comparisons: 1 });

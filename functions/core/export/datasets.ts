@@ -94,17 +94,22 @@ function whoVariables(ctx: ExportContext, withArm = true): Variable[] {
     { name: 'pid', type: 'string', label: 'Pseudonymous participant id', description: 'stable within this study, unrelated across studies (see pseudonym in the codebook)' },
     ...(ctx.includePhone ? [{ name: 'phone', type: 'string' as const, label: 'Phone number (E.164)', description: 'present only in an export an admin asked for with includePhone' }] : []),
     ...(withArm
-      ? [{ name: 'arm', type: 'category' as const, label: 'Arm the participant is assigned to (empty: not randomized)', values: ctx.study.arms.map((a) => ({ code: a.armId, labels: { en: `${a.name}${a.treatment ? ' (treatment)' : ' (control)'}` } })) }]
+      ? [
+          { name: 'arm', type: 'category' as const, label: 'Arm the participant is assigned to (empty: not randomized)', values: ctx.study.arms.map((a) => ({ code: a.armId, labels: { en: `${a.name}${a.treatment ? ' (treatment)' : ' (control)'}` } })) },
+          // The design variables, so an analysis of the file can block and cluster as the randomization did.
+          { name: 'stratum', type: 'string' as const, label: 'Stratum (block) of the randomization' },
+          { name: 'cluster', type: 'string' as const, label: 'Cluster (e.g. factory) of the randomization' },
+        ]
       : []),
   ];
 }
 
 /** The who-cells of a participant; the pseudonym is computed once per participant. */
-function whoCells(ctx: ExportContext, p: Pick<Participant, 'phone' | 'armId'>, withArm = true): Row {
+function whoCells(ctx: ExportContext, p: Pick<Participant, 'phone' | 'armId' | 'stratum' | 'cluster'>, withArm = true): Row {
   return {
     pid: pseudonym(p.phone, ctx.key),
     ...(ctx.includePhone ? { phone: p.phone } : {}),
-    ...(withArm ? { arm: p.armId } : {}),
+    ...(withArm ? { arm: p.armId, stratum: p.stratum, cluster: p.cluster } : {}),
   };
 }
 

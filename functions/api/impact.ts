@@ -11,7 +11,7 @@ import type { ApiRequest, RouteName } from './routes.js';
  * The impact report (researchers, admins): every participant, every diary week from the
  * study's first to the current one, the randomization record (for the design) and the modules
  * (who completed one) go into the pure report; the answer is its JSON and the self-contained
- * HTML page. Outcomes are the demo diary's defaults until studies carry their own.
+ * HTML page. Outcomes are the study's own, or the demo diary's defaults when it has none.
  */
 export function impactHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'impact'> {
   const participants = new DynamoParticipantStore(ctx.doc, ctx.tableName);
@@ -35,6 +35,7 @@ export function impactHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiR
         now,
         ...(initial ? { method: initial.method, initialRandomizationId: initial.randomizationId } : {}),
         modules: content.modules ?? [],
+        ...(study.outcomes ? { outcomes: study.outcomes } : {}),
       });
       ctx.log.info('impact report', { studyId: study.studyId, participants: people.length, weeks: weeks.length, by: r.principal.name });
       return { report, html: impactHtml(report) };

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Role, Principal } from './auth.js';
-import { campaignBody, exportBody, importBody, randomizeBody, simulateBody, studyBody } from './schemas.js';
+import { campaignBody, exportBody, importBody, outcomesBody, randomizeBody, simulateBody, studyBody } from './schemas.js';
 
 /** Request bodies by name, for routes to refer to. */
-export const bodies = { simulate: simulateBody, study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody } as const;
+export const bodies = { outcomes: outcomesBody, simulate: simulateBody, study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody } as const;
 
 /**
  * The admin API's routes under /api/v1. Each names the roles that may call it: the
@@ -35,6 +35,7 @@ export const apiRoutes = {
   createStudy: { method: 'POST', path: '/studies', roles: ['researcher', 'admin'], summary: 'Create a study: country, time zone, languages, arms and ratios, providers, schedule', body: 'study' },
   importParticipants: { method: 'POST', path: '/studies/{studyId}/participants/import', roles: ['researcher', 'admin'], summary: 'Enrol from CSV: every row checked first, nothing imported unless all are right; a re-run adds nobody twice', body: 'import' },
   randomize: { method: 'POST', path: '/studies/{studyId}/randomize', roles: ['researcher', 'admin'], summary: 'Randomize consented participants (complete, block, cluster, block_cluster; seeded; write-once, audited), or assign late joiners (rolling)', body: 'randomize' },
+  setOutcomes: { method: 'POST', path: '/studies/{studyId}/outcomes', roles: ['researcher', 'admin'], summary: 'Set the pre-specified outcomes of the impact report (each change is logged)', body: 'outcomes' },
   randomizations: { method: 'GET', path: '/studies/{studyId}/randomizations', roles: ['researcher', 'admin'], summary: 'The audit of every randomization run: who, when, seed, inputs hash, counts per arm and block' },
   balance: { method: 'GET', path: '/studies/{studyId}/balance', roles: ['researcher', 'admin'], summary: 'Balance table: means by arm, standardised differences, joint robust Wald test' },
   impact: { method: 'POST', path: '/studies/{studyId}/impact', roles: ['researcher', 'admin'], summary: 'Impact report: ITT estimates per outcome (difference in means, OLS HC2 with ANCOVA, CR2, BH-adjusted p, Lee bounds, 2SLS complier effect), response rates by arm and week, attrition test, balance; JSON and a self-contained HTML page' },

@@ -6,6 +6,29 @@ import { DATASETS } from '../core/export/variables.js';
  * document (openapi.ts), so the documentation cannot drift from what is accepted.
  */
 export const slug = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lower-case letters, digits and dashes, 3 to 63 characters'));
+const window = z.object({ fromStudyWeek: z.number().check(z.int(), z.gte(0)), toStudyWeek: z.number().check(z.int(), z.gte(0)) });
+/** An impact outcome (functions/core/impact/outcomes.ts); its meaning is checked by outcomeProblems. */
+export const outcomeBody = z.object({
+  id: slug,
+  label: z.string().check(z.minLength(1), z.maxLength(120)),
+  kind: z.enum(['share_weeks', 'mean', 'any', 'quiz_score', 'index']),
+  description: z.optional(z.string().check(z.maxLength(500))),
+  item: z.optional(z.string()),
+  values: z.optional(z.array(z.string())),
+  among: z.optional(z.object({ item: z.string(), values: z.array(z.string()) })),
+  items: z.optional(z.array(z.string())),
+  codes: z.optional(z.record(z.string(), z.record(z.string(), z.number()))),
+  window,
+  baseline: z.optional(
+    z.union([
+      z.object({ kind: z.literal('covariate'), name: z.string(), values: z.optional(z.array(z.string())) }),
+      z.object({ kind: z.literal('window'), fromStudyWeek: z.number().check(z.int(), z.gte(0)), toStudyWeek: z.number().check(z.int(), z.gte(0)) }),
+    ]),
+  ),
+});
+
+export const outcomesBody = z.object({ outcomes: z.array(outcomeBody).check(z.minLength(1), z.maxLength(30)) });
+
 export const studyBody = z.object({
   studyId: slug,
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
@@ -22,6 +45,7 @@ export const studyBody = z.object({
   startsOn: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'))),
   schedule: z.optional(z.record(z.string(), z.unknown())),
   smsCost: z.optional(z.object({ perSegment: z.number().check(z.nonnegative()), currency: z.string().check(z.regex(/^[A-Z]{3}$/)) })),
+  outcomes: z.optional(z.array(outcomeBody).check(z.minLength(1), z.maxLength(30))),
 });
 
 export const randomizeBody = z.object({

@@ -1,4 +1,5 @@
 /** Entities of Sauti as the core sees them; storage layout lives in the adapters. */
+import type { OutcomeDefinition } from './impact/outcomes.js';
 import type { SchedulePolicy } from './schedule/policy.js';
 
 export type Lang = string;
@@ -35,6 +36,8 @@ export interface Study {
   schedule?: Partial<StudySchedule>;
   /** What one SMS segment costs, for campaign previews (e.g. 0.8 KES). */
   smsCost?: { perSegment: number; currency: string };
+  /** The pre-specified outcomes of the impact report (DEFAULT_OUTCOMES when absent). */
+  outcomes?: OutcomeDefinition[];
   createdAt: string;
 }
 

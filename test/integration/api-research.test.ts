@@ -122,4 +122,16 @@ describe('a researcher over the API', () => {
       delete process.env.SAUTI_ALLOW_SIMULATION;
     }
   });
+
+  it('takes the study\'s own pre-specified outcomes, checked against the diary, and reports on them', async () => {
+    const saved = { id: 'weekly-saved', label: 'Saved a week', kind: 'mean', item: 'saved_amount', window: { fromStudyWeek: 0, toStudyWeek: 52 } };
+    const bad = await call('POST', '/studies/mombasa-2027/outcomes', { outcomes: [saved, { ...saved, id: 'tips', item: 'tips_amount' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems).toEqual([{ field: 'outcomes.1', message: 'The diary has no question "tips_amount".' }]);
+    expect((await call('POST', '/studies/mombasa-2027/outcomes', { outcomes: [saved] }, 'n-token')).status).toBe(403);
+    expect((await call('POST', '/studies/mombasa-2027/outcomes', { outcomes: [saved] })).status).toBe(200);
+    const impact = await call('POST', '/studies/mombasa-2027/impact', {});
+    expect(impact.status).toBe(200);
+    expect((impact.body.report as { outcomes: { id: string }[] }).outcomes.map((o) => o.id)).toEqual(['weekly-saved']);
+  });
 });

@@ -191,6 +191,15 @@ describe('CSV (RFC 4180, UTF-8)', () => {
     expect(plain.includes(Buffer.from('বাংলা', 'utf8'))).toBe(true);
   });
 
+  it('defuses formulas in free text (CSV injection) but leaves numbers and phone numbers alone', async () => {
+    const rows: Row[] = [{ a: '=HYPERLINK("http://x")', b: '+254712000001', c: '-5' }, { a: '@SUM(A1)', b: '+cmd|calc', c: 'fine' }];
+    const back = parse(await text(csvBody(Readable.from(rows), ['a', 'b', 'c'], false)), { columns: true }) as Record<string, string>[];
+    expect(back).toEqual([
+      { a: `'=HYPERLINK("http://x")`, b: '+254712000001', c: '-5' },
+      { a: "'@SUM(A1)", b: "'+cmd|calc", c: 'fine' },
+    ]);
+  });
+
   it('writes the header even with no rows', async () => {
     expect(await text(csvBody(Readable.from([]), ['pid', 'week'], false))).toBe('pid,week\r\n');
   });

@@ -18,6 +18,10 @@ export function csvStringifier(columns: readonly string[], opts: { bom: boolean 
     escape: '"',
     record_delimiter: '\r\n',
     quoted_match: /[\r\n]/,
+    // Participants' own words (complaints, text answers) open in Excel: a cell starting with
+    // = + - @ would be run as a formula (CSV injection), so it gets a leading apostrophe.
+    // Numbers and phone numbers (+2547…) are data, not formulas, and stay as they are.
+    cast: { string: (value) => (/^[=+\-@\t\r]/.test(value) && !/^[+-]?\d[\d.]*$/.test(value) ? `'${value}` : value) },
   });
 }
 

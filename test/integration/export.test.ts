@@ -131,6 +131,21 @@ describe('research exports from DynamoDB Local, through the API', () => {
     expect(readFileSync(res.body.codebook.md, 'utf8')).toContain(`# Codebook: ${dataset}`);
   });
 
+  it('round-trips: every answer in the store is in the long file, with its value, week and channel, and nothing else is answered', async () => {
+    const { DynamoDiaryReader } = await import('../../functions/adapters/dynamo/diary-reader.js');
+    const stored = await new DynamoDiaryReader(t.doc, t.tableName).weeks(kenya.studyId, ['2026-W48', '2026-W49', '2026-W50']);
+    const key = studyKey(KEY, kenya.studyId);
+    const pidOf = new Map(people.map((p) => [p.participantId, pseudonym(p.phone, key)]));
+    const long = csvRows((await exportOf(kenya.studyId, { dataset: 'diary_long' })).body.file);
+    const answered = long.filter((r) => r.status === 'answered');
+    const expected = stored.flatMap((w) =>
+      Object.entries(w.answers)
+        .filter(([, a]) => a.value !== null)
+        .map(([q, a]) => `${pidOf.get(w.participantId)}|${q}|${Array.isArray(a.value) ? a.value.join(' ') : String(a.value)}|${a.channel}`),
+    );
+    expect(answered.map((r) => `${r.pid}|${r.question}|${r.value}|${r.channel}`).sort()).toEqual(expected.sort());
+  });
+
   it('uses one stable pseudonymous id per participant across datasets, unrelated to the Dhaka study\'s', async () => {
     const key = studyKey(KEY, kenya.studyId);
     const [p1] = people as [Participant];

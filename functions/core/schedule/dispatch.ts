@@ -116,7 +116,13 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
   // before that (most of the week) a tick reads nothing for them.
   const promptable = people.filter((p) => promptDue(now, study.timeZone, schedule, p.reminder) <= now);
   if (promptable.length === 0 && lessonMessages.length === 0) return;
-  const ids = promptable.flatMap((p) => [messageId(p, 'prompt', week), ...Array.from({ length: schedule.reminders.maxPerWeek }, (_, i) => messageId(p, 'reminder', week, i + 1))]);
+  // Reminder ids are asked for only once a reminder can be due: until then a page reads one
+  // id per person instead of 1 + maxPerWeek.
+  const reminderFrom = (p: Participant) => promptDue(now, study.timeZone, schedule, p.reminder).getTime() + schedule.reminderAfterHours * 3_600_000;
+  const ids = promptable.flatMap((p) => [
+    messageId(p, 'prompt', week),
+    ...(now.getTime() >= reminderFrom(p) ? Array.from({ length: schedule.reminders.maxPerWeek }, (_, i) => messageId(p, 'reminder', week, i + 1)) : []),
+  ]);
   const [complete, recorded] = await Promise.all([
     promptable.length > 0 ? ports.diaryComplete(study.studyId, promptable.map((p) => p.phone), week) : new Set<string>(),
     ports.recorded([...ids, ...lessonMessages.map((m) => m.messageId)]),

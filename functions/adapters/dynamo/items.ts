@@ -35,17 +35,27 @@ export async function conditionally(write: Promise<unknown>): Promise<boolean> {
  * Reads many items by key, 100 per BatchGetItem, retrying keys DynamoDB leaves unprocessed
  * (it does under throttling) so that none is silently missing.
  */
-export async function batchGetAll(doc: DynamoDBDocumentClient, tableName: string, keys: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+export async function batchGetAll(doc: DynamoDBDocumentClient, tableName: string, keys: readonly Record<string, unknown>[], concurrency = 4): Promise<Record<string, unknown>[]> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100) as Record<string, unknown>[]);
   const found: Record<string, unknown>[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let request = keys.slice(i, i + 100) as Record<string, unknown>[];
-    for (let attempt = 0; request.length > 0; attempt += 1) {
-      if (attempt > 5) throw new Error('DynamoDB left keys unprocessed after retries');
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      const out = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: request, ConsistentRead: true } } }));
-      found.push(...(out.Responses?.[tableName] ?? []));
-      request = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
+  // A few requests at once: a page of several hundred keys costs one round trip, not several.
+  for (let i = 0; i < chunks.length; i += concurrency) {
+    const results = await Promise.all(chunks.slice(i, i + concurrency).map((chunk) => batchGetChunk(doc, tableName, chunk)));
+    for (const items of results) found.push(...items);
+  }
+  return found;
+}
+
+async function batchGetChunk(doc: DynamoDBDocumentClient, tableName: string, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  let request = keys;
+  for (let attempt = 0; request.length > 0; attempt += 1) {
+    if (attempt > 5) throw new Error('DynamoDB left keys unprocessed after retries');
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    const out = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: request, ConsistentRead: true } } }));
+    found.push(...(out.Responses?.[tableName] ?? []));
+    request = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
   }
   return found;
 }

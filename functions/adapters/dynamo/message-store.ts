@@ -54,24 +54,33 @@ export class DynamoMessageStore {
    * exist already the transaction is cancelled, and the others are tried again without them.
    * A conflict with a concurrent dispatcher falls back to one conditional put each.
    */
-  async createMany(ms: readonly Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>[]): Promise<string[]> {
+  async createMany(ms: readonly Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>[], concurrency = 4): Promise<string[]> {
+    const chunks: (typeof ms)[] = [];
+    for (let i = 0; i < ms.length; i += 100) chunks.push(ms.slice(i, i + 100));
     const created: string[] = [];
-    for (let i = 0; i < ms.length; i += 100) {
-      let chunk = ms.slice(i, i + 100);
-      for (let attempt = 0; chunk.length > 0; attempt += 1) {
-        if (chunk.length === 1 || attempt > 2) {
-          const made = await Promise.all(chunk.map(async (m) => ((await this.create(m)) ? m.messageId : undefined)));
-          created.push(...made.filter((id): id is string => id !== undefined));
-          break;
-        }
-        const reasons = await this.transactCreate(chunk);
-        if (!reasons) {
-          created.push(...chunk.map((m) => m.messageId));
-          break;
-        }
-        // Drop the ones that exist; retry the rest (a cancelled transaction wrote nothing).
-        chunk = chunk.filter((_, n) => reasons[n] !== 'ConditionalCheckFailed');
+    // Distinct messages in each chunk: a few transactions at once never conflict with each other.
+    for (let i = 0; i < chunks.length; i += concurrency) {
+      for (const ids of await Promise.all(chunks.slice(i, i + concurrency).map((c) => this.createChunk(c)))) created.push(...ids);
+    }
+    return created;
+  }
+
+  private async createChunk(ms: readonly Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>[]): Promise<string[]> {
+    const created: string[] = [];
+    let chunk = ms;
+    for (let attempt = 0; chunk.length > 0; attempt += 1) {
+      if (chunk.length === 1 || attempt > 2) {
+        const made = await Promise.all(chunk.map(async (m) => ((await this.create(m)) ? m.messageId : undefined)));
+        created.push(...made.filter((id): id is string => id !== undefined));
+        break;
       }
+      const reasons = await this.transactCreate(chunk);
+      if (!reasons) {
+        created.push(...chunk.map((m) => m.messageId));
+        break;
+      }
+      // Drop the ones that exist; retry the rest (a cancelled transaction wrote nothing).
+      chunk = chunk.filter((_, n) => reasons[n] !== 'ConditionalCheckFailed');
     }
     return created;
   }

@@ -188,3 +188,16 @@ export async function batchWrite(doc: DynamoDBDocumentClient, tableName: string,
   });
   return calls;
 }
+
+/**
+ * The garbage collector as a function, for repeated forced collections (e.g. the live heap
+ * every few MB of output): like `fullGc`, without Node's --expose-gc.
+ */
+export async function gcFunction(): Promise<() => void> {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc: unknown = runInNewContext('gc');
+  if (typeof gc !== 'function') throw new Error('No garbage collector function (--expose-gc)');
+  return gc as () => void;
+}

@@ -15,7 +15,8 @@ export interface Metric {
   /** value / floor (or the raw figure for absolute targets), formatted. */
   ratio: string;
   target: string;
-  pass: boolean;
+  /** null: a figure reported without a target (counted neither as met nor as missed). */
+  pass: boolean | null;
 }
 
 export interface BenchResult {
@@ -98,7 +99,7 @@ export function mdTable(headers: readonly string[], rows: readonly (readonly str
 export function metricsTable(metrics: readonly Metric[]): string {
   return mdTable(
     ['Metric', 'Value', 'Floor', 'Ratio', 'Target', 'Met'],
-    metrics.map((m) => [m.metric, m.value, m.floor, m.ratio, m.target, m.pass ? 'yes' : '**NO**']),
+    metrics.map((m) => [m.metric, m.value, m.floor, m.ratio, m.target, m.pass === null ? '—' : m.pass ? 'yes' : '**NO**']),
   );
 }
 

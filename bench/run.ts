@@ -47,8 +47,9 @@ for (const file of files) {
 }
 
 const all = results.flatMap((r) => r.metrics);
-const missed = all.filter((m) => !m.pass);
-console.log(`\n${all.length - missed.length} of ${all.length} targets met in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+const targeted = all.filter((m) => m.pass !== null);
+const missed = targeted.filter((m) => !m.pass);
+console.log(`\n${targeted.length - missed.length} of ${targeted.length} targets met (${all.length - targeted.length} figure(s) reported without a target) in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 for (const m of missed) console.log(`  ✖ NOT MET: ${m.metric}: ${m.value} (${m.ratio === '—' ? '' : `${m.ratio}, `}target ${m.target})`);
 
 if (filters.length > 0) {
@@ -75,7 +76,7 @@ function document(results: BenchResult[]): string {
     '',
     '## Summary',
     '',
-    `${metrics.filter((m) => m.pass).length} of ${metrics.length} targets met.`,
+    `${metrics.filter((m) => m.pass === true).length} of ${metrics.filter((m) => m.pass !== null).length} targets met; ${metrics.filter((m) => m.pass === null).length} figure(s) reported without a target.`,
     '',
     metricsTable(metrics),
     '',

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { content } from '../../content/index.js';
 import { DiscardSink } from '../../functions/adapters/export/discard-sink.js';
@@ -198,6 +200,57 @@ describe('CSV (RFC 4180, UTF-8)', () => {
       { a: `'=HYPERLINK("http://x")`, b: '+254712000001', c: '-5' },
       { a: "'@SUM(A1)", b: "'+cmd|calc", c: 'fine' },
     ]);
+  });
+
+  it('writes byte for byte what csv-stringify (RFC 4180 options, formula guard) writes, on any rows and chunk boundaries', async () => {
+    // csv-stringify configured as the exports used it before the hand-written writer (csv.ts says why).
+    const reference = (rows: Row[], columns: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        stringify(
+          rows,
+          {
+            header: true, columns, delimiter: ',', quote: '"', escape: '"', record_delimiter: '\r\n', quoted_match: /[\r\n]/,
+            cast: { string: (v) => (/^[=+\-@\t\r]/.test(v) && !/^[+-]?\d[\d.]*$/.test(v) ? `'${v}` : v) },
+          },
+          (err, out) => (err ? reject(err) : resolve(out)),
+        );
+      });
+    const cell = fc.oneof(
+      fc.constant(undefined),
+      fc.integer({ min: -1e6, max: 1e6 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.string({ unit: fc.constantFrom('a', 'ব', ',', '"', '\r', '\n', ' ', '=', '+', '-', '@', '\t', '1', '.', "'") , maxLength: 12 }),
+      fc.string({ maxLength: 200 }),
+    );
+    const columns = ['a', 'b', 'c'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ a: cell, b: cell, c: cell }, { requiredKeys: [] }), { maxLength: 400 }), async (rows) => {
+        expect(await text(csvBody(Readable.from(rows), columns, false))).toBe(await reference(rows, columns));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('ends the stream with the error when reading the rows fails, and stops the rows when the reader stops', async () => {
+    async function* failing(): AsyncGenerator<Row> {
+      yield { a: 'x'.repeat(70_000) };
+      throw new Error('DynamoDB went away');
+    }
+    await expect(text(csvBody(failing(), ['a'], false))).rejects.toThrow('DynamoDB went away');
+    let finished = false;
+    async function* endless(): AsyncGenerator<Row> {
+      try {
+        for (;;) yield { a: 'row' };
+      } finally {
+        finished = true;
+      }
+    }
+    for await (const chunk of csvBody(endless(), ['a'], false)) {
+      expect((chunk as Buffer).length).toBeGreaterThan(60_000);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+    expect(finished).toBe(true);
   });
 
   it('writes the header even with no rows', async () => {

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { studyWeekOf, studyWeeks } from '../../functions/core/impact/calendar.js';
+import { studyWeekIndexer, studyWeekOf, studyWeeks } from '../../functions/core/impact/calendar.js';
 
 /** The study's diary weeks, as the diary reader queries them: every ISO week from the first to now, once. */
 describe('study weeks', () => {
@@ -24,5 +25,22 @@ describe('study weeks', () => {
     const study = { createdAt: '2026-11-18T08:00:00Z', timeZone: 'Africa/Nairobi' };
     expect(studyWeeks(study, new Date('2026-11-24T09:00:00Z')).map((w) => w.id)).toEqual(['2026-W47', '2026-W48']);
     expect(studyWeeks(study, new Date('2026-11-01T09:00:00Z')).map((w) => w.studyWeek)).toEqual([0]);
+  });
+
+  it('the week indexer agrees with studyWeekOf for any instant, before, during and after the listed weeks', () => {
+    const zones = ['Africa/Nairobi', 'Asia/Dhaka', 'Europe/London', 'America/Santiago', 'Pacific/Kiritimati'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 11, 31) }),
+        fc.integer({ min: Date.UTC(2025, 10, 1), max: Date.UTC(2028, 5, 1) }),
+        (timeZone, nowMs, atMs) => {
+          const study = { startsOn: '2026-03-04', createdAt: '2026-01-01T00:00:00Z', timeZone };
+          const weekOf = studyWeekIndexer(study, studyWeeks(study, new Date(nowMs)));
+          expect(weekOf(new Date(atMs))).toBe(studyWeekOf(study, new Date(atMs)));
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 });

@@ -1,5 +1,6 @@
 /** Properties of functions/core/stats that hold on any data (fast-check). */
 import fc from 'fast-check';
+import { EigenvalueDecomposition, Matrix, inverse } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import {
   RankDeficientError,
@@ -56,6 +57,48 @@ describe('difference in means and HC2', () => {
         const cr2 = lmRobust({ y, X, names, se: 'CR2', clusters: rows.map((_, i) => i) });
         hc2.vcov.forEach((row, a) => row.forEach((v, b) => expect(near(cr2.vcov[a]?.[b] as number, v, 1e-6)).toBe(true)));
       }),
+    );
+  });
+
+  it('CR2 equals the textbook m×m formula (A_s from the eigen-decomposition of I − H_ss) on clustered designs', () => {
+    // The direct definition, O(m³) per cluster: what lmRobust computes in k×k pieces.
+    const direct = (y: number[], X: number[][], clusters: number[]) => {
+      const Xm = new Matrix(X);
+      const B = inverse(Xm.transpose().mmul(Xm));
+      const e = Matrix.columnVector(y).sub(Xm.mmul(B).mmul(Xm.transpose()).mmul(Matrix.columnVector(y)));
+      const meat = new Matrix(X[0]!.length, X[0]!.length);
+      for (const c of new Set(clusters)) {
+        const rows = clusters.flatMap((v, i) => (v === c ? [i] : []));
+        const Xs = Xm.selection(rows, X[0]!.map((_, j) => j));
+        const M = Matrix.eye(rows.length).sub(Xs.mmul(B).mmul(Xs.transpose()));
+        const evd = new EigenvalueDecomposition(M.add(M.transpose()).mul(0.5), { assumeSymmetric: true });
+        const f = evd.realEigenvalues.map((l) => (l > 1e-12 ? 1 / Math.sqrt(l) : 0));
+        const A = evd.eigenvectorMatrix.mmul(Matrix.diag(f)).mmul(evd.eigenvectorMatrix.transpose());
+        const u = Matrix.rowVector(rows.map((i) => e.get(i, 0))).mmul(A).mmul(Xs);
+        meat.add(u.transpose().mmul(u));
+      }
+      return B.mmul(meat).mmul(B).to2DArray();
+    };
+    const cluster = fc.record({ size: fc.integer({ min: 1, max: 9 }), treated: fc.boolean(), ys: fc.array(fc.tuple(value, value), { minLength: 9, maxLength: 9 }) });
+    fc.assert(
+      fc.property(fc.array(cluster, { minLength: 4, maxLength: 10 }), (cs) => {
+        fc.pre(cs.filter((c) => c.treated).length >= 2 && cs.filter((c) => !c.treated).length >= 2);
+        // Treatment is constant within a cluster, as in a cluster-randomized study: X_s is rank-deficient.
+        const rows = cs.flatMap((c, id) => c.ys.slice(0, c.size).map(([y, x]) => ({ id, y, X: [1, c.treated ? 1 : 0, x] })));
+        const y = rows.map((r) => r.y);
+        const X = rows.map((r) => r.X);
+        const clusters = rows.map((r) => r.id);
+        let fit;
+        try {
+          fit = lmRobust({ y, X, names: ['(Intercept)', 'z', 'x'], clusters });
+        } catch (e) {
+          fc.pre(!(e instanceof RankDeficientError));
+          throw e;
+        }
+        const ref = direct(y, X, clusters);
+        fit.vcov.forEach((row, a) => row.forEach((v, b) => expect(near(v, ref[a]![b]!, 1e-6), `vcov[${a}][${b}] ${v} vs ${ref[a]![b]}`).toBe(true)));
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -1,9 +1,9 @@
-import { PassThrough, Readable, pipeline } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Content } from '../content/schema.js';
 import type { Study } from '../model.js';
 import type { Logger } from '../ports.js';
 import { buildCodebook, codebookMarkdown } from './codebook.js';
-import { CSV_CONTENT_TYPE, csvStringifier } from './csv.js';
+import { CSV_CONTENT_TYPE, csvStream } from './csv.js';
 import { planDataset } from './datasets.js';
 import type { ExportSink, ExportSource, StoredFile } from './ports.js';
 import type { Dataset, Row } from './variables.js';
@@ -80,13 +80,7 @@ async function* counted(rows: AsyncIterable<Row>, counter: { rows: number }): As
   }
 }
 
-/**
- * The rows as a CSV byte stream. Rows are pulled only as fast as the sink reads (stream
- * back-pressure), and a failure anywhere (a read, the CSV) ends the stream with that error,
- * so the sink stores nothing half-written as if it were whole.
- */
+/** The rows as a CSV byte stream (csv.ts), pulled as fast as the sink reads. */
 export function csvBody(rows: AsyncIterable<Row>, columns: readonly string[], bom: boolean): Readable {
-  const out = new PassThrough();
-  pipeline(Readable.from(rows), csvStringifier(columns, { bom }), out, () => undefined);
-  return out;
+  return csvStream(rows, columns, { bom });
 }

@@ -30,3 +30,26 @@ export function studyWeeks(study: Pick<Study, 'startsOn' | 'createdAt' | 'timeZo
   }
   return out;
 }
+
+/**
+ * `studyWeekOf` for many instants at once: a binary search over the weeks' closing instants
+ * (from `studyWeeks`), falling back to the zone arithmetic only past the last week. Scoring
+ * quizzes asks this for every lesson of every participant, in no particular order, which
+ * defeats `diaryWeek`'s one-week cache.
+ */
+export function studyWeekIndexer(study: Pick<Study, 'startsOn' | 'createdAt' | 'timeZone'>, weeks: readonly DiaryWeek[]): (at: Date) => number {
+  const closes = weeks.map((w) => w.closesAt.getTime());
+  const last = closes.length - 1;
+  return (at) => {
+    const t = at.getTime();
+    if (last < 0 || t > (closes[last] as number)) return studyWeekOf(study, at);
+    let lo = 0;
+    let hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t <= (closes[mid] as number)) hi = mid;
+      else lo = mid + 1;
+    }
+    return (weeks[lo] as DiaryWeek).studyWeek;
+  };
+}

@@ -35,7 +35,7 @@ import { ivRobust } from '../stats/iv.js';
 import { leeBounds, type LeeBoundsResult } from '../stats/lee.js';
 import { designMatrix, lmRobust, type CoefficientResult, type RobustSeType } from '../stats/ols.js';
 import { studyBalance, type ArmComparison } from '../stats/study-balance.js';
-import { studyWeekOf, studyWeeks } from './calendar.js';
+import { studyWeekIndexer, studyWeeks } from './calendar.js';
 import {
   baselineValues,
   computeOutcome,
@@ -331,7 +331,8 @@ export function impactReport(input: ImpactInput): ImpactReport {
   const calendar = studyWeeks(study, now);
   const current = calendar[calendar.length - 1];
   const currentStudyWeek = current?.studyWeek ?? 0;
-  const weekOf = (at: string) => studyWeekOf(study, new Date(at));
+  const indexer = studyWeekIndexer(study, calendar);
+  const weekOf = (at: string) => indexer(new Date(at));
 
   const control = study.arms.find((a) => !a.treatment);
   const armIds = new Set(study.arms.map((a) => a.armId));

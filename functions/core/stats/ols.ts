@@ -152,6 +152,29 @@ function hc2(Xv: Matrix, B: Matrix, e: readonly number[]): RobustVariance {
   return { vcov: B.mmul(meat).mmul(B), df: new Array<number>(k).fill(n - k) };
 }
 
+/** Relative size below which a singular value of X_s counts as 0 (its direction is not in the span). */
+const SPAN_TOL = 1e-10;
+
+/**
+ * X_s = U·DVt with U (m×p) orthonormal and p = rank(X_s): CR2 then needs only p×k algebra
+ * per cluster, so a cluster of 500 rows costs O(500·k²) rather than an O(500³) eigenproblem.
+ */
+function thinSvd(Xs: Matrix): { U: Matrix; DVt: Matrix } {
+  const svd = new SingularValueDecomposition(Xs, { autoTranspose: true });
+  const d = svd.diagonal;
+  const max = Math.max(0, ...d);
+  const keep = d.map((v, i) => (v > SPAN_TOL * max ? i : -1)).filter((i) => i >= 0);
+  const Uall = svd.leftSingularVectors;
+  const Vall = svd.rightSingularVectors;
+  const U = new Matrix(Xs.rows, keep.length);
+  const DVt = new Matrix(keep.length, Xs.columns);
+  keep.forEach((j, c) => {
+    for (let i = 0; i < Xs.rows; i++) U.set(i, c, Uall.get(i, j));
+    for (let i = 0; i < Xs.columns; i++) DVt.set(c, i, (d[j] as number) * Vall.get(i, j));
+  });
+  return { U, DVt };
+}
+
 function cr2(Xv: Matrix, B: Matrix, e: readonly number[], groups: readonly number[][]): RobustVariance {
   const k = Xv.columns;
   const J = groups.length;
@@ -161,27 +184,32 @@ function cr2(Xv: Matrix, B: Matrix, e: readonly number[], groups: readonly numbe
   const Ws: Matrix[] = [];
   const gNorm2 = new Matrix(k, J);
   groups.forEach((rows, s) => {
-    const Xs = Xv.selection(rows, allCols);
-    const Hss = Xs.mmul(B).mmul(Xs.transpose());
-    const m = rows.length;
-    const M = Matrix.eye(m).sub(Hss);
-    // Symmetrise against rounding before the symmetric EVD.
-    const Msym = M.add(M.transpose()).mul(0.5);
-    const evd = new EigenvalueDecomposition(Msym, { assumeSymmetric: true });
+    const { U, DVt } = thinSvd(Xv.selection(rows, allCols));
+    const p = DVt.rows;
+    if (p === 0) {
+      // A cluster whose rows are all zero adds nothing to the meat and has g_s = 0.
+      Ws.push(new Matrix(k, k));
+      return;
+    }
+    // With X_s = U·DVt (U orthonormal, p columns): H_ss = U C U′ where C = DVt B DVt′, so
+    // I − H_ss has eigenvalue 1 off span(U) and those of I − C on it. Then
+    // A_s X_s = U (I − C)^(−1/2) DVt: every product below is p×k or k×k, never m×m.
+    const C = DVt.mmul(B).mmul(DVt.transpose());
+    const M = Matrix.eye(p).sub(C);
+    const evd = new EigenvalueDecomposition(M.add(M.transpose()).mul(0.5), { assumeSymmetric: true });
     const V = evd.eigenvectorMatrix;
     const f = evd.realEigenvalues.map((l) => (l > EIGEN_TOL ? 1 / Math.sqrt(l) : 0));
-    const A = V.mmul(Matrix.diag(f)).mmul(V.transpose());
-    const AX = A.mmul(Xs);
-    const es = Matrix.rowVector(rows.map((i) => e[i] as number));
-    const u = es.mmul(AX); // 1×k
+    const AXcore = V.mmul(Matrix.diag(f)).mmul(V.transpose()).mmul(DVt); // p×k: A_s X_s = U·AXcore
+    const eU = Matrix.rowVector(rows.map((i) => e[i] as number)).mmul(U); // 1×p
+    const u = eU.mmul(AXcore); // e_s′A_s X_s, 1×k
     meat.add(u.transpose().mmul(u));
-    const G = AX.mmul(B); // m×k, column c = g_s for coefficient c
+    const Z = AXcore.mmul(B); // p×k; G_s = U·Z, so column norms of G_s are those of Z
     for (let c = 0; c < k; c++) {
       let ss = 0;
-      for (let i = 0; i < m; i++) ss += G.get(i, c) ** 2;
+      for (let i = 0; i < p; i++) ss += Z.get(i, c) ** 2;
       gNorm2.set(c, s, ss);
     }
-    Ws.push(Xs.transpose().mmul(G));
+    Ws.push(DVt.transpose().mmul(Z)); // X_s′G_s = DVt′ U′U Z
   });
   const vcov = B.mmul(meat).mmul(B);
 

@@ -21,8 +21,10 @@ import {
   FeaturePlan,
   Mfa,
   OAuthScope,
+  CfnUserPoolClient,
   UserPool,
   type UserPoolClient,
+  UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -47,6 +49,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { GSI1 } from '../functions/adapters/dynamo/keys.js';
 import { bundleOptions } from './bundling.js';
+import { ConsoleSite } from './console-site.js';
 import { lambdaEntries, routes, type LambdaName, type Route, type WorkerName } from './routes.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -61,16 +64,20 @@ export const dynamoActions: Record<FunctionName, readonly string[]> = {
   ussd: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   // Callbacks record reports (conditional puts), advance a message on a delivery report (GetItem,
   // UpdateItem) and answer incoming SMS: read the study and participant (Query, BatchGetItem).
-  atCallbacks: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
-  // Admin API: reads studies, campaigns and participants (Query, also on gsi1), creates and edits campaigns (conditional Put/Update).
-  api: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  // "Forget me" confirmed by SMS moves the record and deletes the originals (DeleteItem) and
+  // finds the number's messages, callbacks and sessions (Scan: forget-store.ts).
+  atCallbacks: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
+  // Admin API: reads studies, campaigns and participants (Query, also on gsi1), creates and edits campaigns (conditional Put/Update);
+  // "forget me" by an admin as for atCallbacks (DeleteItem, Scan).
+  api: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
   // Sender: send-time check reads (BatchGetItem, Query, GetItem), claims and closes messages
   // (conditional UpdateItem), records acceptance (TransactWriteItems of an Update and a Put:
   // DynamoDB authorises each contained action as UpdateItem / PutItem, there is no separate action).
   sender: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   // Dispatcher: pages participants (Query, also on gsi1), reads messages already planned
   // (GetItem, BatchGetItem) and records each new message once (conditional PutItem / transactions of Puts).
-  dispatcher: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+  // Once a day it applies data retention: finds raw texts past their time (Scan) and blanks them (UpdateItem).
+  dispatcher: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
 };
 
 /**
@@ -97,8 +104,9 @@ export const secretEnv: Record<SecretName, string> = {
 /** Which secrets each Lambda may read (GetSecretValue/DescribeSecret on that secret only). */
 export const secretReaders: Record<FunctionName, readonly SecretName[]> = {
   // Both check the callback path token of Africa's Talking requests.
+  // atCallbacks also reads the pseudonym key: "forget me" by SMS keeps the export id it computes.
   ussd: ['callbackToken'],
-  atCallbacks: ['callbackToken'],
+  atCallbacks: ['callbackToken', 'pseudonymKey'],
   // Cognito checks the caller before the API runs; the API reads only the key of the exports'
   // pseudonymous participant ids.
   api: ['pseudonymKey'],
@@ -130,6 +138,8 @@ export const userGroups = ['researcher', 'ngo', 'admin'] as const;
 
 /** CDK context key of the sender's concurrency cap; SQS event sources accept 2..1000. */
 export const SEND_CONCURRENCY_CONTEXT = 'sauti:sendConcurrency';
+/** Context key: the Cognito hosted UI's domain prefix (default `sauti-<account id>`). */
+export const AUTH_DOMAIN_CONTEXT = 'sauti:authDomainPrefix';
 export const DEFAULT_SEND_CONCURRENCY = 2;
 
 /** The dispatcher's tick. */
@@ -186,8 +196,12 @@ export class SautiStack extends Stack {
   readonly functions: Record<FunctionName, NodejsFunction>;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The Cognito hosted UI (console and CLI sign-in). */
+  readonly authDomain: UserPoolDomain;
   readonly dispatchSchedule: Schedule;
   readonly api: HttpApi;
+  /** The web console on CloudFront; its /api/* goes to `api`. */
+  readonly consoleSite: ConsoleSite;
   readonly alarmTopic: Topic;
   /** The sender's maxConcurrency (context `sauti:sendConcurrency`). */
   readonly sendConcurrency: number;
@@ -349,8 +363,26 @@ export class SautiStack extends Stack {
       target: new InvokeFunction(dispatcher, { retryAttempts: 3, maxEventAge: Duration.minutes(10) }),
     });
 
-    [this.userPool, this.userPoolClient] = this.cognito();
+    [this.userPool, this.userPoolClient, this.authDomain] = this.cognito();
     this.api = this.httpApi();
+    // The web console, same-origin with the API: CloudFront forwards /api/* to it.
+    this.consoleSite = new ConsoleSite(this, 'ConsoleSite', {
+      api: this.api,
+      accessLogs: this.exportsLogBucket,
+      config: {
+        apiBase: '/api/v1',
+        region: this.region,
+        userPoolId: this.userPool.userPoolId,
+        userPoolClientId: this.userPoolClient.userPoolClientId,
+        // The console's "Sign in" goes to the hosted UI (authorization code + PKCE) and back.
+        cognitoDomain: this.authDomain.baseUrl(),
+      },
+    });
+    // The console's own URL as a sign-in redirect, now that the distribution exists (the client
+    // was made before it; CloudFormation orders them by the reference).
+    const clientResource = this.userPoolClient.node.defaultChild as CfnUserPoolClient;
+    clientResource.callbackUrLs = ['http://localhost:8976/callback', `${this.consoleSite.url}/`];
+    clientResource.logoutUrLs = ['http://localhost:8976/', `${this.consoleSite.url}/`];
     this.alarmTopic = this.alarms();
     this.outputs();
   }
@@ -541,7 +573,7 @@ export class SautiStack extends Stack {
   }
 
   /** The admin users: researchers, NGO staff and admins, created by an admin (no self sign-up). */
-  private cognito(): [UserPool, UserPoolClient] {
+  private cognito(): [UserPool, UserPoolClient, UserPoolDomain] {
     const pool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
@@ -592,7 +624,13 @@ export class SautiStack extends Stack {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(1),
     });
-    return [pool, client];
+    // The hosted UI the console (and the CLI's loopback flow) signs in through. The prefix is
+    // global across AWS: this account's id keeps two deployments from colliding; context
+    // `sauti:authDomainPrefix` sets another.
+    const domain = pool.addDomain('HostedUi', {
+      cognitoDomain: { domainPrefix: this.node.tryGetContext(AUTH_DOMAIN_CONTEXT) ?? `sauti-${this.account}` },
+    });
+    return [pool, client, domain];
   }
 
   /** The HTTP API with exactly the routes of infra/routes.ts on a throttled, logged $default stage. */

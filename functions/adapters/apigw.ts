@@ -7,7 +7,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
  */
 export function formFields(event: APIGatewayProxyEventV2): Record<string, string> {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
-  return Object.fromEntries(new URLSearchParams(raw));
+  // Names Africa's Talking never sends that would break storing the fields as they came: an
+  // empty one (DynamoDB refuses an empty map key) and Object's own (`constructor` makes the SDK's
+  // marshaller take the map for a class instance and throw).
+  return Object.fromEntries([...new URLSearchParams(raw)].filter(([name]) => name !== '' && !(name in Object.prototype)));
 }
 
 /** Constant-time comparison of the path token with any of the accepted tokens. */

@@ -15,9 +15,11 @@ const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s
  * The caller, or undefined. In AWS the HTTP API's Cognito authorizer has verified the JWT
  * before the Lambda runs; its groups are the roles. Locally (and only when configured, which
  * the CDK stack never does) bearer tokens map to roles from `SAUTI_API_TOKENS`, a JSON object
- * `{ "<token>": { "name": "...", "role": "admin" } }`.
+ * `{ "<token>": { "name": "...", "role": "admin", "expiresAt": "2026-12-01T00:00:00Z" } }`;
+ * a token past its `expiresAt` is no caller. Expired JWTs never get here in AWS: API Gateway's
+ * JWT authorizer checks `exp` and answers 401 itself, before the Lambda runs.
  */
-export function principalOf(event: APIGatewayProxyEventV2, env = process.env): Principal | undefined {
+export function principalOf(event: APIGatewayProxyEventV2, env = process.env, now = Date.now()): Principal | undefined {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
   if (claims) {
     const raw = claims['cognito:groups'];
@@ -27,10 +29,31 @@ export function principalOf(event: APIGatewayProxyEventV2, env = process.env): P
     return roles.length > 0 ? { name: String(claims.email ?? claims.sub ?? 'user'), roles } : undefined;
   }
   if (!env.SAUTI_API_TOKENS) return undefined;
+  const entry = localToken(event, env);
+  if (!entry?.role || !isRole(entry.role) || isExpired(entry, now)) return undefined;
+  return { name: entry.name ?? entry.role, roles: [entry.role] };
+}
+
+/** Why a request has no caller, in words for the 401: a local token past its time, or no valid token. */
+export function unauthenticatedMessage(event: APIGatewayProxyEventV2, env = process.env, now = Date.now()): string {
+  const entry = env.SAUTI_API_TOKENS ? localToken(event, env) : undefined;
+  return entry && isExpired(entry, now) ? 'Your session has expired; sign in again.' : 'Sign in first: send "Authorization: Bearer <token>".';
+}
+
+interface LocalToken {
+  name?: string;
+  role?: string;
+  /** ISO date-time after which the token is refused. */
+  expiresAt?: string;
+}
+
+function localToken(event: APIGatewayProxyEventV2, env: NodeJS.ProcessEnv): LocalToken | undefined {
   const header = event.headers?.authorization ?? event.headers?.Authorization ?? '';
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-  if (!token) return undefined;
-  const tokens = JSON.parse(env.SAUTI_API_TOKENS) as Record<string, { name?: string; role?: string }>;
-  const entry = Object.hasOwn(tokens, token) ? tokens[token] : undefined;
-  return entry?.role && isRole(entry.role) ? { name: entry.name ?? entry.role, roles: [entry.role] } : undefined;
+  if (!token || !env.SAUTI_API_TOKENS) return undefined;
+  const tokens = JSON.parse(env.SAUTI_API_TOKENS) as Record<string, LocalToken>;
+  return Object.hasOwn(tokens, token) ? tokens[token] : undefined;
 }
+
+/** An unreadable expiresAt counts as expired: a typo must not make a token live for ever. */
+const isExpired = (t: LocalToken, now: number): boolean => t.expiresAt !== undefined && !(Date.parse(t.expiresAt) > now);

@@ -1,3 +1,4 @@
+import { DynamoAuditStore } from '../adapters/dynamo/audit-store.js';
 import { DynamoExportSource } from '../adapters/dynamo/export-source.js';
 import { LocalFileSink, localExportDir } from '../adapters/export/local-sink.js';
 import { secretString } from '../adapters/secrets.js';
@@ -21,6 +22,7 @@ import { exportBody } from './schemas.js';
  */
 export function exportHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process.env): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'exportData'> {
   const source = new DynamoExportSource(ctx.doc, ctx.tableName);
+  const audit = new DynamoAuditStore(ctx.doc, ctx.tableName);
   let sink: Promise<ExportSink> | undefined;
 
   return {
@@ -34,7 +36,9 @@ export function exportHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process
       const secret = await pseudonymSecret(env);
       const now = ctx.clock.now();
       if (body.includePhone) {
-        // Before the export runs, so an attempt that fails half-way is on record too.
+        // Before the export runs, so an attempt that fails half-way is on record too: in the
+        // study's audit trail (the console's audit page) and in the logs.
+        await audit.append({ studyId: study.studyId, at: now.toISOString(), by: r.principal.name, action: 'export-with-phones', detail: body.dataset });
         ctx.log.warn('export with phone numbers requested', { audit: 'export-phone-numbers', studyId: study.studyId, dataset: body.dataset, by: r.principal.name, at: now.toISOString() });
       }
       const result = await runExport(

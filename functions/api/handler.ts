@@ -15,7 +15,7 @@ import type { Content } from '../core/content/schema.js';
 import type { Study } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import { clockFromEnv } from '../adapters/clock.js';
-import { principalOf } from './auth.js';
+import { principalOf, unauthenticatedMessage } from './auth.js';
 import { openApiDocument } from './openapi.js';
 import type { ApiContext } from './context.js';
 import { campaignBody } from './schemas.js';
@@ -23,6 +23,8 @@ import { simulateHandlers } from './simulate.js';
 import { studyHandlers } from './studies.js';
 import { impactHandlers } from './impact.js';
 import { exportHandlers } from './exports.js';
+import { privacyHandlers } from './privacy.js';
+import { consoleHandlers } from './console.js';
 import { ApiError, errorResponse, json, validated } from './http.js';
 import { type ApiRequest, matchRoute, type RouteName } from './routes.js';
 import { invokeDispatcher } from './run-dispatcher.js';
@@ -96,6 +98,8 @@ export function createApiHandler(deps: ApiDeps) {
     ...simulateHandlers(ctx),
     ...impactHandlers(ctx),
     ...exportHandlers(ctx),
+    ...privacyHandlers(ctx),
+    ...consoleHandlers(ctx),
     listStudies: async () => {
       const all = await Promise.all((await studies.studyIds()).map((id) => studies.getStudy(id)));
       return { studies: all.filter((s): s is Study => s !== undefined) };
@@ -136,10 +140,12 @@ export function createApiHandler(deps: ApiDeps) {
       if (match === undefined) throw new ApiError(404, `No route ${event.requestContext.http.method} /api/v1${path}.`);
       if (match === 'methodNotAllowed') throw new ApiError(405, `Method ${event.requestContext.http.method} is not allowed on /api/v1${path}.`);
       const principal = principalOf(event);
-      if (!principal) throw new ApiError(401, 'Sign in first: send "Authorization: Bearer <token>".');
+      if (!principal) throw new ApiError(401, unauthenticatedMessage(event));
       if (!principal.roles.some((role) => (match.route.roles as readonly string[]).includes(role))) {
         throw new ApiError(403, `This needs the role ${match.route.roles.join(' or ')}; you have ${principal.roles.join(', ')}.`);
       }
+      // No id is this long; past DynamoDB's key size a lookup would fail as a 500, not a 404.
+      if (Object.values(match.params).some((p) => p.length > 200)) throw new ApiError(404, `No such resource: an id in /api/v1${path.slice(0, 80)}… is too long.`);
       const request: ApiRequest = { principal, params: match.params, query: (event.queryStringParameters ?? {}) as Record<string, string>, body: parseBody(event), event };
       const status = match.name === 'createCampaign' || match.name === 'createStudy' ? 201 : 200;
       return json(status, await handlers[match.name](request));

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Role, Principal } from './auth.js';
-import { campaignBody, exportBody, importBody, outcomesBody, randomizeBody, simulateBody, studyBody } from './schemas.js';
+import { campaignBody, exportBody, forgetBody, importBody, outcomesBody, randomizeBody, revealPhoneBody, simulateBody, studyBody } from './schemas.js';
 
 /** Request bodies by name, for routes to refer to. */
-export const bodies = { outcomes: outcomesBody, simulate: simulateBody, study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody } as const;
+export const bodies = { forget: forgetBody, outcomes: outcomesBody, simulate: simulateBody, study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody, revealPhone: revealPhoneBody } as const;
 
 /**
  * The admin API's routes under /api/v1. Each names the roles that may call it: the
@@ -41,6 +41,13 @@ export const apiRoutes = {
   impact: { method: 'POST', path: '/studies/{studyId}/impact', roles: ['researcher', 'admin'], summary: 'Impact report: ITT estimates per outcome (difference in means, OLS HC2 with ANCOVA, CR2, BH-adjusted p, Lee bounds, 2SLS complier effect), response rates by arm and week, attrition test, balance; JSON and a self-contained HTML page' },
   exportData: { method: 'POST', path: '/studies/{studyId}/exports', roles: ['researcher', 'admin'], summary: 'Export a dataset as CSV with its codebook (diary_long, diary_wide, complaints, messages, lessons, response): pseudonymous ids; phone numbers only for admins who ask (includePhone)', body: 'export' },
   outbox: { method: 'GET', path: '/studies/{studyId}/outbox', roles: ['admin'], summary: 'Local outbox of SMS not sent through Africa\'s Talking, newest first (phone numbers: admin only)' },
+  me: { method: 'GET', path: '/me', roles: ALL, summary: 'Who the caller is: name and roles (the console shows what the roles allow)' },
+  overview: { method: 'GET', path: '/studies/{studyId}/overview', roles: ALL, summary: 'Study overview in aggregates only: arms, enrolment, response rate per arm and week, SMS delivery and failures, complaints per provider and week, module progress per arm' },
+  participants: { method: 'GET', path: '/studies/{studyId}/participants', roles: ['researcher', 'admin'], summary: 'Participants by pseudonymous id, a page at a time (?limit=50&cursor=&arm=): arm, language, channel, consent, cluster, stratum; never a phone number' },
+  timeline: { method: 'GET', path: '/studies/{studyId}/participants/{participantId}/timeline', roles: ['researcher', 'admin'], summary: 'One participant\'s history, newest first: consent, diary weeks, lessons, messages, problems reported; never a phone number' },
+  revealPhone: { method: 'POST', path: '/studies/{studyId}/participants/{participantId}/reveal-phone', roles: ['admin'], summary: 'A participant\'s phone number, with a reason: written to the study\'s audit trail (who, when, why) before it is answered', body: 'revealPhone' },
+  audit: { method: 'GET', path: '/studies/{studyId}/audit', roles: ['admin'], summary: 'The study\'s audit trail, newest first: phone numbers revealed (who, when, which participant, why)' },
+  contentPreview: { method: 'GET', path: '/studies/{studyId}/content-preview', roles: ALL, summary: 'Every USSD screen and SMS of the diary, the modules and the system, as the phone shows it (?lang=): characters, SMS parts, encoding, content-check warnings' },
   listCampaigns: { method: 'GET', path: '/studies/{studyId}/campaigns', roles: ALL, summary: 'Campaigns of a study' },
   previewDraft: { method: 'POST', path: '/studies/{studyId}/campaigns/preview', roles: ['ngo', 'admin', 'researcher'], summary: 'Preview a campaign before saving it: per week, who gets what, segments and cost', body: 'campaign' },
   createCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns', roles: ['ngo', 'admin'], summary: 'Create (schedule) a campaign', body: 'campaign' },
@@ -51,6 +58,7 @@ export const apiRoutes = {
   cancelCampaign: { method: 'POST', path: '/studies/{studyId}/campaigns/{campaignId}/cancel', roles: ['ngo', 'admin'], summary: 'Cancel a campaign for good' },
   dispatch: { method: 'POST', path: '/dispatch', roles: ['admin'], summary: 'Run the dispatcher now (it also runs every 15 minutes)' },
   simulate: { method: 'POST', path: '/studies/{studyId}/simulate', roles: ['admin'], summary: 'Local stack only: fill the last N weeks with synthetic diaries (a planted effect in treatment) to try the research workflow', body: 'simulate' },
+  forgetParticipant: { method: 'POST', path: '/studies/{studyId}/participants/{participantId}/forget', roles: ['admin'], summary: 'Forget a participant ("forget me"): the phone number and personal fields go everywhere, the pseudonymous research record stays; audited', body: 'forget' },
   openapi: { method: 'GET', path: '/openapi.json', roles: ALL, summary: 'This API as an OpenAPI 3.1 document' },
 } as const satisfies Record<string, ApiRoute>;
 

@@ -46,6 +46,8 @@ export const studyBody = z.object({
   schedule: z.optional(z.record(z.string(), z.unknown())),
   smsCost: z.optional(z.object({ perSegment: z.number().check(z.nonnegative()), currency: z.string().check(z.regex(/^[A-Z]{3}$/)) })),
   outcomes: z.optional(z.array(outcomeBody).check(z.minLength(1), z.maxLength(30))),
+  /** Raw SMS and USSD text is blanked this many days after it arrived (core/privacy/retention.ts). */
+  retention: z.optional(z.object({ rawSmsDays: z.number().check(z.int(), z.gte(1), z.lte(3650)) })),
 });
 
 export const randomizeBody = z.object({
@@ -79,4 +81,27 @@ export const simulateBody = z.object({
   weeks: z._default(z.number().check(z.int(), z.gte(1), z.lte(52)), 8),
   seed: z._default(z.number().check(z.int(), z.gte(0), z.lte(4_294_967_295)), 1),
   savingsEffect: z._default(z.number().check(z.gte(0), z.lte(100_000)), 300),
+});
+
+/** Revealing a participant's phone number (admins): the reason goes on the audit record. */
+export const revealPhoneBody = z.object({
+  reason: z.string().check(z.trim(), z.minLength(5, 'say why, in at least 5 characters'), z.maxLength(500)),
+});
+
+/** Query of the console's participant list: a page size, the cursor of the previous page, an arm. */
+export const participantsQuery = z.object({
+  limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/, 'a number from 1 to 500'))),
+  cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,200}$/, 'the nextCursor of the previous page'))),
+  arm: z.optional(z.string().check(z.minLength(1))),
+});
+
+/** Query of the content preview: one language, or every language of the study. */
+export const contentPreviewQuery = z.object({
+  lang: z.optional(z.string().check(z.regex(/^[a-z]{2,3}$/, 'a language code such as en'))),
+});
+
+/** "Forget me" by an admin: an explicit confirmation, and why (kept in the audit record). */
+export const forgetBody = z.object({
+  confirm: z.literal(true, 'send "confirm": true to forget this participant for good'),
+  reason: z.string().check(z.trim(), z.minLength(3), z.maxLength(500)),
 });

@@ -6,6 +6,9 @@ import { loadContent } from '../adapters/content.js';
 import { type RawCallback, DynamoCallbackStore } from '../adapters/dynamo/callback-store.js';
 import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
 import { DynamoMessageStore } from '../adapters/dynamo/message-store.js';
+import { DynamoForgetStore } from '../adapters/dynamo/forget-store.js';
+import { exportIdOf } from '../adapters/pseudonym-secret.js';
+import { callbackRefusal } from '../adapters/source-ip.js';
 import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
 import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
 import { createLogger } from '../adapters/logger.js';
@@ -47,6 +50,7 @@ export function createCallbacksHandler(deps: CallbackDeps) {
   const messages = new DynamoMessageStore(doc, tableName);
   const ussdStore = new DynamoUssdStore(doc, tableName);
   const studyStore = new DynamoStudyStore(doc, tableName);
+  const forgetter = new DynamoForgetStore(doc, tableName);
   const clock = deps.clock ?? clockFromEnv();
   // Incoming SMS name the short code they went to; cached like service codes on the USSD path.
   const shortCodes = cachedStudyDirectory({ studyForServiceCode: (code) => studyStore.studyForShortCode(code) }, clock);
@@ -68,12 +72,22 @@ export function createCallbacksHandler(deps: CallbackDeps) {
     // Recorded first (its status then follows the send and delivery reports), then queued.
     await messages.create({ ...m, purpose: 'reply', period: id, createdAt: clock.now().toISOString() });
     await deps.queue.enqueue([m]);
+    // "Forget me" confirmed: after the reply is recorded, so that its record is redacted too.
+    if (reply.forget) {
+      const p = reply.forget;
+      const pseudonym = await exportIdOf(study.studyId, p.phone);
+      await forgetter.forget(p, { at: clock.now().toISOString(), by: 'participant', ...(pseudonym ? { pseudonym } : {}) }, { by: 'participant by SMS' });
+      log.warn('participant forgotten', { audit: 'forget', studyId: study.studyId, participantId: p.participantId, by: 'participant by SMS' });
+    }
   }
 
   async function callbacks(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     if (event.requestContext.http.method === 'GET' && event.rawPath === '/health') {
       return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"status":"ok"}' };
     }
+    // Source allowlist and size limit first: a refused request reads and writes nothing.
+    const refused = callbackRefusal(event);
+    if (refused) return refused;
     if (!tokenAccepted(event, await callbackTokens())) return notFound();
     const token = event.pathParameters?.token ?? '';
     const suffix = event.rawPath.slice(`/at/${token}`.length);

@@ -38,6 +38,8 @@ export interface Study {
   smsCost?: { perSegment: number; currency: string };
   /** The pre-specified outcomes of the impact report (DEFAULT_OUTCOMES when absent). */
   outcomes?: OutcomeDefinition[];
+  /** Data retention: raw SMS and USSD bodies are blanked this many days after receipt. */
+  retention?: { rawSmsDays: number };
   createdAt: string;
 }
 
@@ -94,6 +96,10 @@ export interface Participant {
   /** Digital maturity: reach by USSD only, or send SMS reminders too. */
   channel?: 'ussd' | 'sms';
   source: 'ussd' | 'import' | 'seed';
+  /** A "FORGET" by SMS waiting for its confirmation (core/privacy/forget.ts). */
+  forgetRequest?: { at: string; smsId: string };
+  /** Set once the participant is forgotten: the phone is gone, the export id kept. */
+  forgotten?: { at: string; by: 'participant' | 'admin'; pseudonym?: string };
   createdAt: string;
   updatedAt: string;
 }

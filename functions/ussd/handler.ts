@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import * as z from 'zod/mini';
 import { formFields, notFound, textResponse, tokenAccepted } from '../adapters/apigw.js';
 import { callbackTokens } from '../adapters/callback-token.js';
+import { callbackRefusal } from '../adapters/source-ip.js';
 import { loadContent } from '../adapters/content.js';
 import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
 import { createLogger } from '../adapters/logger.js';
@@ -44,6 +45,9 @@ const ussdForm = z.object({
 const sorry = () => renderScreen('END', [content.strings[content.languages[0] as string]?.sorry ?? 'Sorry.']);
 
 async function ussd(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  // Source allowlist (AT_SOURCE_IPS) and size limit before anything is read or written.
+  const refused = callbackRefusal(event);
+  if (refused) return refused;
   if (!tokenAccepted(event, await callbackTokens())) return notFound();
   const form = ussdForm.safeParse(formFields(event));
   if (!form.success) {

@@ -20,7 +20,7 @@ let dispatched = 0;
 beforeAll(async () => {
   t = await createTestTable();
   kenya = (await seedDemos(t.doc, t.tableName, '*384*123#', new Date('2026-11-23T06:00:00Z')))[0]?.study as Study;
-  api = await apiHandler(t, { 'r-token': { role: 'researcher' }, 'n-token': { role: 'ngo', name: 'Amina (NGO)' }, 'a-token': { role: 'admin' } }, {
+  api = await apiHandler(t, { 'r-token': { role: 'researcher' }, 'n-token': { role: 'ngo', name: 'Amina (NGO)' }, 'a-token': { role: 'admin' }, 'old-token': { role: 'admin', expiresAt: '2026-01-01T00:00:00Z' } }, {
     now: () => now,
     runDispatch: async () => ({ ran: (dispatched += 1) }),
   });
@@ -31,15 +31,18 @@ const TOKENS: Record<Role, string> = { researcher: 'r-token', ngo: 'n-token', ad
 const call = (method: string, path: string, opts: CallOptions = {}) => callApi(api, method, path, opts);
 
 const draft = { name: 'Fees first', modules: ['cashing_out'], targetArms: ['treatment'], startsOn: '2026-11-30', day: 3, hour: 18, channel: 'sms' };
-const concrete = (path: string) => path.replace('{studyId}', 'athi-river-2026').replace('{campaignId}', 'nope');
+const concrete = (path: string) => path.replace('{studyId}', 'athi-river-2026').replace('{campaignId}', 'nope').replace('{participantId}', 'nope');
 
 describe('roles on every route', () => {
-  const cases = Object.entries(apiRoutes).flatMap(([name, route]) => [undefined, 'bad-token', ...ROLES].map((role) => ({ name, route, role })));
+  // An expired token is an admin's past its expiresAt. (In AWS, API Gateway's JWT authorizer
+  // answers 401 to an expired JWT before the Lambda runs; locally the handler must.)
+  const cases = Object.entries(apiRoutes).flatMap(([name, route]) => [undefined, 'bad-token', 'expired-token', ...ROLES].map((role) => ({ name, route, role })));
 
   it.each(cases)('$name as $role', async ({ route, role }) => {
-    const token = role === undefined ? undefined : role === 'bad-token' ? 'bad-token' : TOKENS[role as Role];
+    const token = role === undefined ? undefined : role === 'bad-token' ? 'bad-token' : role === 'expired-token' ? 'old-token' : TOKENS[role as Role];
     const res = await call(route.method, concrete(route.path), { ...(token ? { token } : {}), ...(route.method === 'POST' ? { body: {} } : {}) });
-    if (!token || token === 'bad-token') expect(res.status).toBe(401);
+    if (token === 'old-token') expect(res).toEqual({ status: 401, body: { error: 'Your session has expired; sign in again.' } });
+    else if (!token || token === 'bad-token') expect(res.status).toBe(401);
     else if (!(route.roles as readonly string[]).includes(role as string)) expect(res.status).toBe(403);
     else expect([200, 201, 400, 404, 409]).toContain(res.status);
   });

@@ -190,6 +190,14 @@ describe('research exports from DynamoDB Local, through the API', () => {
     expect(JSON.parse(readFileSync(res.body.codebook.json, 'utf8'))).toMatchObject({ containsPhoneNumbers: true, generatedBy: 'Ada Admin' });
     // Without asking, an admin gets the pseudonymous file too.
     expect(readFileSync((await exportOf(kenya.studyId, { dataset: 'complaints' }, TOKENS.admin)).body.file, 'utf8')).not.toContain('+254');
+    // The export with phone numbers is in the study's audit trail (and only that one).
+    const trail = await api({
+      version: '2.0', routeKey: 'GET /api/v1/{proxy+}', rawPath: `/api/v1/studies/${kenya.studyId}/audit`, rawQueryString: '', headers: { authorization: `Bearer ${TOKENS.admin}` },
+      requestContext: { http: { method: 'GET', path: `/api/v1/studies/${kenya.studyId}/audit`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
+      isBase64Encoded: false,
+    });
+    const events = (JSON.parse(String(trail.body)) as { events: { action: string; by: string; detail?: string }[] }).events;
+    expect(events.filter((e) => e.action === 'export-with-phones')).toEqual([expect.objectContaining({ by: 'Ada Admin', detail: 'diary_wide' })]);
   });
 
   it('refuses phone numbers to a researcher (403, saying why), exports to NGO staff, and bad requests', async () => {

@@ -17,7 +17,7 @@ export interface CallOptions {
 
 export async function apiHandler(
   t: TestTable,
-  tokens: Record<string, { role: string; name?: string }>,
+  tokens: Record<string, { role: string; name?: string; expiresAt?: string }>,
   deps: { now: () => number; runDispatch?: () => Promise<unknown> },
 ): Promise<ApiHandler> {
   Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, POWERTOOLS_LOG_LEVEL: 'ERROR', SAUTI_API_TOKENS: JSON.stringify(tokens) });

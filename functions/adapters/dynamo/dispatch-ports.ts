@@ -9,6 +9,8 @@ import { DynamoMessageStore } from './message-store.js';
 import { DynamoCampaignStore } from './campaign-store.js';
 import { DynamoParticipantStore } from './participant-store.js';
 import { DynamoStudyStore } from './study-store.js';
+import { applyRetention, type RetentionResult } from './retention-store.js';
+import type { Study } from '../../core/model.js';
 
 /** The dispatcher's ports on the single table; the queue is SQS in AWS, the local queue locally. */
 export function dynamoDispatchPorts(doc: DynamoDBDocumentClient, tableName: string, queue: SendQueue): DispatchPorts {
@@ -40,19 +42,23 @@ export async function dispatchAll(
   queue: SendQueue,
   content: Content,
   now: Date,
-): Promise<{ studies: Record<string, DispatchResult | { error: string }> }> {
+): Promise<{ studies: Record<string, DispatchResult | { error: string }>; retention?: RetentionResult }> {
   const studies = new DynamoStudyStore(doc, tableName);
   const campaigns = new DynamoCampaignStore(doc, tableName);
   const ports = dynamoDispatchPorts(doc, tableName, queue);
   const out: Record<string, DispatchResult | { error: string }> = {};
+  const seen: Study[] = [];
   for (const id of await studies.studyIds()) {
     try {
       const study = await studies.getStudy(id);
       if (!study) continue;
+      seen.push(study);
       out[id] = await dispatchStudy({ study, content, now, campaigns: await campaigns.list(id) }, ports);
     } catch (err) {
       out[id] = { error: err instanceof Error ? err.message : String(err) };
     }
   }
-  return { studies: out };
+  // Data retention rides on the tick: nothing when no study sets one, one run a day otherwise.
+  const retention = await applyRetention(doc, tableName, seen, now);
+  return { studies: out, ...(retention.ran ? { retention } : {}) };
 }

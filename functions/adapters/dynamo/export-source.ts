@@ -3,6 +3,7 @@ import type { WeekRecord } from '../../core/diary/week-record.js';
 import type { ExportMessage, ExportSource } from '../../core/export/ports.js';
 import type { Complaint, Participant } from '../../core/model.js';
 import { withoutKeys } from './items.js';
+import { researchPartition } from './forget-store.js';
 import { GSI1, keys } from './keys.js';
 
 /**
@@ -59,7 +60,7 @@ export class DynamoExportSource implements ExportSource {
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': messagesIndex(studyId).gsi1pk },
       // Only what the export writes: not the text, not the claim's bookkeeping.
-      ProjectionExpression: 'messageId, studyId, participantId, purpose, period, #status, phone, failureReason, attempts, treatmentOnly, sentAt, createdAt, updatedAt',
+      ProjectionExpression: 'messageId, studyId, participantId, purpose, period, #status, phone, pid, failureReason, attempts, treatmentOnly, sentAt, createdAt, updatedAt',
       ExpressionAttributeNames: { '#status': 'status' },
       Limit: 500,
     })) {
@@ -70,7 +71,8 @@ export class DynamoExportSource implements ExportSource {
   /** Every item of a participant's partition whose sort key starts with `prefix`, in key order. */
   private async all(p: Participant, prefix: string): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
-    const pk = keys.participant(p.studyId, p.phone).pk;
+    // A forgotten participant's record lives under their id, no longer under their number.
+    const pk = researchPartition(p);
     for await (const items of this.pages({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix } })) {
       found.push(...items);
     }

@@ -27,6 +27,13 @@ export const keys = {
   complaint: (studyId: string, phone: string, ref: string) => ({ pk: `STUDY#${studyId}#PHONE#${phone}`, sk: `COMPLAINT#${ref}` }),
   complaintIndex: (studyId: string, week: string, provider: string, ref: string) => ({ gsi1pk: `STUDY#${studyId}#COMPLAINTS#${week}`, gsi1sk: `${provider}#${ref}` }),
   callback: (kind: string, id: string) => ({ pk: `CALLBACK#${kind}#${id}`, sk: 'RAW' }),
+  /** A study's audit trail (phone reveals, ...): beside the study, newest last in key order. */
+  audit: (studyId: string, at: string, id: string) => ({ pk: `STUDY#${studyId}#AUDIT`, sk: `AUDIT#${at}#${id}` }),
+  /**
+   * A forgotten participant's research record (PROFILE, DIARY#week, COMPLAINT#ref), moved out
+   * of the phone-keyed partition to one keyed by the stable participant id.
+   */
+  forgotten: (studyId: string, participantId: string) => ({ pk: `STUDY#${studyId}#FORGOTTEN#${participantId}` }),
 } as const;
 
 export const GSI1 = 'gsi1';

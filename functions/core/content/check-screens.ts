@@ -39,7 +39,12 @@ export function screenProblems(content: Content): string[] {
   const ctx: FlowContext = { study: { ...sampleStudy, languages: content.languages }, content };
   const states: UssdState[] = [{ at: 'language' }];
   for (const lang of content.languages) {
-    const s = content.strings[lang] as UiStrings;
+    const s = content.strings[lang];
+    // A language without strings is reported by the translation check; its screens cannot be drawn.
+    if (!s) continue;
+    // The apologies the handlers fall back on when all else failed: one that does not fit would
+    // make the last line of defence throw.
+    for (const key of ['sorry', 'unavailable'] as const) tryRender(`strings.${lang}.${key}`, () => renderScreen('END', [s[key]]));
     (content.consent.pages[lang] ?? []).forEach((_, page) => states.push({ at: 'consent', lang, page }));
     states.push({ at: 'declinedBefore', lang }, { at: 'menu', lang, page: 0 });
     for (const message of ['enrolled', 'declined', 'goodbye'] as const) states.push({ at: 'ended', lang, message });

@@ -145,6 +145,8 @@ export type Complaints = z.infer<typeof complaintsSchema>;
 export const smsTextKeys = [
   'prompt', 'reminder', 'stopConfirmation', 'startConfirmation', 'help', 'diaryReceived', 'diaryInvalid',
   'diaryOutOfRange', 'complaintReceived', 'notEnrolled', 'lessonInvite',
+  // "Forget me" by SMS: the question, the confirmation, and no request to confirm.
+  'forgetAsk', 'forgetDone', 'forgetNothing',
 ] as const;
 export type SmsTextKey = (typeof smsTextKeys)[number];
 export const smsTextsSchema = z.strictObject(
@@ -157,6 +159,9 @@ export const keywordsSchema = z.strictObject({
   stop: z.record(languageCode, z.array(nonEmpty).check(z.minLength(1))),
   start: z.record(languageCode, z.array(nonEmpty).check(z.minLength(1))),
   help: z.record(languageCode, z.array(nonEmpty).check(z.minLength(1))),
+  /** "Forget me": the request, then its confirmation within 24 hours (core/privacy/forget.ts). */
+  forget: z.optional(z.record(languageCode, z.array(nonEmpty).check(z.minLength(1)))),
+  forgetConfirm: z.optional(z.record(languageCode, z.array(nonEmpty).check(z.minLength(1)))),
 });
 export type Keywords = z.infer<typeof keywordsSchema>;
 

@@ -105,9 +105,10 @@ function whoVariables(ctx: ExportContext, withArm = true): Variable[] {
 }
 
 /** The who-cells of a participant; the pseudonym is computed once per participant. */
-function whoCells(ctx: ExportContext, p: Pick<Participant, 'phone' | 'armId' | 'stratum' | 'cluster'>, withArm = true): Row {
+function whoCells(ctx: ExportContext, p: Pick<Participant, 'phone' | 'armId' | 'stratum' | 'cluster' | 'forgotten'>, withArm = true): Row {
   return {
-    pid: pseudonym(p.phone, ctx.key),
+    // A forgotten participant has no number left: the id computed from it before it went.
+    pid: p.forgotten?.pseudonym ?? pseudonym(p.phone, ctx.key),
     ...(ctx.includePhone ? { phone: p.phone } : {}),
     ...(withArm ? { arm: p.armId, stratum: p.stratum, cluster: p.cluster } : {}),
   };
@@ -296,9 +297,10 @@ async function* messageRows(ctx: ExportContext, source: ExportSource): AsyncGene
   for await (const page of source.messages(ctx.study.studyId)) {
     for (const m of page) {
       const phone = m.phone ?? '';
-      if (last?.phone !== phone) last = { phone, pid: phone ? pseudonym(phone, ctx.key) : '' };
+      // A forgotten participant's message keeps the id computed before the number went.
+      if (!m.pid && last?.phone !== phone) last = { phone, pid: phone ? pseudonym(phone, ctx.key) : '' };
       yield {
-        pid: last.pid || undefined,
+        pid: (m.pid ?? last?.pid) || undefined,
         ...(ctx.includePhone ? { phone: m.phone } : {}),
         enrolled: yesNo(m.participantId !== '-' && m.participantId !== ''),
         purpose: m.purpose,

@@ -26,6 +26,8 @@ export interface ExportMessage {
   period: string;
   status: string;
   phone?: string;
+  /** Kept on the message of a forgotten participant, whose number is gone. */
+  pid?: string;
   failureReason?: string;
   attempts?: number;
   treatmentOnly?: boolean;

@@ -6,6 +6,7 @@ import type { Clock, Logger, UssdStore } from '../ports.js';
 import { weekOf } from '../ussd/participant-hop.js';
 import { complaintRef } from '../ussd/problem-flow.js';
 import { messageId } from '../schedule/policy.js';
+import { forgetConfirmable } from '../privacy/forget.js';
 import { interpretInbound } from './inbound.js';
 import type { OutboundMessage } from './send.js';
 import { smsText } from './text.js';
@@ -38,10 +39,16 @@ export interface InboundReply {
   vars: Record<string, string>;
   /** The single message allowed after STOP. */
   stopConfirmation?: boolean;
+  /**
+   * Confirmed "forget me": the participant to forget once this reply is recorded and queued
+   * (forgetting after, so that the recorded reply is redacted along with everything else).
+   */
+  forget?: Participant;
 }
 
 /**
- * Applies an incoming SMS: STOP (then silence), START, HELP, a diary reply into this week's
+ * Applies an incoming SMS: STOP (then silence), START, HELP, FORGET (then YES FORGET within
+ * 24 hours: the caller forgets them after queueing the reply), a diary reply into this week's
  * diary (the same record USSD answers go to, channel `sms`), a complaint, or a help reply at
  * most once a day. Returns the reply to send, or undefined for none.
  */
@@ -78,6 +85,17 @@ export async function handleInboundSms(sms: InboundSms, deps: InboundDeps): Prom
       return participant.consent.state === 'withdrawn' || consented ? reply('startConfirmation') : reply('notEnrolled');
     case 'help':
       return reply('help');
+    case 'forget':
+      // Anyone still on record may ask, even after STOP: the answer is to their own request.
+      if (!participant) return reply('notEnrolled');
+      await deps.store.saveParticipant({ ...participant, forgetRequest: { at: stamp, smsId: sms.id }, updatedAt: stamp }, participant.updatedAt);
+      deps.log.info('forget requested by SMS', { id: sms.id, participantId: participant.participantId });
+      return reply('forgetAsk', {}, { stopConfirmation: true });
+    case 'forgetConfirm':
+      if (!participant) return reply('notEnrolled');
+      if (!forgetConfirmable(participant, now)) return reply('forgetNothing', {}, { stopConfirmation: true });
+      deps.log.info('forget confirmed by SMS', { id: sms.id, participantId: participant.participantId });
+      return reply('forgetDone', {}, { stopConfirmation: true, forget: participant });
     case 'diary': {
       if (!participant || !consented) return reply('notEnrolled');
       await deps.store.saveWeek(withSmsAnswers(record, participant, intent.answers, { week: week.id, studyWeek: week.studyWeek, stamp, smsId: sms.id, deps }), record?.version);

@@ -10,7 +10,7 @@ import { asciiDigits, keywordOf } from './keywords.js';
  * short help reply (rate-limited by the caller).
  */
 export type InboundIntent =
-  | { kind: 'stop' | 'start' | 'help' }
+  | { kind: 'stop' | 'start' | 'help' | 'forget' | 'forgetConfirm' }
   | { kind: 'diary'; answers: Record<string, AnswerValue> }
   | { kind: 'diaryInvalid'; problem: 'format' | 'range' }
   | { kind: 'complaint'; text: string }

@@ -1,7 +1,7 @@
 import type { Keywords } from '../content/schema.js';
 
 /**
- * Inbound SMS keywords (STOP, START, HELP) in every language, matched forgivingly: case,
+ * Inbound SMS keywords (STOP, START, HELP, FORGET and its confirmation) in every language, matched forgivingly: case,
  * punctuation, extra spaces and the script of the digits do not matter, and English keywords
  * work in every study (people write "STOP" whatever their language).
  */
@@ -35,8 +35,8 @@ export function asciiDigits(text: string): string {
 export function keywordOf(text: string, keywords: Keywords): KeywordIntent | undefined {
   const message = normalizeSms(text);
   if (!message) return undefined;
-  for (const intent of ['stop', 'start', 'help'] as const) {
-    for (const words of Object.values(keywords[intent])) {
+  for (const intent of ['stop', 'start', 'help', 'forget', 'forgetConfirm'] as const) {
+    for (const words of Object.values(keywords[intent] ?? {})) {
       if (words.some((w) => normalizeSms(w) === message)) return intent;
     }
   }

@@ -1,0 +1,39 @@
+import { DynamoForgetStore } from '../adapters/dynamo/forget-store.js';
+import { pseudonymSecret } from '../adapters/pseudonym-secret.js';
+import { pseudonym, studyKey } from '../core/export/pseudonym.js';
+import type { ApiContext } from './context.js';
+import { ApiError, validated } from './http.js';
+import type { ApiRequest, RouteName } from './routes.js';
+import { forgetBody } from './schemas.js';
+
+/**
+ * Participant rights on the admin API: "forget me" on a participant's behalf (admins only).
+ * The number and personal fields go, the pseudonymous research record stays (core/privacy),
+ * and the act is audited (who, when, why, which participant id; never the number).
+ */
+export function privacyHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process.env): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'forgetParticipant'> {
+  const store = new DynamoForgetStore(ctx.doc, ctx.tableName);
+  return {
+    forgetParticipant: async (r) => {
+      const body = validated(forgetBody, r.body, 'forget request');
+      const study = await ctx.study(r);
+      const participantId = r.params.participantId ?? '';
+      const found = await store.findById(study.studyId, participantId);
+      if (!found.active) {
+        if (found.forgotten) return { participantId, forgotten: true, already: true };
+        throw new ApiError(404, `No participant "${participantId}" in study "${study.studyId}".`);
+      }
+      // Without the key the export id could not be kept, and the research record would lose its panel id.
+      const secret = await pseudonymSecret(env);
+      if (!secret) throw new ApiError(503, 'Forgetting needs the pseudonym key (PSEUDONYM_SECRET_ARN in AWS, SAUTI_PSEUDONYM_KEY locally), to keep the export id.');
+      const at = ctx.clock.now().toISOString();
+      const result = await store.forget(
+        found.active,
+        { at, by: 'admin', pseudonym: pseudonym(found.active.phone, studyKey(secret, study.studyId)) },
+        { by: r.principal.name, reason: body.reason },
+      );
+      ctx.log.warn('participant forgotten', { audit: 'forget', studyId: study.studyId, participantId, by: r.principal.name, at });
+      return { ...result, forgotten: true, already: false };
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { Participant } from '../model.js';
+import type { MessageStatus } from '../sms/delivery.js';
+
+/**
+ * What the console reads, as the adapters hand it over: never a phone number. Participants
+ * come without `phone` (the adapter does not even project it), messages without phone or text.
+ */
+export type ConsoleParticipant = Omit<Participant, 'phone' | 'baseline'>;
+
+export interface ConsoleMessage {
+  participantId: string;
+  purpose: string;
+  period: string;
+  status: MessageStatus;
+  failureReason?: string;
+  /** The campaign of a lesson message (its period is `campaignId:index` too). */
+  campaignId?: string;
+  createdAt: string;
+  sentAt?: string;
+  updatedAt?: string;
+}
+
+/** A diary week as the console needs it: whose, which week, and whether any answer was given. */
+export interface ConsoleWeek {
+  participantId: string;
+  /** ISO week label, e.g. 2026-W48. */
+  week: string;
+  studyWeek: number;
+  answers: Record<string, { value: unknown; at?: string; channel?: string }>;
+  complete: boolean;
+  completedAt?: string;
+  updatedAt?: string;
+}
+
+export interface ConsoleComplaint {
+  participantId: string;
+  week: string;
+  provider: string;
+  category?: string;
+  ref?: string;
+  text?: string;
+  at?: string;
+  channel?: string;
+}
+
+/** One participant as the console lists them (contract of GET /participants). */
+export interface ParticipantRow {
+  participantId: string;
+  arm?: string;
+  language: string;
+  channel: string;
+  consent: string;
+  cluster?: string;
+  stratum?: string;
+  enrolledAt?: string;
+}
+
+export function participantRow(p: ConsoleParticipant, defaultLanguage: string): ParticipantRow {
+  return {
+    participantId: p.participantId,
+    ...(p.armId ? { arm: p.armId } : {}),
+    language: p.lang ?? defaultLanguage,
+    // No channel recorded: the dispatcher sends SMS unless the participant chose USSD only.
+    channel: p.channel ?? 'sms',
+    consent: p.consent?.state ?? 'pending',
+    ...(p.cluster ? { cluster: p.cluster } : {}),
+    ...(p.stratum ? { stratum: p.stratum } : {}),
+    ...(p.createdAt ? { enrolledAt: p.createdAt } : {}),
+  };
+}

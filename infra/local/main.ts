@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamo/client.js';
 import { ensureTable } from '../../functions/adapters/dynamo/table.js';
-import { DEMO_SERVICE_CODE, DEMO_SMS_SHORT_CODE } from './demo.js';
+import { DEMO_SERVICE_CODE, DEMO_SMS_SHORT_CODE, demoParticipants } from './demo.js';
 import { type DynamoLocal, startDynamoLocal } from './dynamodb.js';
 import { javaProblem } from './java.js';
 import { seedDemos } from './seed.js';
@@ -16,6 +16,10 @@ import { LocalQueue } from './queue.js';
 import { content } from '../../content/index.js';
 import { dispatchAll } from '../../functions/adapters/dynamo/dispatch-ports.js';
 import { DynamoOutboxGateway } from '../../functions/adapters/dynamo/outbox-gateway.js';
+import { DynamoStudyStore } from '../../functions/adapters/dynamo/study-store.js';
+import type { Study } from '../../functions/core/model.js';
+import { createSimulator, simulatedStudies } from './simulator.js';
+import { ensureWebBuilt, WEB_DIST } from '../../web/build.js';
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
@@ -131,7 +135,26 @@ async function main(): Promise<void> {
     if (env.SAUTI_CLOCK_START) env.SAUTI_CLOCK_ANCHOR = String(Date.now());
     ticker = setInterval(tick, tickMs);
     tick();
-    server = createLocalServer({ ussd, atCallbacks: createCallbacksHandler({ queue }), api: createApiHandler({ runDispatch }) });
+    // The web console is bundled on first start and again whenever its sources changed.
+    // A broken console build must not take the API and the callbacks down with it.
+    await ensureWebBuilt().then(
+      (built) => built && console.log('Built the web console (web/dist).'),
+      (err: unknown) => console.error(`The web console could not be built (npm run build shows why): ${err instanceof Error ? err.message.split('\n')[0] : err}`),
+    );
+    const atCallbacks = createCallbacksHandler({ queue });
+    const studyStore = new DynamoStudyStore(doc, env.TABLE_NAME);
+    const simulator = createSimulator({
+      ussd,
+      atCallbacks,
+      callbackToken: env.SAUTI_CALLBACK_TOKEN,
+      outbox: new DynamoOutboxGateway(doc, env.TABLE_NAME),
+      simulatorEnabled: gateway instanceof DynamoOutboxGateway,
+      studies: async () => {
+        const studies = (await Promise.all((await studyStore.studyIds()).map((id) => studyStore.getStudy(id)))).filter((s): s is Study => s !== undefined);
+        return simulatedStudies(studies, Object.fromEntries([seeded, dhaka].filter((s) => s !== undefined).map((s) => [s.study.studyId, seededPhones(s.study)])));
+      },
+    });
+    server = createLocalServer({ ussd, atCallbacks, api: createApiHandler({ runDispatch }) }, { local: simulator, webRoot: WEB_DIST });
     await new Promise<void>((resolveListen, reject) => {
       server?.once('error', reject);
       server?.listen(port, host, resolveListen);
@@ -144,6 +167,14 @@ async function main(): Promise<void> {
 }
 
 type Seeded = { study: { name: string; serviceCode: string }; participants: number; created: boolean };
+
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', sw: 'Kiswahili', bn: 'Bengali' };
+/** The first seeded (synthetic) numbers of a demo study, with what the simulator's picker says of them. */
+function seededPhones(study: Study): { phone: string; label: string }[] {
+  return demoParticipants(study, new Date())
+    .slice(0, 6)
+    .map((p) => ({ phone: p.phone, label: `${LANGUAGE_NAMES[p.lang ?? 'en'] ?? p.lang}, ${p.armId === 'control' ? 'diary only' : 'with lessons'}` }));
+}
 
 function printBanner(kenya: Seeded | undefined, dhaka: Seeded | undefined, dynamoEndpoint: string, sendsTo: string): void {
   const line = (s: Seeded | undefined) =>
@@ -160,6 +191,8 @@ Sauti local stack is ready.
   USSD end of session     POST ${at}/ussd/events
   Incoming SMS            POST ${at}/sms
   SMS delivery reports    POST ${at}/sms/delivery
+  Web console             ${base}/  (sign in with local-admin, local-researcher or local-ngo)
+  Phone simulator         ${base}/simulator  (no sign-in; dial ${serviceCode} as a demo participant)
   Health                  GET  ${base}/health
   Admin API               ${base}/api/v1  (Authorization: Bearer local-admin | local-researcher | local-ngo)
   Outbox (SMS sent)       curl -s -H 'authorization: Bearer local-admin' ${base}/api/v1/studies/athi-river-2026/outbox

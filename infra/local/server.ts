@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type LambdaName, type Route, routes } from '../routes.js';
 import { apiGatewayEvent, lambdaContext } from './event.js';
+import type { LocalRoutes } from './simulator.js';
+import { serveStatic } from './static.js';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -24,9 +26,16 @@ const compiled = routes.map((route) => ({ route, matcher: routeMatcher(route) })
  * The local stand-in for API Gateway: matches the routes of infra/routes.ts and invokes
  * the very same Lambda handlers with API Gateway v2 events.
  */
-export function createLocalServer(handlers: Record<LambdaName, HttpHandler>): Server {
+export interface LocalExtras {
+  /** Local-only endpoints under /local/ (the phone simulator, export downloads). */
+  local?: LocalRoutes;
+  /** The built web console (web/dist), served at / and every non-API GET path. */
+  webRoot?: string;
+}
+
+export function createLocalServer(handlers: Record<LambdaName, HttpHandler>, extras: LocalExtras = {}): Server {
   return createServer((req, res) => {
-    void serve(req, res, handlers).catch((err: unknown) => {
+    void serve(req, res, handlers, extras).catch((err: unknown) => {
       console.error('local server error', err);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('Internal Server Error');
@@ -34,7 +43,7 @@ export function createLocalServer(handlers: Record<LambdaName, HttpHandler>): Se
   });
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record<LambdaName, HttpHandler>): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record<LambdaName, HttpHandler>, extras: LocalExtras): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   let match: { route: Route; params: Record<string, string> } | undefined;
   for (const { route, matcher } of compiled) {
@@ -45,6 +54,18 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record
     }
   }
   if (!match) {
+    if (extras.local && path.startsWith('/local/')) {
+      const body = await readBody(req, MAX_BODY_BYTES);
+      if (body === undefined) res.writeHead(413, { 'content-type': 'text/plain' }).end('Payload Too Large');
+      else if (!(await extras.local(req, res, body))) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      return;
+    }
+    // API and callback paths keep their plain 404; every other page is the console's.
+    const isPage = (req.method === 'GET' || req.method === 'HEAD') && !/^\/(api|at|local)(\/|$)/.test(path);
+    if (extras.webRoot && isPage) {
+      await serveStatic(extras.webRoot, path, res, req.method === 'HEAD');
+      return;
+    }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
     return;
   }

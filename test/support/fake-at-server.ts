@@ -63,8 +63,10 @@ export type FakeAtRule =
   /**
    * Per request, the next `times` (default 1) requests: wait `delayMs` first, then answer with
    * `httpStatus` and `body` (a plain-text body as AT sends for errors) instead of a 201.
+   * `respondAfterMs`: process the request as usual (the handsets get it), then wait that long
+   * before answering: the client's timeout fires after AT has sent (the ambiguous timeout).
    */
-  | { httpStatus?: number; body?: string; delayMs?: number; times?: number };
+  | { httpStatus?: number; body?: string; delayMs?: number; times?: number; respondAfterMs?: number };
 
 export interface FakeAt {
   /** Base URL, e.g. 'http://127.0.0.1:41234'; the SMS API lives at `${url}/version1/messaging`. */
@@ -169,6 +171,8 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
       });
     }
     const total = (sent * 0.8).toFixed(4);
+    if (rule?.respondAfterMs) await sleep(rule.respondAfterMs);
+    if (res.destroyed) return;
     res.writeHead(201, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ SMSMessageData: { Message: `Sent to ${sent}/${recorded.to.length} Total Cost: KES ${total}`, Recipients: recipients } }));
   }

@@ -1,0 +1,265 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import fc from 'fast-check';
+import { content } from '../../content/index.js';
+import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamo/client.js';
+import { ensureTable } from '../../functions/adapters/dynamo/table.js';
+import { apiRoutes, bodies } from '../../functions/api/routes.js';
+import { renderScreen } from '../../functions/core/ussd/screen.js';
+import { fitsUssd } from '../../functions/core/ussd/limits.js';
+import { routes } from '../../infra/routes.js';
+import { seedDemos } from '../../infra/local/seed.js';
+import { snapshot } from './faults-rig.js';
+import { type FuzzResult, hostile, newResult } from './fuzz-strings.js';
+
+/**
+ * Every HTTP route (infra/routes.ts) and every admin API route (functions/api/routes.ts), fed
+ * random methods, headers, content types, path parameters and bodies (random JSON, form fields
+ * with the expected names and hostile values, binary, over-long), straight into the real Lambda
+ * handlers on DynamoDB Local. Each request: no throw, no 5xx; USSD always 200 with a screen
+ * that fits; and a rejected request (4xx, or a USSD fallback screen) leaves the table exactly
+ * as it was (a Scan before and after).
+ */
+type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const TOKEN = 'fuzz-token';
+const ADMIN = 'fuzz-admin';
+const STUDY = 'athi-river-2026';
+const SERVICE_CODE = '*384*123#';
+
+export interface HttpFuzzWorld {
+  endpoint: string;
+  /** One table per handler: the USSD handler's is fixed when its module loads. */
+  tables: { ussd: string; atCallbacks: string; api: string };
+  handlers: { ussd: Handler; atCallbacks: Handler; api: Handler };
+}
+
+async function seededTable(endpoint: string, name: string): Promise<string> {
+  await ensureTable(createDynamoClient({ endpoint }), name);
+  await seedDemos(createDocumentClient({ endpoint }), name, SERVICE_CODE, new Date('2026-11-16T06:00:00Z'));
+  return name;
+}
+
+/** Sets the environment and loads the handlers (the USSD one reads it at import: once per process). */
+export async function httpFuzzWorld(endpoint: string): Promise<HttpFuzzWorld> {
+  const stamp = Date.now().toString(36);
+  const tables = {
+    ussd: await seededTable(endpoint, `fuzz-ussd-${stamp}`),
+    atCallbacks: await seededTable(endpoint, `fuzz-cb-${stamp}`),
+    api: await seededTable(endpoint, `fuzz-api-${stamp}`),
+  };
+  Object.assign(process.env, {
+    DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'local', SAUTI_CALLBACK_TOKEN: TOKEN, POWERTOOLS_LOG_LEVEL: 'SILENT',
+    SAUTI_API_TOKENS: JSON.stringify({ [ADMIN]: { role: 'admin', name: 'Fuzz' }, 'fuzz-ngo': { role: 'ngo' } }),
+    SAUTI_PSEUDONYM_KEY: 'fuzz-key', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  process.env.TABLE_NAME = tables.ussd;
+  const ussd = (await import('../../functions/ussd/handler.js')).handler as Handler;
+  process.env.TABLE_NAME = tables.atCallbacks;
+  const { createCallbacksHandler } = await import('../../functions/at-callbacks/handler.js');
+  const atCallbacks = createCallbacksHandler({ queue: { enqueue: async () => undefined } }) as unknown as Handler;
+  process.env.TABLE_NAME = tables.api;
+  const { createApiHandler } = await import('../../functions/api/handler.js');
+  const clock = { now: () => new Date('2026-11-25T09:00:00Z') };
+  const api = createApiHandler({ clock, runDispatch: async () => ({}) }) as unknown as Handler;
+  return { endpoint, tables, handlers: { ussd, atCallbacks, api } };
+}
+
+interface Req {
+  method: string;
+  path: string;
+  pathParameters: Record<string, string>;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: string | undefined;
+  isBase64Encoded: boolean;
+}
+
+function eventOf(r: Req, routeKey: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0', routeKey, rawPath: r.path, rawQueryString: new URLSearchParams(r.query).toString(), headers: r.headers,
+    ...(Object.keys(r.query).length > 0 ? { queryStringParameters: r.query } : {}),
+    pathParameters: r.pathParameters,
+    requestContext: {
+      accountId: 'fuzz', apiId: 'fuzz', domainName: 'localhost', domainPrefix: 'localhost', requestId: 'fuzz', routeKey, stage: '$default',
+      time: new Date().toUTCString(), timeEpoch: Date.now(),
+      http: { method: r.method, path: r.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'fuzz' },
+    },
+    ...(r.body !== undefined ? { body: r.body } : {}),
+    isBase64Encoded: r.isBase64Encoded,
+  };
+}
+
+/** Percent-encodes a path segment; a lone surrogate (which no URL can carry) becomes U+FFFD first. */
+const segment = (s: string) => encodeURIComponent(s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+
+const contentTypes = fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'multipart/form-data; boundary=x', '', 'application/x-www-form-urlencoded; charset=utf-16', 'application/xml');
+
+/** Form fields with the names a route expects (so parsing goes deep) and hostile values, plus strays. */
+function formOf(fields: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<string> {
+  const named = fc.record(fields, { requiredKeys: [] });
+  return fc.tuple(named, fc.dictionary(hostile(20), hostile(40), { maxKeys: 3 }), fc.boolean()).map(([f, extra, dup]) => {
+    const params = new URLSearchParams({ ...extra, ...(f as Record<string, string>) });
+    // A field given twice: which one wins must not matter for safety.
+    if (dup) for (const [k, v] of Object.entries(f)) params.append(k, `${String(v)}x`);
+    return params.toString();
+  });
+}
+
+const jsonBody = fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v));
+const bodyOf = (form: fc.Arbitrary<string>) =>
+  fc.oneof(
+    { weight: 6, arbitrary: form },
+    { weight: 2, arbitrary: jsonBody },
+    { weight: 2, arbitrary: hostile(300) },
+    { weight: 1, arbitrary: fc.integer({ min: 100_000, max: 1_200_000 }).map((n) => `text=${'9*'.repeat(n / 2)}`) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
+
+function request(path: (token: string) => string, method: string, form: fc.Arbitrary<string>): fc.Arbitrary<Req> {
+  return fc
+    .record({
+      method: fc.oneof({ weight: 5, arbitrary: fc.constant(method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'post') }),
+      token: fc.oneof({ weight: 6, arbitrary: fc.constant(TOKEN) }, { weight: 1, arbitrary: hostile(80) }),
+      contentType: contentTypes,
+      headers: fc.dictionary(fc.constantFrom('authorization', 'x-forwarded-for', 'content-length', 'accept', 'cookie', 'x-amz-date', 'host'), hostile(60), { maxKeys: 3 }),
+      body: bodyOf(form),
+      base64: fc.boolean(),
+      badBase64: fc.boolean(),
+    })
+    .map((r) => ({
+      method: r.method,
+      path: path(r.token),
+      pathParameters: { token: r.token },
+      headers: { ...r.headers, 'content-type': r.contentType },
+      query: {},
+      body: r.body === undefined ? undefined : r.base64 ? (r.badBase64 ? `${r.body}!!` : Buffer.from(r.body).toString('base64')) : r.body,
+      isBase64Encoded: r.base64,
+    }));
+}
+
+const phone = fc.oneof(fc.constantFrom('+254700000001', '+254700000003', '+254711999999', '254700000002', '+8801700000001'), hostile(40));
+const ussdText = fc.oneof(
+  fc.array(fc.oneof(fc.constantFrom('1', '2', '3', '0', '98', '99', '00', '', '12', '8000', '1,500', '٣', '১', '1 2'), hostile(8)), { maxLength: 25 }).map((a) => a.join('*')),
+  hostile(500),
+  fc.constantFrom('', '*', '**', '1**2', '*1', '1*', '#', '%2A', '1*'.repeat(300)),
+);
+
+/** The callback routes of infra/routes.ts with the fields Africa's Talking sends on each. */
+function callbackRequests(): { route: string; lambda: 'ussd' | 'atCallbacks'; arb: fc.Arbitrary<Req> }[] {
+  const short = hostile(30);
+  const forms: Record<string, fc.Arbitrary<string>> = {
+    '/at/{token}/ussd': formOf({ sessionId: fc.oneof(fc.constantFrom('ATUid_fuzz_1', 'ATUid_fuzz_2'), short), serviceCode: fc.oneof(fc.constant(SERVICE_CODE), short), phoneNumber: phone, networkCode: short, text: ussdText }),
+    '/at/{token}/ussd/events': formOf({ sessionId: short, status: fc.oneof(fc.constantFrom('Incomplete', 'Success', 'Failed'), short), durationInMillis: short, hopsCount: short, input: ussdText, lastAppResponse: hostile(200), errorMessage: short }),
+    '/at/{token}/sms': formOf({ id: fc.oneof(fc.constantFrom('ATSMS_1', 'ATSMS_2'), short), from: phone, to: fc.oneof(fc.constant('20880'), short), text: hostile(400), date: short, linkId: short, networkCode: short }),
+    '/at/{token}/sms/delivery': formOf({ id: short, status: fc.oneof(fc.constantFrom('Sent', 'Submitted', 'Buffered', 'Rejected', 'Success', 'Failed', 'AbsentSubscriber', 'Expired'), short), phoneNumber: phone, networkCode: short, failureReason: short, retryCount: short }),
+  };
+  const out: { route: string; lambda: 'ussd' | 'atCallbacks'; arb: fc.Arbitrary<Req> }[] = [];
+  for (const r of routes) {
+    if (r.lambda === 'api') continue;
+    if (r.lambda === 'health') {
+      out.push({ route: `${r.method} ${r.path}`, lambda: 'atCallbacks', arb: request(() => '/health', r.method, hostile(50)) });
+      continue;
+    }
+    const form = forms[r.path];
+    if (!form) throw new Error(`fuzz-http: no form for the new route ${r.path}: add one`);
+    out.push({ route: `${r.method} ${r.path}`, lambda: r.lambda, arb: request((t) => r.path.replace('{token}', segment(t)), r.method, form) });
+  }
+  return out;
+}
+
+/** An admin route with its path parameters (real ids or hostile segments) and a body near its schema. */
+function apiRequest(): fc.Arbitrary<{ route: string; req: Req }> {
+  const entries = Object.entries(apiRoutes) as [string, { method: string; path: string; body?: keyof typeof bodies }][];
+  const param = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(STUDY, 'dhaka-garment-2026', 'demo-001', 'p_x', 'misconfigured') }, { weight: 2, arbitrary: hostile(40).filter((s) => s.length > 0) }, { weight: 1, arbitrary: fc.constantFrom('..', '%2F', 'a'.repeat(3000)) });
+  return fc.constantFrom(...entries).chain(([name, route]) => {
+    const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+    // zod/mini exposes an object schema's fields on `def.shape`; bodies built from those names get past the first checks.
+    const keys = route.body ? Object.keys((bodies[route.body] as unknown as { def: { shape: Record<string, unknown> } }).def.shape) : [];
+    const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), hostile(60), fc.integer(), fc.boolean(), fc.array(hostile(10), { maxLength: 4 }));
+    const near = keys.length > 0 ? fc.dictionary(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...keys) }, { weight: 1, arbitrary: hostile(10) }), value, { maxKeys: keys.length + 1 }).map((o) => JSON.stringify(o)) : jsonBody;
+    return fc
+      .record({
+        params: fc.tuple(...names.map(() => param)),
+        method: fc.oneof({ weight: 6, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH') }),
+        auth: fc.oneof({ weight: 8, arbitrary: fc.constant(`Bearer ${ADMIN}`) }, { weight: 1, arbitrary: fc.constant('Bearer fuzz-ngo') }, { weight: 1, arbitrary: hostile(40) }),
+        contentType: contentTypes,
+        body: fc.oneof({ weight: 5, arbitrary: near }, { weight: 2, arbitrary: jsonBody }, { weight: 2, arbitrary: hostile(200) }, { weight: 1, arbitrary: fc.integer({ min: 100_000, max: 2_000_000 }).map((n) => JSON.stringify({ csv: 'p'.repeat(n) })) }, { weight: 1, arbitrary: fc.constant(undefined) }),
+        query: fc.dictionary(fc.constantFrom('limit', 'cursor', 'arm', 'lang', 'format', 'x'), hostile(30), { maxKeys: 2 }),
+        base64: fc.boolean(),
+      })
+      .map((r) => {
+        let path = route.path;
+        names.forEach((n, i) => (path = path.replace(`{${n}}`, segment(r.params[i] as string))));
+        const params = Object.fromEntries(names.map((n, i) => [n, r.params[i] as string]));
+        return {
+          route: `${route.method} /api/v1${route.path} (${name})`,
+          req: {
+            method: r.method, path: `/api/v1${path}`, pathParameters: { proxy: path.slice(1), ...params }, headers: { authorization: r.auth, 'content-type': r.contentType }, query: r.query,
+            body: r.body === undefined ? undefined : r.base64 ? Buffer.from(r.body).toString('base64') : r.body, isBase64Encoded: r.base64 && r.body !== undefined,
+          },
+        };
+      });
+  });
+}
+
+const fallbackScreens = new Set(content.languages.flatMap((l) => [renderScreen('END', [content.strings[l]?.sorry ?? 'Sorry.']), renderScreen('END', [content.strings[l]?.unavailable ?? 'Sorry.'])]));
+
+/** Sends one request and checks the rules; returns a problem, or undefined. */
+async function probe(w: HttpFuzzWorld, lambda: keyof HttpFuzzWorld['handlers'], route: string, req: Req, result: FuzzResult): Promise<string | undefined> {
+  const table = w.tables[lambda];
+  const before = await snapshot(w.endpoint, table);
+  let res: APIGatewayProxyStructuredResultV2;
+  result.runs += 1;
+  try {
+    res = await w.handlers[lambda](eventOf(req, route));
+  } catch (err) {
+    result.thrown += 1;
+    return `${route}: threw ${err instanceof Error ? err.message : String(err)}`;
+  }
+  const status = res.statusCode ?? 200;
+  result.statuses[status] = (result.statuses[status] ?? 0) + 1;
+  if (status >= 500) {
+    result.http5xx += 1;
+    return `${route}: HTTP ${status} ${String(res.body).slice(0, 120)}`;
+  }
+  const body = String(res.body ?? '');
+  let rejected = status >= 400;
+  if (lambda === 'ussd' && req.path.endsWith('/ussd') && status === 200) {
+    if (!/^(CON|END) /.test(body) || !fitsUssd(body)) return `${route}: not a USSD screen that fits: ${JSON.stringify(body.slice(0, 200))}`;
+    rejected = fallbackScreens.has(body);
+  }
+  if (!rejected) return undefined;
+  result.rejected += 1;
+  const after = await snapshot(w.endpoint, table);
+  if (after !== before) {
+    result.stateChanges += 1;
+    return `${route}: rejected (${status} ${JSON.stringify(body.slice(0, 80))}) but the table changed`;
+  }
+  return undefined;
+}
+
+/** Every callback route and the health route: `runs` random requests each. */
+export async function fuzzCallbackRoutes(w: HttpFuzzWorld, runs: number, seed = 42): Promise<FuzzResult> {
+  const result = newResult('HTTP: Africa\'s Talking callbacks, USSD and health (infra/routes.ts)');
+  for (const { route, lambda, arb } of callbackRequests()) {
+    const out = await fc.check(fc.asyncProperty(arb, async (req) => {
+      const problem = await probe(w, lambda, route, req, result);
+      if (problem) result.problems.push(problem);
+      return problem === undefined;
+    }), { numRuns: runs, seed, endOnFailure: true });
+    if (out.failed && out.counterexample) result.examples.push(`${route}: ${JSON.stringify(out.counterexample[0]).slice(0, 400)}`);
+  }
+  return result;
+}
+
+/** The admin API: `runs` random requests spread over every route of functions/api/routes.ts. */
+export async function fuzzApiRoutes(w: HttpFuzzWorld, runs: number, seed = 43): Promise<FuzzResult> {
+  const result = newResult('HTTP: admin API, every route and body schema (functions/api/routes.ts)');
+  const out = await fc.check(fc.asyncProperty(apiRequest(), async ({ route, req }) => {
+    const problem = await probe(w, 'api', route, req, result);
+    if (problem) result.problems.push(problem);
+    return problem === undefined;
+  }), { numRuns: runs, seed, endOnFailure: true });
+  if (out.failed && out.counterexample) result.examples.push(JSON.stringify(out.counterexample[0]).slice(0, 400));
+  return result;
+}

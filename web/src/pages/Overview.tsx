@@ -1,0 +1,203 @@
+import { api, type Overview as OverviewData, studyPath } from '../api.js';
+import { Chart } from '../components/Chart.js';
+import { Status } from '../components/Status.js';
+import { useLoad } from '../hooks.js';
+
+const pct = (n: number) => `${Math.round(n * 100)}%`;
+
+/** Everything a study's team checks weekly: who is in, who answers, what fails, what people complain about. */
+export function Overview({ studyId }: { studyId: string }) {
+  const overview = useLoad(() => api<OverviewData>(studyPath(studyId, '/overview')), [studyId]);
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title" tabIndex={-1}>
+        Study overview
+      </h1>
+      <Status value={overview}>{(o) => <OverviewBody o={o} />}</Status>
+    </section>
+  );
+}
+
+function OverviewBody({ o }: { o: OverviewData }) {
+  const armName = (id: string) => o.arms.find((a) => a.armId === id)?.name ?? id;
+  const weeks = o.weeks.map((w) => w.week);
+  const latest = o.weeks.at(-1);
+  const providers = [...new Set(o.complaints.map((c) => c.provider))];
+  const complaintWeeks = [...new Set(o.complaints.map((c) => c.week))].sort();
+  // Lessons go to treatment arms only: a control row would be a row of zeros (or a bug elsewhere).
+  const treatment = new Set(o.arms.filter((a) => a.treatment).map((a) => a.armId));
+  const treatmentRows = <T extends { armId: string }>(rows: T[]) => rows.filter((r) => treatment.has(r.armId));
+  const answeredLatest = latest?.byArm.reduce((n, a) => n + a.answered, 0) ?? 0;
+  const expectedLatest = latest?.byArm.reduce((n, a) => n + a.expected, 0) ?? 0;
+  return (
+    <>
+      <p class="lead">
+        {o.name} · {o.timeZone} · languages {o.languages.join(', ')}
+      </p>
+      <div class="cards">
+        <div class="card">
+          <h2>Enrolment</h2>
+          <dl class="stats">
+            <dt>Enrolled</dt>
+            <dd>{o.enrolment.enrolled}</dd>
+            <dt>Consented</dt>
+            <dd>{o.enrolment.consented}</dd>
+            <dt>Declined</dt>
+            <dd>{o.enrolment.declined}</dd>
+            <dt>Opted out</dt>
+            <dd>{o.enrolment.optedOut}</dd>
+            <dt>Pending</dt>
+            <dd>{o.enrolment.pending}</dd>
+          </dl>
+        </div>
+        <div class="card">
+          <h2>This week</h2>
+          {latest ? (
+            <p>
+              <span class="big" data-testid="answered-latest">
+                {answeredLatest}
+              </span>{' '}
+              diaries answered of {expectedLatest} expected in {latest.week}
+            </p>
+          ) : (
+            <p>No diary week has started yet.</p>
+          )}
+        </div>
+        <div class="card">
+          <h2>Delivery</h2>
+          <dl class="stats">
+            <dt>Queued</dt>
+            <dd>{o.delivery.queued}</dd>
+            <dt>Sent</dt>
+            <dd>{o.delivery.sent}</dd>
+            <dt>Delivered</dt>
+            <dd>{o.delivery.delivered}</dd>
+            <dt>Failed</dt>
+            <dd>{o.delivery.failed}</dd>
+          </dl>
+          {o.delivery.failures.length > 0 && (
+            <>
+              <h3>Why messages failed</h3>
+              <ul>
+                {o.delivery.failures.map((f) => (
+                  <li key={f.reason}>
+                    {f.reason}: {f.count}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      </div>
+
+      <h2>Arms</h2>
+      <div class="table-scroll" tabIndex={0}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Arm</th>
+              <th scope="col">Receives lessons</th>
+              <th scope="col">Participants</th>
+            </tr>
+          </thead>
+          <tbody>
+            {o.arms.map((a) => (
+              <tr key={a.armId}>
+                <th scope="row">{a.name}</th>
+                <td>{a.treatment ? 'yes (treatment)' : 'no (control)'}</td>
+                <td>{a.participants}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>Diaries answered per week</h2>
+      <Chart
+        title="Response rate per week and arm"
+        type="line"
+        labels={weeks}
+        max={1}
+        format={pct}
+        series={o.arms.map((a) => ({ label: a.name, data: o.weeks.map((w) => w.byArm.find((b) => b.armId === a.armId)?.rate ?? 0) }))}
+      />
+      <div class="table-scroll" tabIndex={0}>
+        <table data-testid="weeks-table">
+          <caption>Answered of expected, per week and arm</caption>
+          <thead>
+            <tr>
+              <th scope="col">Week</th>
+              {o.arms.map((a) => (
+                <th scope="col" key={a.armId}>
+                  {a.name}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {[...o.weeks].reverse().map((w) => (
+              <tr key={w.week}>
+                <th scope="row">{w.week}</th>
+                {o.arms.map((a) => {
+                  const b = w.byArm.find((x) => x.armId === a.armId);
+                  return <td key={a.armId}>{b ? `${b.answered} / ${b.expected} (${pct(b.rate)})` : '–'}</td>;
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>Complaints per provider</h2>
+      {o.complaints.length === 0 ? (
+        <p>No complaints reported yet.</p>
+      ) : (
+        <Chart
+          title="Complaints per provider per week"
+          type="bar"
+          stacked
+          labels={complaintWeeks}
+          series={providers.map((p) => ({ label: p, data: complaintWeeks.map((w) => o.complaints.find((c) => c.week === w && c.provider === p)?.count ?? 0) }))}
+        />
+      )}
+
+      <h2>Education modules (treatment arms)</h2>
+      {o.modules.length === 0 ? (
+        <p>No lessons sent yet.</p>
+      ) : (
+        <div class="table-scroll" tabIndex={0}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Module</th>
+                <th scope="col">Arm</th>
+                <th scope="col">Sent</th>
+                <th scope="col">Started</th>
+                <th scope="col">Completed</th>
+                <th scope="col">Completion</th>
+              </tr>
+            </thead>
+            <tbody>
+              {o.modules.flatMap((m) =>
+                treatmentRows(m.byArm).map((b, i, rows) => (
+                  <tr key={`${m.moduleId}-${b.armId}`}>
+                    {i === 0 ? (
+                      <th scope="rowgroup" rowSpan={rows.length}>
+                        {m.title}
+                      </th>
+                    ) : null}
+                    <td>{armName(b.armId)}</td>
+                    <td>{b.sent}</td>
+                    <td>{b.started}</td>
+                    <td>{b.completed}</td>
+                    <td>{pct(b.completionRate)}</td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,211 @@
+import { useState } from 'preact/hooks';
+import { api, type ParticipantRow, type Role, type Study, studyPath, type TimelineEvent } from '../api.js';
+import { Status } from '../components/Status.js';
+import { messageOf, useLoad } from '../hooks.js';
+
+/** Pseudonymous participants, 50 a page; the API pages with an opaque cursor. */
+export function Participants({ study, roles }: { study: Study; roles: Role[] }) {
+  const [arm, setArm] = useState('');
+  // The cursors of the pages seen so far, so "Previous" can go back without the API supporting it.
+  const [cursors, setCursors] = useState<string[]>(['']);
+  const cursor = cursors.at(-1) ?? '';
+  const page = useLoad(() => {
+    const q = new URLSearchParams({ limit: '50', ...(cursor ? { cursor } : {}), ...(arm ? { arm } : {}) });
+    return api<{ participants: ParticipantRow[]; nextCursor?: string }>(studyPath(study.studyId, `/participants?${q}`));
+  }, [study.studyId, arm, cursor]);
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title" tabIndex={-1}>
+        Participants
+      </h1>
+      <p class="muted">Pseudonymous ids only. Phone numbers are never listed.</p>
+      <label>
+        Arm{' '}
+        <select
+          value={arm}
+          onChange={(e) => {
+            setArm((e.target as HTMLSelectElement).value);
+            setCursors(['']);
+          }}
+        >
+          <option value="">All arms</option>
+          {study.arms.map((a) => (
+            <option key={a.armId} value={a.armId}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Status value={page}>
+        {(data) => (
+          <>
+            <div class="table-scroll" tabIndex={0}>
+              <table data-testid="participants-table">
+                <caption class="visually-hidden">Participants, page {cursors.length}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Participant</th>
+                    <th scope="col">Arm</th>
+                    <th scope="col">Language</th>
+                    <th scope="col">Channel</th>
+                    <th scope="col">Consent</th>
+                    <th scope="col">Cluster</th>
+                    <th scope="col">Stratum</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.participants.map((p) => (
+                    <tr key={p.participantId}>
+                      <th scope="row">
+                        <a href={`/participants/${encodeURIComponent(p.participantId)}`}>{p.participantId}</a>
+                      </th>
+                      <td>{p.arm ?? '–'}</td>
+                      <td>{p.language}</td>
+                      <td>{p.channel}</td>
+                      <td>{p.consent}</td>
+                      <td>{p.cluster ?? '–'}</td>
+                      <td>{p.stratum ?? '–'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <div class="actions">
+              <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
+                Previous page
+              </button>
+              <button type="button" disabled={!data.nextCursor} onClick={() => data.nextCursor && setCursors([...cursors, data.nextCursor])}>
+                Next page
+              </button>
+            </div>
+          </>
+        )}
+      </Status>
+      {roles.includes('admin') && <AuditTrail studyId={study.studyId} />}
+    </section>
+  );
+}
+
+/** Admins: every phone number revealed, by whom, when and why (newest first). */
+function AuditTrail({ studyId }: { studyId: string }) {
+  const trail = useLoad(() => api<{ events: { at: string; by: string; action: string; participantId?: string; detail?: string }[] }>(studyPath(studyId, '/audit')), [studyId]);
+  return (
+    <section aria-labelledby="audit-title">
+      <h2 id="audit-title">Audit trail</h2>
+      <Status value={trail}>
+        {({ events }) =>
+          events.length === 0 ? (
+            <p>No phone number has been revealed.</p>
+          ) : (
+            <div class="table-scroll" tabIndex={0}>
+              <table data-testid="audit-table">
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Who</th>
+                    <th scope="col">What</th>
+                    <th scope="col">Participant</th>
+                    <th scope="col">Why</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {events.map((e, i) => (
+                    <tr key={i}>
+                      <td>
+                        <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
+                      </td>
+                      <td>{e.by}</td>
+                      <td>{e.action}</td>
+                      <td>{e.participantId ?? '–'}</td>
+                      <td>{e.detail ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Status>
+    </section>
+  );
+}
+
+/** One participant's weeks as a story: diaries, lessons, messages, complaints, consent. */
+export function Timeline({ study, participantId, roles }: { study: Study; participantId: string; roles: Role[] }) {
+  const data = useLoad(
+    () => api<{ participant: ParticipantRow; events: TimelineEvent[] }>(studyPath(study.studyId, `/participants/${encodeURIComponent(participantId)}/timeline`)),
+    [study.studyId, participantId],
+  );
+  return (
+    <section aria-labelledby="page-title">
+      <p>
+        <a href="/participants">← All participants</a>
+      </p>
+      <h1 id="page-title" tabIndex={-1}>
+        Participant {participantId}
+      </h1>
+      <Status value={data}>
+        {(d) => (
+          <>
+            <p>
+              Arm {d.participant.arm ?? '–'} · {d.participant.language} · {d.participant.channel} · consent {d.participant.consent}
+            </p>
+            {roles.includes('admin') && <RevealPhone studyId={study.studyId} participantId={participantId} />}
+            <h2>Timeline</h2>
+            {d.events.length === 0 ? (
+              <p>Nothing has happened yet.</p>
+            ) : (
+              <ol class="timeline">
+                {d.events.map((e, i) => (
+                  <li key={i} class={`event event-${e.kind}`}>
+                    <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> <span class="tag">{e.kind}</span> <strong>{e.title}</strong>
+                    {e.status && <span class="muted"> ({e.status})</span>}
+                    {e.detail && <div class="muted">{e.detail}</div>}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </>
+        )}
+      </Status>
+    </section>
+  );
+}
+
+/** Admins only (the API refuses anyone else); the reason goes into the audit log. */
+function RevealPhone({ studyId, participantId }: { studyId: string; participantId: string }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [phone, setPhone] = useState<string>();
+  const [error, setError] = useState<string>();
+  if (phone) return <p class="notice">Phone number: <strong>{phone}</strong> (this reveal is in the audit log)</p>;
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        Reveal phone
+      </button>
+    );
+  return (
+    <form
+      class="card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(undefined);
+        api<{ phone: string }>(studyPath(studyId, `/participants/${encodeURIComponent(participantId)}/reveal-phone`), { method: 'POST', body: { reason } }).then(
+          (r) => setPhone(r.phone),
+          (err: unknown) => setError(messageOf(err)),
+        );
+      }}
+    >
+      <label for="reveal-reason">Why do you need this number? (kept in the audit log)</label>
+      <textarea id="reveal-reason" required minLength={5} value={reason} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} />
+      <div class="actions">
+        <button type="submit">Reveal phone</button>
+        <button type="button" class="secondary" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+      {error && <p role="alert" class="error">{error}</p>}
+    </form>
+  );
+}

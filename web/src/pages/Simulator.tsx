@@ -1,0 +1,381 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+// The core's own counting (pure, no AWS): the simulator measures screens as the USSD engine does.
+import { encodedLength } from '../../../functions/core/text/gsm7.js';
+import { USSD_LIMIT } from '../../../functions/core/ussd/limits.js';
+import { PhoneScreen } from '../components/PhoneScreen.js';
+import { messageOf, useLoad } from '../hooks.js';
+import { type SimMessage, type SimStudy, simulator } from '../simulator-api.js';
+import { TOUR, TOUR_PHONE, type TourStep } from '../tour.js';
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+
+interface Session {
+  id: string;
+  code: string;
+  inputs: string[];
+  screen: string;
+  /** The screen as the handler answered it, with its CON/END prefix. */
+  raw: string;
+  end: boolean;
+}
+
+const newSessionId = () => `SIM-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * A feature phone against the local stack: dial the study's USSD code and answer screen by
+ * screen, or text the short code and read the replies. Every hop goes through the same
+ * handlers Africa's Talking calls, so the screens are the real ones.
+ */
+export function Simulator() {
+  const config = useLoad(() => simulator.config(), []);
+  if (config.state === 'loading') return <p role="status">Loading the simulator…</p>;
+  if (config.state === 'error')
+    return (
+      <section aria-labelledby="page-title">
+        <h1 id="page-title" tabIndex={-1}>
+          Phone simulator
+        </h1>
+        <p role="alert" class="error">
+          The simulator runs only with the local stack (npm start): {config.error}
+        </p>
+      </section>
+    );
+  return <SimulatorBody studies={config.data.studies} />;
+}
+
+function SimulatorBody({ studies }: { studies: SimStudy[] }) {
+  const [studyId, setStudyId] = useState(studies[0]?.studyId ?? '');
+  const study = studies.find((s) => s.studyId === studyId) ?? studies[0];
+  const [added, setAdded] = useState<string[]>([]);
+  const phones = [...(study?.phones ?? []), ...added.map((phone) => ({ phone, label: 'added here' }))];
+  const [phone, setPhone] = useState(phones[0]?.phone ?? '+254700000001');
+  const [newNumber, setNewNumber] = useState('');
+  const [dialCode, setDialCode] = useState(study?.serviceCode ?? '');
+  const [session, setSession] = useState<Session>();
+  const [answer, setAnswer] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [tourStep, setTourStep] = useState<number>();
+  const answerRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => setDialCode(study?.serviceCode ?? ''), [study?.serviceCode]);
+
+  const hop = async (s: Omit<Session, 'screen' | 'raw' | 'end'>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await simulator.ussd({ sessionId: s.id, phoneNumber: phone, serviceCode: s.code, text: s.inputs.join('*') });
+      setSession({ ...s, screen: r.screen, raw: r.raw, end: r.end });
+      setAnswer('');
+      answerRef.current?.focus();
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const dial = (code = dialCode) => hop({ id: newSessionId(), code, inputs: [] });
+  const send = (key = answer) => {
+    if (!session || session.end) return Promise.resolve();
+    return hop({ id: session.id, code: session.code, inputs: [...session.inputs, key] });
+  };
+  const hangUp = () => {
+    setSession(undefined);
+    setAnswer('');
+  };
+  const pickPhone = (p: string) => {
+    setPhone(p);
+    hangUp();
+  };
+  const press = (k: string) => {
+    if (session && !session.end) setAnswer((a) => a + k);
+    else if (!session) setDialCode((c) => c + k);
+  };
+
+  const runTourStep = async (step: TourStep) => {
+    const a = step.action;
+    if (a.kind === 'select') {
+      if (!phones.some((p) => p.phone === a.phone)) setAdded((list) => [...list, a.phone]);
+      pickPhone(a.phone);
+    } else if (a.kind === 'dial') {
+      // The phone state above may not have re-rendered yet: dial with the tour's own number.
+      setBusy(true);
+      try {
+        const id = newSessionId();
+        const code = study?.serviceCode ?? dialCode;
+        const r = await simulator.ussd({ sessionId: id, phoneNumber: TOUR_PHONE, serviceCode: code, text: '' });
+        setSession({ id, code, inputs: [], screen: r.screen, raw: r.raw, end: r.end });
+      } catch (err) {
+        setError(messageOf(err));
+      } finally {
+        setBusy(false);
+      }
+    } else if (a.kind === 'answer') {
+      await send(a.key);
+    }
+  };
+
+  const screenText = session ? session.screen : `${study?.name ?? 'Sauti'}\n\nDial ${dialCode || '…'}`;
+  return (
+    <section aria-labelledby="page-title" class="simulator">
+      <h1 id="page-title" tabIndex={-1}>
+        Phone simulator
+      </h1>
+      <p class="muted">Everything here uses synthetic numbers against the local stack: no real SMS is sent.</p>
+      <div class="sim-controls">
+        {studies.length > 1 && (
+          <label>
+            Study{' '}
+            <select
+              value={studyId}
+              onChange={(e) => {
+                const next = studies.find((s) => s.studyId === (e.target as HTMLSelectElement).value);
+                setStudyId(next?.studyId ?? '');
+                if (next?.phones[0]) pickPhone(next.phones[0].phone);
+              }}
+            >
+              {studies.map((s) => (
+                <option key={s.studyId} value={s.studyId}>
+                  {s.name} ({s.serviceCode})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          Simulated phone{' '}
+          <select value={phone} onChange={(e) => pickPhone((e.target as HTMLSelectElement).value)}>
+            {phones.map((p) => (
+              <option key={p.phone} value={p.phone}>
+                {p.phone} ({p.label})
+              </option>
+            ))}
+          </select>
+        </label>
+        <form
+          class="inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const n = newNumber.trim().replace(/\s+/g, '');
+            if (!/^\+\d{7,15}$/.test(n)) {
+              setError('A new number needs the international form, e.g. +254799000001.');
+              return;
+            }
+            setAdded((list) => (list.includes(n) ? list : [...list, n]));
+            pickPhone(n);
+            setNewNumber('');
+          }}
+        >
+          <label>
+            Add a number{' '}
+            <input type="tel" placeholder="+254799000001" value={newNumber} onInput={(e) => setNewNumber((e.target as HTMLInputElement).value)} />
+          </label>
+          <button type="submit">Add</button>
+        </form>
+      </div>
+
+      <div class="sim-layout">
+        <div class="phone" aria-label={`Feature phone ${phone}`} role="region">
+          <div class="phone-top" aria-hidden="true">
+            <span class="speaker" />
+          </div>
+          <PhoneScreen text={screenText} label="Phone screen">
+            <p class="screen-count" aria-live="off">
+              {session ? <ScreenCount raw={session.raw} end={session.end} /> : 'idle'}
+            </p>
+          </PhoneScreen>
+          <div class="sr-only" aria-live="polite" data-testid="screen-live">
+            {session?.screen}
+          </div>
+          {!session ? (
+            <form
+              class="phone-input"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void dial();
+              }}
+            >
+              <label for="dial-code">Number to dial</label>
+              <input id="dial-code" value={dialCode} inputMode="tel" onInput={(e) => setDialCode((e.target as HTMLInputElement).value)} />
+              <button type="submit" class="call" disabled={busy || !dialCode}>
+                Call
+              </button>
+            </form>
+          ) : session.end ? (
+            <div class="phone-input">
+              <button type="button" onClick={hangUp}>
+                OK
+              </button>
+            </div>
+          ) : (
+            <form
+              class="phone-input"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void send();
+              }}
+            >
+              <label for="ussd-answer">Your answer</label>
+              <input id="ussd-answer" ref={answerRef} value={answer} inputMode="numeric" autoComplete="off" onInput={(e) => setAnswer((e.target as HTMLInputElement).value)} />
+              <button type="submit" disabled={busy}>
+                Send
+              </button>
+              <button type="button" class="end" onClick={hangUp}>
+                Cancel
+              </button>
+            </form>
+          )}
+          <div class="keypad" role="group" aria-label="Keypad">
+            {KEYS.map((k) => (
+              <button type="button" key={k} onClick={() => press(k)} aria-label={`Key ${k}`}>
+                {k}
+              </button>
+            ))}
+          </div>
+          {error && (
+            <p role="alert" class="error">
+              {error}
+            </p>
+          )}
+        </div>
+
+        <div class="sim-side">
+          <Tour
+            step={tourStep}
+            busy={busy}
+            onStart={() => {
+              setTourStep(0);
+            }}
+            onNext={async (i) => {
+              const step = TOUR[i];
+              if (step) await runTourStep(step);
+              setTourStep(i + 1 < TOUR.length ? i + 1 : undefined);
+            }}
+            onStop={() => setTourStep(undefined)}
+          />
+          <Inbox phone={phone} shortCode={study?.smsShortCode} />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function ScreenCount({ raw, end }: { raw: string; end: boolean }) {
+  const { length, encoding } = encodedLength(raw);
+  const limit = USSD_LIMIT[encoding];
+  return (
+    <span class={length > limit ? 'over' : ''}>
+      {length}/{limit} chars ({encoding}, with the {end ? 'END' : 'CON'} prefix){length > limit ? ' · too long for one screen' : ''}
+      {end ? ' · session ended' : ''}
+    </span>
+  );
+}
+
+function Tour({ step, busy, onStart, onNext, onStop }: { step: number | undefined; busy: boolean; onStart: () => void; onNext: (i: number) => Promise<void>; onStop: () => void }) {
+  const current = useRef<HTMLLIElement>(null);
+  useEffect(() => current.current?.scrollIntoView?.({ block: 'nearest' }), [step]);
+  return (
+    <section class="card tour" aria-labelledby="tour-title">
+      <h2 id="tour-title">Guided tour: a weekly diary</h2>
+      {step === undefined ? (
+        <>
+          <p>Walk through a diary as a participant, one screen at a time, with what each screen is for.</p>
+          <button type="button" onClick={onStart}>
+            Start the guided tour
+          </button>
+        </>
+      ) : (
+        <>
+          <ol class="tour-steps">
+            {TOUR.map((s, i) => (
+              <li key={i} ref={i === step ? current : undefined} class={i === step ? 'current' : i < step ? 'done' : ''} aria-current={i === step ? 'step' : undefined}>
+                {s.caption}
+              </li>
+            ))}
+          </ol>
+          <div class="actions">
+            <button type="button" disabled={busy} onClick={() => void onNext(step)} data-testid="tour-next">
+              {step === TOUR.length - 1 ? 'Finish' : 'Next'}
+            </button>
+            <button type="button" class="secondary" onClick={onStop}>
+              Stop the tour
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The simulated phone's SMS: what the outbox holds for it, polled every 2 seconds, and a composer. */
+function Inbox({ phone, shortCode }: { phone: string; shortCode: string | undefined }) {
+  const [messages, setMessages] = useState<SimMessage[]>([]);
+  const [sent, setSent] = useState<{ text: string; at: string }[]>([]);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    setMessages([]);
+    setSent([]);
+    const poll = () =>
+      simulator.inbox(phone).then(
+        (r) => live && setMessages(r.messages),
+        (err: unknown) => live && setError(messageOf(err)),
+      );
+    void poll();
+    const timer = setInterval(poll, 2000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [phone]);
+  const thread = [...messages.map((m) => ({ dir: 'in' as const, text: m.text, at: m.at, key: m.id })), ...sent.map((m, i) => ({ dir: 'out' as const, text: m.text, at: m.at, key: `out-${i}` }))].sort((a, b) =>
+    a.at.localeCompare(b.at),
+  );
+  return (
+    <section class="card inbox" aria-labelledby="inbox-title">
+      <h2 id="inbox-title">SMS for {phone}</h2>
+      {thread.length === 0 ? (
+        <p class="muted">No messages yet.</p>
+      ) : (
+        <ol class="sms-thread" aria-live="polite" tabIndex={0} aria-label="Messages">
+          {thread.map((m) => (
+            <li key={m.key} class={`sms sms-${m.dir}`}>
+              <span class="visually-hidden">{m.dir === 'in' ? 'Received: ' : 'Sent: '}</span>
+              {m.text}
+              <time dateTime={m.at}>{new Date(m.at).toLocaleTimeString()}</time>
+            </li>
+          ))}
+        </ol>
+      )}
+      {shortCode ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const body = text.trim();
+            if (!body) return;
+            setError(undefined);
+            simulator.sms({ from: phone, to: shortCode, text: body }).then(
+              () => {
+                setSent((s) => [...s, { text: body, at: new Date().toISOString() }]);
+                setText('');
+              },
+              (err: unknown) => setError(messageOf(err)),
+            );
+          }}
+        >
+          <label for="sms-text">Text to {shortCode}</label>
+          <textarea id="sms-text" rows={2} value={text} placeholder="e.g. HELP, or D 8000 M 200 500" onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+          <button type="submit">Send SMS</button>
+        </form>
+      ) : (
+        <p class="muted">This study has no SMS short code.</p>
+      )}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

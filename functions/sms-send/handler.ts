@@ -97,6 +97,10 @@ export function createSendHandler(deps: SenderDeps) {
         return study;
       },
       batchSize: Number(env.SAUTI_SEND_BATCH_SIZE ?? 100),
+      onAccepted: async (accepted) => {
+        const at = clock.now().toISOString();
+        await Promise.all(accepted.map((a) => messages.accepted(a.messageId, a.providerId, at)));
+      },
     });
     const at = clock.now().toISOString();
     await Promise.all(
@@ -109,7 +113,7 @@ export function createSendHandler(deps: SenderDeps) {
           if ((receives.get(sqsId) ?? 1) >= maxReceives) await messages.closed(m.messageId, 'failed', `gave up after ${maxReceives} attempts: ${reason}`, at);
           else await messages.release(m.messageId, clock.now(), reason);
           failures.push({ itemIdentifier: sqsId });
-        } else if (r.status === 'sent') await messages.accepted(m.messageId, r.providerId, at);
+        } else if (r.status === 'sent') return; // stored right after its bulk request (onAccepted)
         else if (r.status === 'skipped') await messages.closed(m.messageId, 'skipped', r.reason, at);
         else {
           await messages.closed(m.messageId, 'failed', r.reason, at);

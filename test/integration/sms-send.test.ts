@@ -120,3 +120,38 @@ describe('duplicate queue entries', () => {
     expect(q.size).toBe(0);
   });
 });
+
+describe('a sender that dies between two bulk requests', () => {
+  it('has stored what the first request sent, so a redelivery sends only the rest', async () => {
+    const { createSendHandler } = await import('../../functions/sms-send/handler.js');
+    const [a, b] = [await addConsented(svc.participants, svc.study.studyId, 'en', 'control'), await addConsented(svc.participants, svc.study.studyId, 'en', 'control')];
+    const first = await queued(a, 'Two texts, two requests: one');
+    const second = await queued(b, 'Two texts, two requests: two');
+    const sentTo: string[] = [];
+    let dies = true;
+    const gateway = {
+      async sendBulk(batch: { to: string[] }) {
+        // The second request of the first delivery never returns: the Lambda is killed.
+        if (dies && sentTo.length > 0) throw new Error('killed');
+        sentTo.push(...batch.to);
+        return new Map(batch.to.map((to) => [to, { status: 'accepted' as const, providerId: `AT-${to}` }]));
+      },
+    };
+    const send = createSendHandler({ gateway });
+    const event = (ms: OutboundMessage[], receive: number): SQSEvent => ({
+      Records: ms.map((m) => ({ messageId: `sqs-${m.messageId}`, body: JSON.stringify(m), attributes: { ApproximateReceiveCount: String(receive) } })) as unknown as SQSEvent['Records'],
+    });
+    await expect(send(event([first, second], 1))).rejects.toThrow('killed');
+    expect(await messages.get(first.messageId)).toMatchObject({ status: 'accepted', providerId: `AT-${a}` });
+    expect((await messages.get(second.messageId))?.status).not.toBe('accepted');
+
+    // SQS redelivers both after the visibility timeout (the claim of the second has lapsed).
+    dies = false;
+    now += 10 * 60_000;
+    await messages.release(second.messageId, new Date(0), 'killed');
+    await send(event([first, second], 2));
+    expect(sentTo).toEqual([a, b]);
+    expect((await messages.get(second.messageId))?.status).toBe('accepted');
+  });
+});
+

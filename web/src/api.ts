@@ -2,107 +2,31 @@
  * The console's only door to data: /api/v1 with the signed-in bearer token. Types follow the
  * API's JSON (functions/api); the console never sees more than the role's routes answer.
  */
+import type { Campaign as CoreCampaign } from '../../functions/core/campaign/model.js';
+import type { CampaignPreview } from '../../functions/core/campaign/preview.js';
+import type { PreviewScreen as ContentScreen } from '../../functions/core/console/content-preview.js';
+import type { ParticipantRow } from '../../functions/core/console/model.js';
+import type { TimelineEvent } from '../../functions/core/console/timeline.js';
+import type { Study as CoreStudy } from '../../functions/core/model.js';
+import type { StudyOverview as Overview } from '../../functions/core/console/overview.js';
 import type { Role } from './roles.js';
 import { session } from './session.js';
 
-export type { Role };
+// The API's JSON shapes are the core's own types (type-only: nothing of the core is bundled).
+export type { CampaignPreview, ContentScreen, Overview, ParticipantRow, Role, TimelineEvent };
 
 export interface Me {
   name: string;
   roles: Role[];
 }
 
-export interface Study {
-  studyId: string;
-  name: string;
-  timeZone: string;
-  languages: string[];
-  serviceCode: string;
-  smsShortCode?: string;
-  arms: { armId: string; name: string; treatment: boolean }[];
-  smsCost?: { perSegment: number; currency: string };
-}
+/** What the console shows of a study. */
+export type Study = Pick<CoreStudy, 'studyId' | 'name' | 'timeZone' | 'languages' | 'serviceCode' | 'smsShortCode' | 'arms' | 'smsCost'>;
 
-export interface Overview {
-  studyId: string;
-  name: string;
-  timeZone: string;
-  languages: string[];
-  arms: { armId: string; name: string; treatment: boolean; participants: number }[];
-  enrolment: { enrolled: number; consented: number; declined: number; optedOut: number; pending: number };
-  weeks: { week: string; start: string; byArm: { armId: string; expected: number; answered: number; rate: number }[] }[];
-  delivery: { queued: number; sent: number; delivered: number; failed: number; failures: { reason: string; count: number }[] };
-  complaints: { week: string; provider: string; count: number }[];
-  modules: { moduleId: string; title: string; byArm: { armId: string; sent: number; started: number; completed: number; completionRate: number }[] }[];
-}
-
-export interface ParticipantRow {
-  participantId: string;
-  arm?: string;
-  language: string;
-  channel: string;
-  consent: string;
-  cluster?: string;
-  stratum?: string;
-  enrolledAt?: string;
-}
-
-export interface TimelineEvent {
-  at: string;
-  kind: 'diary' | 'lesson' | 'message' | 'complaint' | 'consent';
-  title: string;
-  detail?: string;
-  status?: string;
-}
-
-export interface Campaign {
-  campaignId: string;
-  name: string;
-  modules: string[];
-  targetArms: string[];
-  startsOn: string;
-  everyWeeks: number;
-  day: number;
-  hour: number;
-  channel: 'sms' | 'ussd' | 'both';
-  status: 'scheduled' | 'paused' | 'cancelled';
-  createdBy?: string;
-}
+/** What the console reads and writes of a campaign. */
+export type Campaign = Pick<CoreCampaign, 'campaignId' | 'name' | 'modules' | 'targetArms' | 'startsOn' | 'everyWeeks' | 'day' | 'hour' | 'channel' | 'status' | 'createdBy'>;
 
 export type CampaignInput = Omit<Campaign, 'campaignId' | 'status' | 'createdBy'>;
-
-export interface CampaignPreview {
-  timeZone: string;
-  currency: string;
-  costPerSegment: number;
-  costConfigured: boolean;
-  audience: { counted: { armId: string; lang: string; count: number }[]; ignored: { armId: string; lang: string; count: number; reason: string }[] };
-  weeks: {
-    index: number;
-    localTime: string;
-    week: string;
-    moduleId: string;
-    title: string;
-    past: boolean;
-    recipients: number;
-    messages: { lang: string; kind: string; recipients: number; chars: number; encoding: string; segments: number; segmentsTotal: number }[];
-    segments: number;
-    cost: number;
-  }[];
-  totals: { recipients: number; messages: number; segments: number; cost: number };
-}
-
-export interface ContentScreen {
-  id: string;
-  kind: 'ussd' | 'sms';
-  group: string;
-  lang: string;
-  text: string;
-  chars: number;
-  segments: number;
-  encoding: 'GSM-7' | 'UCS-2';
-  warnings: string[];
-}
 
 /** A refusal of the API, with its message and the fields at fault. */
 export class ApiFailure extends Error {

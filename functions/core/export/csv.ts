@@ -43,12 +43,12 @@ export function csvRecord(row: Row, columns: readonly string[]): string {
 }
 
 /**
- * The rows as a CSV byte stream, header first. Rows are pulled only as fast as the consumer
+ * The rows (in batches) as a CSV byte stream, header first. Rows are pulled only as fast as the consumer
  * reads (back-pressure: a chunk is made when one is asked for), and a failure while reading
  * the rows ends the stream with that error, so a sink stores nothing half-written as if it
  * were whole.
  */
-export function csvStream(rows: AsyncIterable<Row>, columns: readonly string[], opts: { bom: boolean }): Readable {
+export function csvStream(rows: AsyncIterable<readonly Row[]>, columns: readonly string[], opts: { bom: boolean }): Readable {
   const it = rows[Symbol.asyncIterator]();
   let head = `${opts.bom ? '\uFEFF' : ''}${columns.map((c) => csvField(c)).join(',')}\r\n`;
   return new Readable({
@@ -63,7 +63,7 @@ export function csvStream(rows: AsyncIterable<Row>, columns: readonly string[], 
             this.push(null);
             return;
           }
-          chunk += csvRecord(next.value, columns);
+          for (const row of next.value) chunk += csvRecord(row, columns);
         }
         this.push(chunk);
       } catch (err) {

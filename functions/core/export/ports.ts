@@ -9,13 +9,17 @@ import type { Complaint, Participant } from '../model.js';
 export interface ExportSource {
   /** The study's participants, page by page, in participant-id order. */
   participants(studyId: string): AsyncIterable<readonly Participant[]>;
-  /** One participant's diary weeks, in week order. */
-  weeks(participant: Participant): Promise<WeekRecord[]>;
+  /** One participant's diary weeks, in week order: what the datasets use of them. */
+  weeks(participant: Participant): Promise<ExportWeek[]>;
   /** One participant's complaints. */
   complaints(participant: Participant): Promise<Complaint[]>;
   /** The study's outbound messages, page by page, oldest first. */
   messages(studyId: string): AsyncIterable<readonly ExportMessage[]>;
 }
+
+/** What the exports use of a diary week (the stored record also has keys, the phone, the USSD conversation). */
+export const EXPORT_WEEK_FIELDS = ['week', 'studyWeek', 'questionnaireId', 'questionnaireVersion', 'answers', 'complete', 'completedAt'] as const;
+export type ExportWeek = Pick<WeekRecord, (typeof EXPORT_WEEK_FIELDS)[number]>;
 
 /** An outbound SMS as exports see it (the stored record has more: the text, the claim). */
 export interface ExportMessage {

@@ -73,14 +73,14 @@ export async function runExport(req: ExportRequest, deps: ExportDeps): Promise<E
   return { dataset: req.dataset, rows: counter.rows, csv, codebook: { json, md } };
 }
 
-async function* counted(rows: AsyncIterable<Row>, counter: { rows: number }): AsyncGenerator<Row> {
-  for await (const row of rows) {
-    counter.rows += 1;
-    yield row;
+async function* counted(batches: AsyncIterable<readonly Row[]>, counter: { rows: number }): AsyncGenerator<readonly Row[]> {
+  for await (const batch of batches) {
+    counter.rows += batch.length;
+    yield batch;
   }
 }
 
 /** The rows as a CSV byte stream (csv.ts), pulled as fast as the sink reads. */
-export function csvBody(rows: AsyncIterable<Row>, columns: readonly string[], bom: boolean): Readable {
+export function csvBody(rows: AsyncIterable<readonly Row[]>, columns: readonly string[], bom: boolean): Readable {
   return csvStream(rows, columns, { bom });
 }

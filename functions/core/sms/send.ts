@@ -36,6 +36,13 @@ export interface SendDeps {
   study: (studyId: string) => Promise<Study | undefined>;
   /** Recipients per bulk request. */
   batchSize?: number;
+  /**
+   * Called after each bulk request with the messages it accepted, before the next request:
+   * Africa's Talking has no idempotency key, so a sender that dies after a request went out
+   * but before its result is stored sends those texts again on redelivery. Storing each
+   * request's acceptances at once narrows that window to one request.
+   */
+  onAccepted?: (accepted: { messageId: string; providerId: string }[]) => Promise<void>;
 }
 
 /** Why a message must not go out now, or undefined when it may. */
@@ -73,7 +80,13 @@ export async function sendMessages(messages: readonly OutboundMessage[], deps: S
       const first = chunk[0] as OutboundMessage;
       // One request per distinct number; a number twice in a chunk gets the same outcome.
       const outcomes = await deps.gateway.sendBulk({ text: first.text, ...(first.from ? { from: first.from } : {}), to: [...new Set(chunk.map((m) => m.phone))], studyId: first.studyId });
-      for (const m of chunk) results.set(m.messageId, toResult(outcomes.get(m.phone)));
+      const accepted: { messageId: string; providerId: string }[] = [];
+      for (const m of chunk) {
+        const r = toResult(outcomes.get(m.phone));
+        results.set(m.messageId, r);
+        if (r.status === 'sent') accepted.push({ messageId: m.messageId, providerId: r.providerId });
+      }
+      if (accepted.length > 0) await deps.onAccepted?.(accepted);
     }
   }
   return results;

@@ -1,13 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsoleComplaint, ConsoleMessage, ConsoleParticipant, ConsoleWeek } from '../../core/console/model.js';
 import { messagesIndex } from './export-source.js';
-import { queryAll } from './items.js';
+import { projection, queryAll } from './items.js';
 import { GSI1, keys } from './keys.js';
-
-/** A ProjectionExpression of exactly these attributes, every name escaped (status, text, source... are reserved words). */
-function projection(names: readonly string[], more: Record<string, string> = {}): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
-  return { ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '), ExpressionAttributeNames: { ...Object.fromEntries(names.map((n, i) => [`#p${i}`, n])), ...more } };
-}
 
 /** Participant attributes the console shows or counts: never `phone` (nor the baseline answers). */
 const PARTICIPANT = ['studyId', 'participantId', 'lang', 'consent', 'armId', 'assignment', 'stratum', 'cluster', 'lessons', 'reminder', 'channel', 'source', 'createdAt', 'updatedAt'];
@@ -81,18 +76,23 @@ export class DynamoConsoleReader {
     }
   }
 
-  /** The participant with this id, without the phone number, and the key of their partition (for the timeline's reads). */
-  private async locate(studyId: string, participantId: string): Promise<{ participant: ConsoleParticipant; pk: string } | undefined> {
+  /** The participant index entry with this id, with only `names` read. */
+  private async indexEntry(studyId: string, participantId: string, names: readonly string[]): Promise<Record<string, unknown> | undefined> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: GSI1,
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :id',
         ExpressionAttributeValues: { ':pk': keys.participantIndex(studyId, '').gsi1pk, ':id': participantId },
-        ...projection(['pk', ...PARTICIPANT]),
+        ...projection(names),
       }),
     );
-    const item = out.Items?.[0];
+    return out.Items?.[0];
+  }
+
+  /** The participant with this id, without the phone number, and the key of their partition (for the timeline's reads). */
+  private async locate(studyId: string, participantId: string): Promise<{ participant: ConsoleParticipant; pk: string } | undefined> {
+    const item = await this.indexEntry(studyId, participantId, ['pk', ...PARTICIPANT]);
     if (!item) return undefined;
     const { pk, ...participant } = item;
     return { participant: participant as unknown as ConsoleParticipant, pk: String(pk) };
@@ -131,18 +131,10 @@ export class DynamoConsoleReader {
 
   /** The participant's phone number: for the audited, admin-only reveal and nothing else. */
   async phoneOf(studyId: string, participantId: string): Promise<string | undefined> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :id',
-        ExpressionAttributeValues: { ':pk': keys.participantIndex(studyId, '').gsi1pk, ':id': participantId },
-        ProjectionExpression: 'phone',
-      }),
-    );
-    const phone = out.Items?.[0]?.phone;
+    const phone = (await this.indexEntry(studyId, participantId, ['phone']))?.phone;
     return typeof phone === 'string' ? phone : undefined;
   }
+
 
   /** Diary weeks of the study in these ISO weeks (gsi1 `…#DIARY#{week}`), a few weeks at once. */
   async weeks(studyId: string, isoWeeks: readonly string[]): Promise<ConsoleWeek[]> {

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { EXPORT_WEEK_FIELDS, type ExportMessage, type ExportSource, type ExportWeek } from '../../core/export/ports.js';
 import type { Complaint, Participant } from '../../core/model.js';
-import { withoutKeys } from './items.js';
+import { projection, withoutKeys } from './items.js';
 import { researchPartition } from './forget-store.js';
 import { GSI1, keys } from './keys.js';
 
@@ -72,12 +72,10 @@ export class DynamoExportSource implements ExportSource {
   /** Every item of a participant's partition whose sort key starts with `prefix`, in key order. */
   private async all(p: Participant, prefix: string, fields?: readonly string[]): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
-    const projection = fields
-      ? { ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])) }
-      : {};
+    const only = fields ? projection(fields) : {};
     // A forgotten participant's record lives under their id, no longer under their number.
     const pk = researchPartition(p);
-    for await (const items of this.pages({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix }, ...projection })) {
+    for await (const items of this.pages({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix }, ...only })) {
       found.push(...items);
     }
     return found;

@@ -7,6 +7,11 @@ export function participantItem(p: Participant): Record<string, unknown> {
   return { ...keys.participant(p.studyId, p.phone), ...keys.participantIndex(p.studyId, p.participantId), ...p };
 }
 
+/** A ProjectionExpression of exactly these attributes, every name escaped (status, text, source... are reserved words). */
+export function projection(names: readonly string[], more: Record<string, string> = {}): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
+  return { ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '), ExpressionAttributeNames: { ...Object.fromEntries(names.map((n, i) => [`#p${i}`, n])), ...more } };
+}
+
 /** Removes the storage keys from an item read back from the table. */
 export function withoutKeys<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;

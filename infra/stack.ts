@@ -138,6 +138,16 @@ export const userGroups = ['researcher', 'ngo', 'admin'] as const;
 
 /** CDK context key of the sender's concurrency cap; SQS event sources accept 2..1000. */
 export const SEND_CONCURRENCY_CONTEXT = 'sauti:sendConcurrency';
+/** What the API may do in the user pool: manage staff accounts and their role groups, nothing else. */
+export const userAdminActions = [
+  'cognito-idp:ListUsers',
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminListGroupsForUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+] as const;
 /** Context key: the Cognito hosted UI's domain prefix (default `sauti-<account id>`). */
 export const AUTH_DOMAIN_CONTEXT = 'sauti:authDomainPrefix';
 export const DEFAULT_SEND_CONCURRENCY = 2;
@@ -364,6 +374,10 @@ export class SautiStack extends Stack {
     });
 
     [this.userPool, this.userPoolClient, this.authDomain] = this.cognito();
+    // Admins manage staff accounts through the API (functions/api/users.ts): exactly these
+    // user-pool actions, on this pool only.
+    api.addEnvironment('USER_POOL_ID', this.userPool.userPoolId);
+    api.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: [...userAdminActions], resources: [this.userPool.userPoolArn] }));
     this.api = this.httpApi();
     // The web console, same-origin with the API: CloudFront forwards /api/* to it.
     this.consoleSite = new ConsoleSite(this, 'ConsoleSite', {

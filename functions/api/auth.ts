@@ -1,15 +1,15 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
+import { isRole, type Role } from '../core/users.js';
+
 /** Who may do what (DESIGN.md, roles): every API route names the roles that may call it. */
-export const ROLES = ['researcher', 'ngo', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../core/users.js';
 
 export interface Principal {
   name: string;
   roles: Role[];
 }
 
-const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);
 
 /**
  * The caller, or undefined. In AWS the HTTP API's Cognito authorizer has verified the JWT
@@ -40,16 +40,26 @@ export function unauthenticatedMessage(event: APIGatewayProxyEventV2, env = proc
   return entry && isExpired(entry, now) ? 'Your session has expired; sign in again.' : 'Sign in first: send "Authorization: Bearer <token>".';
 }
 
-interface LocalToken {
+export interface LocalToken {
   name?: string;
   role?: string;
   /** ISO date-time after which the token is refused. */
   expiresAt?: string;
 }
 
-function localToken(event: APIGatewayProxyEventV2, env: NodeJS.ProcessEnv): LocalToken | undefined {
+/** The bearer token of the request, if it has one. */
+export function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
   const header = event.headers?.authorization ?? event.headers?.Authorization ?? '';
-  const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  return /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+}
+
+/** The configured local accounts (SAUTI_API_TOKENS), as the users page lists them. */
+export function configuredTokens(env = process.env): LocalToken[] {
+  return env.SAUTI_API_TOKENS ? Object.values(JSON.parse(env.SAUTI_API_TOKENS) as Record<string, LocalToken>) : [];
+}
+
+function localToken(event: APIGatewayProxyEventV2, env: NodeJS.ProcessEnv): LocalToken | undefined {
+  const token = bearerToken(event);
   if (!token || !env.SAUTI_API_TOKENS) return undefined;
   const tokens = JSON.parse(env.SAUTI_API_TOKENS) as Record<string, LocalToken>;
   return Object.hasOwn(tokens, token) ? tokens[token] : undefined;

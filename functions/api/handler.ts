@@ -15,7 +15,8 @@ import type { Content } from '../core/content/schema.js';
 import type { Study } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import { clockFromEnv } from '../adapters/clock.js';
-import { principalOf, unauthenticatedMessage } from './auth.js';
+import { bearerToken, principalOf, unauthenticatedMessage } from './auth.js';
+import { localUserDirectory, userDirectoryFromEnv, userHandlers } from './users.js';
 import { openApiDocument } from './openapi.js';
 import type { ApiContext } from './context.js';
 import { campaignBody } from './schemas.js';
@@ -93,7 +94,10 @@ export function createApiHandler(deps: ApiDeps) {
   };
 
   const ctx: ApiContext = { doc, tableName, clock, log, content: () => (content ??= loadContent()), study };
+  // Locally (configured tokens, no Cognito), accounts an admin invited carry tokens of their own.
+  const localAccounts = !process.env.USER_POOL_ID && process.env.SAUTI_API_TOKENS ? localUserDirectory(ctx) : undefined;
   const handlers: Record<RouteName, (r: ApiRequest) => Promise<unknown>> = {
+    ...userHandlers(ctx, userDirectoryFromEnv(ctx)),
     ...studyHandlers(ctx),
     ...simulateHandlers(ctx),
     ...impactHandlers(ctx),
@@ -139,7 +143,8 @@ export function createApiHandler(deps: ApiDeps) {
       const match = matchRoute(event.requestContext.http.method, path);
       if (match === undefined) throw new ApiError(404, `No route ${event.requestContext.http.method} /api/v1${path}.`);
       if (match === 'methodNotAllowed') throw new ApiError(405, `Method ${event.requestContext.http.method} is not allowed on /api/v1${path}.`);
-      const principal = principalOf(event);
+      const token = localAccounts ? bearerToken(event) : undefined;
+      const principal = principalOf(event) ?? (token ? await localAccounts?.principal(token) : undefined);
       if (!principal) throw new ApiError(401, unauthenticatedMessage(event));
       if (!principal.roles.some((role) => (match.route.roles as readonly string[]).includes(role))) {
         throw new ApiError(403, `This needs the role ${match.route.roles.join(' or ')}; you have ${principal.roles.join(', ')}.`);
@@ -147,7 +152,7 @@ export function createApiHandler(deps: ApiDeps) {
       // No id is this long; past DynamoDB's key size a lookup would fail as a 500, not a 404.
       if (Object.values(match.params).some((p) => p.length > 200)) throw new ApiError(404, `No such resource: an id in /api/v1${path.slice(0, 80)}… is too long.`);
       const request: ApiRequest = { principal, params: match.params, query: (event.queryStringParameters ?? {}) as Record<string, string>, body: parseBody(event), event };
-      const status = match.name === 'createCampaign' || match.name === 'createStudy' ? 201 : 200;
+      const status = match.name === 'createCampaign' || match.name === 'createStudy' || match.name === 'inviteUser' ? 201 : 200;
       return json(status, await handlers[match.name](request));
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err);

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Role, Principal } from './auth.js';
-import { campaignBody, exportBody, forgetBody, importBody, outcomesBody, randomizeBody, revealPhoneBody, simulateBody, studyBody } from './schemas.js';
+import { campaignBody, exportBody, forgetBody, importBody, inviteUserBody, outcomesBody, randomizeBody, revealPhoneBody, simulateBody, studyBody, userRoleBody } from './schemas.js';
 
 /** Request bodies by name, for routes to refer to. */
-export const bodies = { forget: forgetBody, outcomes: outcomesBody, simulate: simulateBody, study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody, revealPhone: revealPhoneBody } as const;
+export const bodies = { inviteUser: inviteUserBody, userRole: userRoleBody, forget: forgetBody, outcomes: outcomesBody, simulate: simulateBody, study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody, revealPhone: revealPhoneBody } as const;
 
 /**
  * The admin API's routes under /api/v1. Each names the roles that may call it: the
@@ -59,6 +59,10 @@ export const apiRoutes = {
   dispatch: { method: 'POST', path: '/dispatch', roles: ['admin'], summary: 'Run the dispatcher now (it also runs every 15 minutes)' },
   simulate: { method: 'POST', path: '/studies/{studyId}/simulate', roles: ['admin'], summary: 'Local stack only: fill the last N weeks with synthetic diaries (a planted effect in treatment) to try the research workflow', body: 'simulate' },
   forgetParticipant: { method: 'POST', path: '/studies/{studyId}/participants/{participantId}/forget', roles: ['admin'], summary: 'Forget a participant ("forget me"): the phone number and personal fields go everywhere, the pseudonymous research record stays; audited', body: 'forget' },
+  listUsers: { method: 'GET', path: '/users', roles: ['admin'], summary: 'Staff accounts: email, role, status (Cognito in AWS; the local directory and configured tokens locally)' },
+  inviteUser: { method: 'POST', path: '/users', roles: ['admin'], summary: 'Invite a staff member with one role (Cognito emails a temporary password; locally the answer carries their token, once)', body: 'inviteUser' },
+  setUserRole: { method: 'POST', path: '/users/{username}/role', roles: ['admin'], summary: 'Give a staff member exactly this role', body: 'userRole' },
+  disableUser: { method: 'POST', path: '/users/{username}/disable', roles: ['admin'], summary: 'Disable a staff account for good' },
   openapi: { method: 'GET', path: '/openapi.json', roles: ALL, summary: 'This API as an OpenAPI 3.1 document' },
 } as const satisfies Record<string, ApiRoute>;
 

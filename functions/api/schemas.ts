@@ -105,3 +105,14 @@ export const forgetBody = z.object({
   confirm: z.literal(true, 'send "confirm": true to forget this participant for good'),
   reason: z.string().check(z.trim(), z.minLength(3), z.maxLength(500)),
 });
+
+const role = z.enum(['researcher', 'ngo', 'admin'], 'one of researcher, ngo, admin');
+
+/** Inviting a staff member (admins): their email and one role. */
+export const inviteUserBody = z.object({
+  email: z.string().check(z.trim(), z.email('an email address')),
+  role,
+});
+
+/** A staff member's new role (admins). */
+export const userRoleBody = z.object({ role });

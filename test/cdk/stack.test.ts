@@ -23,6 +23,7 @@ import {
   outputId,
   sendConcurrencyOf,
   SEND_MAX_RECEIVES,
+  userAdminActions,
 } from '../../infra/stack.js';
 
 type Json = Record<string, any>;
@@ -203,6 +204,7 @@ describe('Lambda functions', () => {
         DISPATCHER_FUNCTION_NAME: { Ref: fnIds.dispatcher },
         EXPORTS_BUCKET: { Ref: exportsBucketId },
         PSEUDONYM_SECRET_ARN: { Ref: pseudonymSecretId },
+        USER_POOL_ID: { Ref: userPoolId },
       },
       sender: { AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId }, SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES) },
       dispatcher: { SEND_QUEUE_URL: queueUrl },
@@ -269,6 +271,16 @@ describe('IAM least privilege', () => {
     const all = actionsOf(fnIds[name]).filter((a) => a.startsWith('dynamodb:'));
     // What a function is given above is exact; anything else on the forbidden list never.
     for (const a of forbidden) if (!dynamo[name].includes(a.replace('dynamodb:', ''))) expect(all).not.toContain(a);
+  });
+
+  it.each(allFunctions)('%s may manage staff accounts in the user pool only if it is the API, with exactly the account actions', (name) => {
+    const cognito = serviceStatements(fnIds[name], 'cognito-idp');
+    if (name !== 'api') expect(cognito).toEqual([]);
+    else {
+      expect(cognito).toHaveLength(1);
+      expect(asArray<string>(cognito[0]!.Action).sort()).toEqual([...userAdminActions].sort());
+      expect(cognito[0]!.Resource).toEqual(getAtt(userPoolId));
+    }
   });
 
   it.each(allFunctions)('%s may query gsi1 only if it lists studies or participants (dispatcher, api), nothing else on an index', (name) => {

@@ -1,0 +1,46 @@
+/**
+ * Staff accounts (researchers, NGO staff, admins): admins invite people, change their role and
+ * disable them; nobody else may (DESIGN.md, roles). Who may call what is per route
+ * (functions/api/routes.ts); this is the directory those accounts live in: Cognito in AWS
+ * (groups are roles), DynamoDB locally (each account with its own bearer token).
+ */
+export const ROLES = ['researcher', 'ngo', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);
+
+export interface StaffUser {
+  /** The directory's id of the account (Cognito's username; locally a generated id). */
+  username: string;
+  email: string;
+  roles: Role[];
+  enabled: boolean;
+  /** The directory's own status (e.g. Cognito's FORCE_CHANGE_PASSWORD, CONFIRMED; `active` locally). */
+  status: string;
+  createdAt?: string;
+  /** Set in the configuration, not in the directory: shown, not editable. */
+  configured?: boolean;
+}
+
+export interface UserDirectory {
+  list(): Promise<StaffUser[]>;
+  /**
+   * Creates the account with one role. Cognito emails a temporary password; the local
+   * directory answers with the account's bearer token, shown once.
+   */
+  invite(email: string, role: Role): Promise<{ user: StaffUser; token?: string }>;
+  /** Gives the account exactly this role. Undefined when there is no such account. */
+  setRole(username: string, role: Role): Promise<StaffUser | undefined>;
+  /** Signs the account out for good (its tokens stop working). Undefined when there is no such account. */
+  disable(username: string): Promise<StaffUser | undefined>;
+}
+
+/** Thrown by a directory for a request it refuses (an email already in use, a configured account). */
+export class UserDirectoryError extends Error {
+  constructor(
+    readonly status: 400 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -336,6 +336,33 @@ describe('web console', () => {
     await context.close();
   }, 30_000);
 
+  it('an admin invites a staff member, who signs in with the token and the role given; disabled, the token stops working', async () => {
+    const { context, page } = await open(LAPTOP);
+    await signIn(page, 'local-admin');
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Staff' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
+    await page.getByLabel('Email').fill('amina@ngo.example');
+    await page.getByLabel('Role', { exact: true }).selectOption('ngo');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    const note = await page.getByTestId('users-note').textContent({ timeout: 10_000 });
+    const token = /shown once\): (\S+)/.exec(note ?? '')?.[1];
+    expect(token, note ?? '').toMatch(/^local-/);
+    await page.getByTestId('users-table').getByRole('row', { name: /amina@ngo\.example/ }).waitFor();
+    await expectNoAxeViolations(page, 'the staff page');
+    await screenshot(page, 'staff');
+
+    const { context: other, page: theirs } = await open(LAPTOP);
+    await signIn(theirs, token as string);
+    await expect(theirs.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).resolves.not.toContain('Staff');
+    await expect(theirs.locator('.who').textContent()).resolves.toContain('amina@ngo.example (ngo)');
+    await other.close();
+
+    await page.getByRole('button', { name: 'Disable amina@ngo.example' }).click();
+    await page.getByTestId('users-note').filter({ hasText: 'is disabled' }).waitFor();
+    expect((await fetch(`${stack.base}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    await context.close();
+  }, 60_000);
+
   it('serves the console for its own paths only, with content types and no way out of web/dist', async () => {
     const get = (path: string) => fetch(`${stack.base}${path}`);
     const page = await get('/campaigns');

@@ -13,6 +13,7 @@ const dataOf: Record<string, RouteName> = {
   '/campaigns': 'listCampaigns',
   '/content': 'contentPreview',
   '/exports': 'exportData',
+  '/users': 'listUsers',
 };
 
 describe('console navigation', () => {

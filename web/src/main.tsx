@@ -12,6 +12,7 @@ import { Login, setSignInError } from './pages/Login.js';
 import { Overview } from './pages/Overview.js';
 import { Participants, Timeline } from './pages/Participants.js';
 import { Simulator } from './pages/Simulator.js';
+import { Users } from './pages/Users.js';
 import { onLinkClick, usePath } from './router.js';
 import { session } from './session.js';
 import { finishSignIn } from './cognito.js';
@@ -76,6 +77,8 @@ function SignedIn({ path, token }: { path: string; token: string }) {
           <Shell nav={nav}>
             {path === '/simulator' ? (
               <Simulator />
+            ) : path === '/users' && allowed ? (
+              <Users me={who.name} />
             ) : !allowed ? (
               <section aria-labelledby="page-title">
                 <h1 id="page-title" tabIndex={-1}>

@@ -21,6 +21,7 @@ export const PAGES: readonly Page[] = [
   { path: '/content', label: 'Content', roles: ALL },
   { path: '/exports', label: 'Exports & impact', roles: RESEARCH },
   { path: '/simulator', label: 'Phone simulator', roles: ALL },
+  { path: '/users', label: 'Staff', roles: ['admin'] },
 ];
 
 export function pagesFor(roles: readonly Role[]): Page[] {

@@ -9,7 +9,6 @@
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { content } from '../content/index.js';
-import { createDocumentClient, createDynamoClient } from '../functions/adapters/dynamo/client.js';
 import { dynamoDispatchPorts } from '../functions/adapters/dynamo/dispatch-ports.js';
 import { participantItem } from '../functions/adapters/dynamo/items.js';
 import { createStudy } from '../functions/adapters/dynamo/study-admin.js';
@@ -23,7 +22,7 @@ import { smsText } from '../functions/core/sms/text.js';
 import { diaryWeek } from '../functions/core/time/week.js';
 import { demoStudy } from '../infra/local/demo.js';
 import { startDynamoLocal } from '../infra/local/dynamodb.js';
-import { type BenchResult, type MemoryPeak, type Metric, batchWrite, bytes, fullGc, mdTable, progress, sampleMemory, times, timed, withinFloor } from './lib.js';
+import { type BenchResult, type MemoryPeak, type Metric, batchWrite, bytes, fullGc, mdTable, progress, sampleMemory, times, timed, withinFloor, benchDocumentClient, benchDynamoClient } from './lib.js';
 
 const N = Number(process.env.SAUTI_BENCH_N ?? 100_000);
 /** The small run, for "memory flat in N": a tenth of N (10,000 by default). */
@@ -255,11 +254,11 @@ async function floor(doc: DynamoDBDocumentClient, tag: string, n: number, size: 
 export async function run(): Promise<BenchResult> {
   progress('starting DynamoDB Local (in memory)');
   const local = await startDynamoLocal({});
-  const admin = createDynamoClient({ endpoint: local.endpoint });
-  const setupDoc = createDocumentClient({ endpoint: local.endpoint });
+  const admin = benchDynamoClient(local.endpoint);
+  const setupDoc = benchDocumentClient(local.endpoint);
   // The tick's and the floor's own clients, configured alike (as the dispatcher Lambda's is).
-  const runDoc = createDocumentClient({ endpoint: local.endpoint });
-  const floorDoc = createDocumentClient({ endpoint: local.endpoint });
+  const runDoc = benchDocumentClient(local.endpoint);
+  const floorDoc = benchDocumentClient(local.endpoint);
   const calls = recordCalls(runDoc);
   try {
     await ensureTable(admin, TABLE);

@@ -10,7 +10,6 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { content } from '../content/index.js';
 import { AfricasTalkingSmsGateway } from '../functions/adapters/africastalking/sms-gateway.js';
-import { createDocumentClient, createDynamoClient } from '../functions/adapters/dynamo/client.js';
 import { participantItem } from '../functions/adapters/dynamo/items.js';
 import { DynamoMessageStore } from '../functions/adapters/dynamo/message-store.js';
 import { createStudy } from '../functions/adapters/dynamo/study-admin.js';
@@ -24,7 +23,8 @@ import { demoStudy } from '../infra/local/demo.js';
 import { startDynamoLocal } from '../infra/local/dynamodb.js';
 import { LocalQueue } from '../infra/local/queue.js';
 import { type FakeAt, startFakeAt } from '../test/support/fake-at-server.js';
-import { type BenchResult, type Metric, atMost, batchWrite, inPool, mdTable, progress, times, timed } from './lib.js';
+import { type BenchResult, type Metric, atMost, batchWrite, inPool, mdTable, progress, times, timed, benchDocumentClient, benchDynamoClient } from './lib.js';
+import { systemClock } from '../functions/core/ports.js';
 
 /**
  * Messages sent under the cap. 100,000 is the aim, but on this 2-core machine the sender tops
@@ -217,8 +217,8 @@ export async function run(): Promise<BenchResult> {
   const local = await startDynamoLocal({});
   const fake = await startFakeAt({ apiKey: API_KEY });
   const before = { TABLE_NAME: process.env.TABLE_NAME, DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT, AWS_REGION: process.env.AWS_REGION, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL };
-  const admin = createDynamoClient({ endpoint: local.endpoint });
-  const doc = createDocumentClient({ endpoint: local.endpoint });
+  const admin = benchDynamoClient(local.endpoint);
+  const doc = benchDocumentClient(local.endpoint);
   try {
     await ensureTable(admin, TABLE);
     const study: Study = { ...demoStudy('*384*123#', CREATED), languages: [...LANGS] };
@@ -243,7 +243,7 @@ export async function run(): Promise<BenchResult> {
     const gateway = new TimedGateway(new AfricasTalkingSmsGateway({ username: 'sauti-bench', apiKey: API_KEY, baseUrl: fake.url }));
     // Imported only now: the module also builds its default handler from the environment.
     const { createSendHandler } = await import('../functions/sms-send/handler.js');
-    const handler = createSendHandler({ gateway, maxReceives: MAX_RECEIVES });
+    const handler = createSendHandler({ gateway, clock: systemClock, maxReceives: MAX_RECEIVES });
     const store = new DynamoMessageStore(doc, TABLE);
 
     const runs: SendRun[] = [];

@@ -9,7 +9,6 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, createDynamoClient } from '../functions/adapters/dynamo/client.js';
 import { ensureTable } from '../functions/adapters/dynamo/table.js';
 import { keys } from '../functions/adapters/dynamo/keys.js';
 import { startDynamoLocal } from '../infra/local/dynamodb.js';
@@ -19,7 +18,8 @@ import { seedDemo } from '../infra/local/seed.js';
 import { content } from '../content/index.js';
 import { DynamoParticipantStore } from '../functions/adapters/dynamo/participant-store.js';
 import { lessonSequence } from '../functions/core/ussd/lessons-flow.js';
-import { type BenchResult, atMost, groupBy, mdTable, mean, median, ms, percentile, progress, timed, withinFloor } from './lib.js';
+import { type BenchResult, atMost, groupBy, mdTable, mean, median, ms, percentile, progress, timed, withinFloor, benchDocumentClient, benchDynamoClient } from './lib.js';
+import { systemClock } from '../functions/core/ports.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100);
 // DynamoDB Local is a JVM: its JIT needs a few hundred requests before timings settle.
@@ -77,7 +77,7 @@ function recordCalls(doc: DynamoDBDocumentClient): { take(): Call[] } {
 /** The event API Gateway (HTTP API, payload 2.0) delivers: form body base64-encoded. */
 function ussdEvent(sessionId: string, phoneNumber: string, text: string): APIGatewayProxyEventV2 {
   const body = new URLSearchParams({ sessionId, serviceCode: DEMO_SERVICE_CODE, phoneNumber, networkCode: '63902', text });
-  const [path, routeKey, now] = [`/at/${TOKEN}/ussd`, 'POST /at/{token}/ussd', new Date()];
+  const [path, routeKey, now] = [`/at/${TOKEN}/ussd`, 'POST /at/{token}/ussd', systemClock.now()];
   return {
     version: '2.0', routeKey, rawPath: path, rawQueryString: '',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -137,16 +137,16 @@ export async function run(): Promise<BenchResult> {
     DYNAMODB_ENDPOINT: local.endpoint, TABLE_NAME: TABLE, SAUTI_CALLBACK_TOKEN: TOKEN,
     AWS_REGION: 'local', POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  const admin = createDynamoClient({ endpoint: local.endpoint });
-  const setupDoc = createDocumentClient({ endpoint: local.endpoint });
+  const admin = benchDynamoClient(local.endpoint);
+  const setupDoc = benchDocumentClient(local.endpoint);
   // The floor's own client, configured as the handler's is (createDocumentClient), so the
   // difference between the two is the handler's doing.
-  const floorDoc = createDocumentClient({ endpoint: local.endpoint });
+  const floorDoc = benchDocumentClient(local.endpoint);
   const floorCalls = recordCalls(floorDoc);
   let handlerDoc: DynamoDBDocumentClient | undefined;
   try {
     await ensureTable(admin, TABLE);
-    await seedDemo(setupDoc, TABLE, DEMO_SERVICE_CODE);
+    await seedDemo(setupDoc, TABLE, DEMO_SERVICE_CODE, systemClock.now());
     // Imported only now: the handler reads its configuration from the environment at import.
     const mod = await import('../functions/ussd/handler.js');
     const handler = mod.handler;
@@ -176,7 +176,7 @@ export async function run(): Promise<BenchResult> {
       const key = { pk: `BENCHFLOOR#${sessionId}`, sk: 'SESSION' };
       const { ms: took } = await timed(async () => {
         await floorDoc.send(new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }));
-        await floorDoc.send(new PutCommand({ TableName: TABLE, Item: { ...key, payload, at: Date.now() } }));
+        await floorDoc.send(new PutCommand({ TableName: TABLE, Item: { ...key, payload, at: systemClock.now().getTime() } }));
       });
       return { floorMs: took, floor: floorCalls.take() };
     };
@@ -189,7 +189,7 @@ export async function run(): Promise<BenchResult> {
     const participants = new DynamoParticipantStore(setupDoc, TABLE);
     const member = async (armId: string) => {
       const s = newSession();
-      const stamp = new Date().toISOString();
+      const stamp = systemClock.now().toISOString();
       await participants.addParticipant({
         studyId: 'athi-river-2026', participantId: `bench-${s.id}`, phone: s.phone, lang: 'en', armId,
         consent: { state: 'consented', version: content.consent.version, channel: 'import' }, source: 'seed', createdAt: stamp, updatedAt: stamp,

@@ -93,11 +93,11 @@ export function clip(s: string, max: number): string {
  */
 export async function waiting<T>(label: string, work: Promise<T>): Promise<T> {
   if (!process.stderr.isTTY) return work;
-  const started = Date.now();
+  const started = performance.now();
   let drawn = false;
   const show = () => {
     drawn = true;
-    process.stderr.write(`\r${label}… ${Math.round((Date.now() - started) / 1000)} s`);
+    process.stderr.write(`\r${label}… ${Math.round((performance.now() - started) / 1000)} s`);
   };
   const timer = setInterval(show, 1000);
   try {

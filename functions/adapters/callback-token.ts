@@ -40,7 +40,7 @@ export function acceptedTokens(value: string, now: number): string[] {
   return previous && until > now ? [current, previous] : [current];
 }
 
-export async function callbackTokens(env: NodeJS.ProcessEnv = process.env, now = Date.now()): Promise<string[]> {
+export async function callbackTokens(env: NodeJS.ProcessEnv, now: number): Promise<string[]> {
   if (env.SAUTI_CALLBACK_TOKEN) return acceptedTokens(env.SAUTI_CALLBACK_TOKEN, now);
   const secretId = env.CALLBACK_TOKEN_SECRET_ID;
   if (!secretId) throw new Error('Neither SAUTI_CALLBACK_TOKEN nor CALLBACK_TOKEN_SECRET_ID is set');

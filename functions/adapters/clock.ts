@@ -15,6 +15,14 @@ export function clockFromEnv(env = process.env): Clock {
   return { now: () => fastClock(start, Number(env.SAUTI_CLOCK_ANCHOR ?? Date.now()), speed).now() };
 }
 
+/**
+ * Real wall-clock milliseconds: only for the fast clock's anchor, which must be real time so
+ * that every handler of the stack agrees on the simulated instant.
+ */
+export function realNowMs(): number {
+  return Date.now();
+}
+
 export function fastClock(start: number, anchor: number, speed: number): Clock {
   if (!Number.isFinite(start) || !Number.isFinite(anchor) || !(speed > 0)) throw new Error('fast clock: start, anchor and a positive speed are needed');
   return { now: () => new Date(start + (Date.now() - anchor) * speed) };

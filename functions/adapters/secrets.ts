@@ -8,6 +8,8 @@
  * Only reachable inside Lambda (the extension authenticates callers with the function's
  * session token); local code reads its secrets from the environment instead.
  */
+import { systemClock } from '../core/ports.js';
+
 export const SECRET_TTL_MS = 5 * 60_000;
 
 /** Bounded, so a slow Secrets Manager cannot eat a USSD hop's time budget. */
@@ -24,7 +26,7 @@ export interface SecretOptions {
 }
 
 export function secretString(secretId: string, opts: SecretOptions = {}): Promise<string> {
-  const now = opts.now ?? Date.now();
+  const now = opts.now ?? systemClock.now().getTime();
   const hit = cache.get(secretId);
   if (hit && hit.until > now) return hit.value;
   const value = fetchSecret(secretId, opts.env ?? process.env);

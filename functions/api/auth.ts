@@ -19,7 +19,7 @@ export interface Principal {
  * a token past its `expiresAt` is no caller. Expired JWTs never get here in AWS: API Gateway's
  * JWT authorizer checks `exp` and answers 401 itself, before the Lambda runs.
  */
-export function principalOf(event: APIGatewayProxyEventV2, env = process.env, now = Date.now()): Principal | undefined {
+export function principalOf(event: APIGatewayProxyEventV2, env: NodeJS.ProcessEnv, now: number): Principal | undefined {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
   if (claims) {
     const raw = claims['cognito:groups'];
@@ -35,7 +35,7 @@ export function principalOf(event: APIGatewayProxyEventV2, env = process.env, no
 }
 
 /** Why a request has no caller, in words for the 401: a local token past its time, or no valid token. */
-export function unauthenticatedMessage(event: APIGatewayProxyEventV2, env = process.env, now = Date.now()): string {
+export function unauthenticatedMessage(event: APIGatewayProxyEventV2, env: NodeJS.ProcessEnv, now: number): string {
   const entry = env.SAUTI_API_TOKENS ? localToken(event, env) : undefined;
   return entry && isExpired(entry, now) ? 'Your session has expired; sign in again.' : 'Sign in first: send "Authorization: Bearer <token>".';
 }

@@ -3,6 +3,7 @@ import { DynamoExportSource } from '../adapters/dynamo/export-source.js';
 import { LocalFileSink, localExportDir } from '../adapters/export/local-sink.js';
 import { secretString } from '../adapters/secrets.js';
 import type { ExportSink } from '../core/export/ports.js';
+import type { Clock } from '../core/ports.js';
 import { studyKey } from '../core/export/pseudonym.js';
 import { runExport } from '../core/export/run.js';
 import type { ApiContext } from './context.js';
@@ -43,7 +44,7 @@ export function exportHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process
       }
       const result = await runExport(
         { study, dataset: body.dataset, bom: body.bom, includePhone: body.includePhone, by: r.principal.name, now },
-        { source, sink: await (sink ??= sinkFromEnv(env)), content: await ctx.content(), key: studyKey(secret, study.studyId), log: ctx.log },
+        { source, sink: await (sink ??= sinkFromEnv(env, ctx.clock)), content: await ctx.content(), key: studyKey(secret, study.studyId), log: ctx.log },
       );
       const link = (f: { location: string; url?: string }) => f.url ?? f.location;
       return {
@@ -63,9 +64,9 @@ async function pseudonymSecret(env: NodeJS.ProcessEnv): Promise<string> {
 }
 
 /** S3 when a bucket is configured (loaded only then: the S3 client stays out of other cold starts' way), else a folder. */
-async function sinkFromEnv(env: NodeJS.ProcessEnv): Promise<ExportSink> {
+async function sinkFromEnv(env: NodeJS.ProcessEnv, clock: Clock): Promise<ExportSink> {
   const bucket = env.EXPORTS_BUCKET;
   if (!bucket) return new LocalFileSink(localExportDir(env));
   const [{ S3Client }, { S3ExportSink }] = await Promise.all([import('@aws-sdk/client-s3'), import('../adapters/export/s3-sink.js')]);
-  return new S3ExportSink(new S3Client({}), bucket);
+  return new S3ExportSink(new S3Client({}), bucket, () => clock.now());
 }

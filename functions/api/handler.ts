@@ -35,7 +35,8 @@ import { invokeDispatcher } from './run-dispatcher.js';
  * validated with the field at fault named, every route limited to its roles (routes.ts).
  */
 export interface ApiDeps {
-  clock?: Clock;
+  /** Every time the handler stamps or compares comes from here (tests and the local stack supply theirs). */
+  clock: Clock;
   /** Runs the dispatcher now: in-process locally, an asynchronous invoke in AWS. */
   runDispatch: () => Promise<unknown>;
 }
@@ -47,8 +48,8 @@ export function createApiHandler(deps: ApiDeps) {
   const studies = new DynamoStudyStore(doc, tableName);
   const campaigns = new DynamoCampaignStore(doc, tableName);
   const participants = new DynamoParticipantStore(doc, tableName);
-  const outbox = new DynamoOutboxGateway(doc, tableName);
-  const clock = deps.clock ?? clockFromEnv();
+  const { clock } = deps;
+  const outbox = new DynamoOutboxGateway(doc, tableName, () => clock.now());
   let content: Promise<Content> | undefined;
 
   const study = async (r: ApiRequest): Promise<Study> => {
@@ -144,8 +145,8 @@ export function createApiHandler(deps: ApiDeps) {
       if (match === undefined) throw new ApiError(404, `No route ${event.requestContext.http.method} /api/v1${path}.`);
       if (match === 'methodNotAllowed') throw new ApiError(405, `Method ${event.requestContext.http.method} is not allowed on /api/v1${path}.`);
       const token = localAccounts ? bearerToken(event) : undefined;
-      const principal = principalOf(event) ?? (token ? await localAccounts?.principal(token) : undefined);
-      if (!principal) throw new ApiError(401, unauthenticatedMessage(event));
+      const principal = principalOf(event, process.env, clock.now().getTime()) ?? (token ? await localAccounts?.principal(token) : undefined);
+      if (!principal) throw new ApiError(401, unauthenticatedMessage(event, process.env, clock.now().getTime()));
       if (!principal.roles.some((role) => (match.route.roles as readonly string[]).includes(role))) {
         throw new ApiError(403, `This needs the role ${match.route.roles.join(' or ')}; you have ${principal.roles.join(', ')}.`);
       }
@@ -172,4 +173,4 @@ function parseBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-export const handler = createApiHandler({ runDispatch: invokeDispatcher });
+export const handler = createApiHandler({ runDispatch: invokeDispatcher, clock: clockFromEnv() });

@@ -39,7 +39,8 @@ const kinds: Record<string, { kind: RawCallback['kind']; idField: string; keyOf?
 
 export interface CallbackDeps {
   queue: SendQueue;
-  clock?: Clock;
+  /** Every time the handler stamps or compares comes from here (tests and the local stack supply theirs). */
+  clock: Clock;
 }
 
 export function createCallbacksHandler(deps: CallbackDeps) {
@@ -51,7 +52,7 @@ export function createCallbacksHandler(deps: CallbackDeps) {
   const ussdStore = new DynamoUssdStore(doc, tableName);
   const studyStore = new DynamoStudyStore(doc, tableName);
   const forgetter = new DynamoForgetStore(doc, tableName);
-  const clock = deps.clock ?? clockFromEnv();
+  const { clock } = deps;
   // Incoming SMS name the short code they went to; cached like service codes on the USSD path.
   const shortCodes = cachedStudyDirectory({ studyForServiceCode: (code) => studyStore.studyForShortCode(code) }, clock);
   let content: Promise<Content> | undefined;
@@ -88,7 +89,7 @@ export function createCallbacksHandler(deps: CallbackDeps) {
     // Source allowlist and size limit first: a refused request reads and writes nothing.
     const refused = callbackRefusal(event);
     if (refused) return refused;
-    if (!tokenAccepted(event, await callbackTokens())) return notFound();
+    if (!tokenAccepted(event, await callbackTokens(process.env, clock.now().getTime()))) return notFound();
     const token = event.pathParameters?.token ?? '';
     const suffix = event.rawPath.slice(`/at/${token}`.length);
     const route = kinds[suffix];
@@ -115,4 +116,4 @@ export function createCallbacksHandler(deps: CallbackDeps) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(callbacks);
 }
 
-export const handler = createCallbacksHandler({ queue: new SqsSendQueue(process.env.SEND_QUEUE_URL ?? '') });
+export const handler = createCallbacksHandler({ queue: new SqsSendQueue(process.env.SEND_QUEUE_URL ?? ''), clock: clockFromEnv() });

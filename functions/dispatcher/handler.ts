@@ -4,24 +4,32 @@ import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/cl
 import { dispatchAll } from '../adapters/dynamo/dispatch-ports.js';
 import { createLogger } from '../adapters/logger.js';
 import { SqsSendQueue } from '../adapters/sqs/send-queue.js';
+import type { Clock, SendQueue } from '../core/ports.js';
 
 /**
  * The dispatcher (EventBridge Scheduler every 15 minutes, or invoked on demand): plans and
  * enqueues what is due in every study. Idempotent, so a retried or doubled invocation, or two
  * at once, sends nothing twice; a crash half-way heals at the next tick.
  */
-const log = createLogger();
-const doc = createDocumentClient(dynamoConfigFromEnv());
-const tableName = process.env.TABLE_NAME ?? 'sauti';
-const queue = new SqsSendQueue(process.env.SEND_QUEUE_URL ?? '');
-const content = loadContent();
-const clock = clockFromEnv();
-
-export async function handler(): Promise<Awaited<ReturnType<typeof dispatchAll>>> {
-  const result = await dispatchAll(doc, tableName, queue, await content, clock.now());
-  const failed = Object.entries(result.studies).filter(([, r]) => 'error' in r);
-  log.info('dispatch tick', { result });
-  // Throwing marks the invocation failed (alarmed) after every other study was served.
-  if (failed.length > 0) throw new Error(`dispatch failed for ${failed.map(([id]) => id).join(', ')}`);
-  return result;
+export interface DispatcherDeps {
+  /** "Now" of every tick: what is due, and the periods it belongs to. */
+  clock: Clock;
+  queue: SendQueue;
 }
+
+export function createDispatchHandler({ clock, queue }: DispatcherDeps) {
+  const log = createLogger();
+  const doc = createDocumentClient(dynamoConfigFromEnv());
+  const tableName = process.env.TABLE_NAME ?? 'sauti';
+  const content = loadContent();
+  return async function handler(): Promise<Awaited<ReturnType<typeof dispatchAll>>> {
+    const result = await dispatchAll(doc, tableName, queue, await content, clock.now());
+    const failed = Object.entries(result.studies).filter(([, r]) => 'error' in r);
+    log.info('dispatch tick', { result });
+    // Throwing marks the invocation failed (alarmed) after every other study was served.
+    if (failed.length > 0) throw new Error(`dispatch failed for ${failed.map(([id]) => id).join(', ')}`);
+    return result;
+  };
+}
+
+export const handler = createDispatchHandler({ clock: clockFromEnv(), queue: new SqsSendQueue(process.env.SEND_QUEUE_URL ?? '') });

@@ -22,7 +22,8 @@ import { type OutboundMessage, sendMessages } from '../core/sms/send.js';
  */
 export interface SenderDeps {
   gateway: SmsGateway | (() => Promise<SmsGateway>);
-  clock?: Clock;
+  /** Every time the handler stamps or compares comes from here (tests and the local stack supply theirs). */
+  clock: Clock;
   maxReceives?: number;
 }
 
@@ -48,7 +49,7 @@ export function createSendHandler(deps: SenderDeps) {
   const studies = new DynamoStudyStore(doc, tableName);
   const optOuts = new DynamoUssdStore(doc, tableName);
   let gateway: Promise<SmsGateway> | undefined;
-  const clock = deps.clock ?? clockFromEnv();
+  const { clock } = deps;
   // The queue's maxReceiveCount (infra/stack.ts): on that attempt a retry becomes a failure.
   const maxReceives = deps.maxReceives ?? Number(env.SAUTI_MAX_RECEIVES ?? 5);
 
@@ -130,17 +131,17 @@ export function createSendHandler(deps: SenderDeps) {
  * Africa's Talking when credentials are configured (a secret in AWS, variables locally), the
  * local outbox otherwise: never both.
  */
-export async function gatewayFromEnv(env = process.env): Promise<SmsGateway> {
+export async function gatewayFromEnv(env: NodeJS.ProcessEnv, clock: Clock): Promise<SmsGateway> {
   let credentials = env.AT_USERNAME && env.AT_API_KEY ? { username: env.AT_USERNAME, apiKey: env.AT_API_KEY } : undefined;
   if (!credentials && env.AT_CREDENTIALS_SECRET_ARN) {
     credentials = JSON.parse(await secretString(env.AT_CREDENTIALS_SECRET_ARN)) as { username: string; apiKey: string };
   }
   if (credentials) return new AfricasTalkingSmsGateway({ ...credentials, ...(env.AT_BASE_URL ? { baseUrl: env.AT_BASE_URL } : {}) });
-  const clock = clockFromEnv(env);
   return new DynamoOutboxGateway(createDocumentClient(dynamoConfigFromEnv()), env.TABLE_NAME ?? 'sauti', () => clock.now());
 }
 
-export const handler = createSendHandler({ gateway: () => gatewayFromEnv() });
+const clock = clockFromEnv();
+export const handler = createSendHandler({ gateway: () => gatewayFromEnv(process.env, clock), clock });
 
 function safeJson(s: string): unknown {
   try {

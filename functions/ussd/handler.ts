@@ -12,6 +12,7 @@ import { clockFromEnv } from '../adapters/clock.js';
 import { renderScreen } from '../core/ussd/screen.js';
 import { handleUssd, type UssdDeps } from '../core/ussd/service.js';
 import { cachedStudyDirectory } from '../core/studies.js';
+import type { Clock } from '../core/ports.js';
 
 /** Africa's Talking USSD callback (POST, form-encoded). Answers 200 text/plain, always. */
 
@@ -22,16 +23,6 @@ const tableName = process.env.TABLE_NAME ?? 'sauti';
 export const dynamo = createDocumentClient(dynamoConfigFromEnv());
 
 const content = await loadContent();
-const clock = clockFromEnv();
-
-const deps: UssdDeps = {
-  studies: cachedStudyDirectory(new DynamoStudyStore(dynamo, tableName), clock),
-  store: new DynamoUssdStore(dynamo, tableName),
-  content,
-  clock,
-  newId: () => `p_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`,
-  log,
-};
 
 const field = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const ussdForm = z.object({
@@ -42,31 +33,47 @@ const ussdForm = z.object({
   text: z._default(z.string().check(z.maxLength(400)), ''),
 });
 
+export interface UssdHandlerDeps {
+  /** Session deadlines, week records and callback-token grace periods all read this clock. */
+  clock: Clock;
+}
+
 const sorry = () => renderScreen('END', [content.strings[content.languages[0] as string]?.sorry ?? 'Sorry.']);
 
-async function ussd(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  // Source allowlist (AT_SOURCE_IPS) and size limit before anything is read or written.
-  const refused = callbackRefusal(event);
-  if (refused) return refused;
-  if (!tokenAccepted(event, await callbackTokens())) return notFound();
-  const form = ussdForm.safeParse(formFields(event));
-  if (!form.success) {
-    log.warn('malformed USSD callback', { issues: form.error.issues.map((i) => i.path.join('.')) });
-    return textResponse(200, sorry());
+export function createUssdHandler({ clock }: UssdHandlerDeps) {
+  const deps: UssdDeps = {
+    studies: cachedStudyDirectory(new DynamoStudyStore(dynamo, tableName), clock),
+    store: new DynamoUssdStore(dynamo, tableName),
+    content,
+    clock,
+    newId: () => `p_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`,
+    log,
+  };
+
+  async function ussd(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    // Source allowlist (AT_SOURCE_IPS) and size limit before anything is read or written.
+    const refused = callbackRefusal(event);
+    if (refused) return refused;
+    if (!tokenAccepted(event, await callbackTokens(process.env, clock.now().getTime()))) return notFound();
+    const form = ussdForm.safeParse(formFields(event));
+    if (!form.success) {
+      log.warn('malformed USSD callback', { issues: form.error.issues.map((i) => i.path.join('.')) });
+      return textResponse(200, sorry());
+    }
+    return textResponse(200, await handleUssd(form.data, deps));
   }
-  return textResponse(200, await handleUssd(form.data, deps));
+
+  // Last line of defence: the gateway must never see a 5xx, or the participant sees an
+  // operator error. A plain wrapper rather than middy here: @middy/core loads Node's stream
+  // modules at import (3 ms of cold start measured, see BENCHMARKS.md) for an onError alone.
+  return async function handler(event: APIGatewayProxyEventV2, _context?: Context): Promise<APIGatewayProxyStructuredResultV2> {
+    try {
+      return await ussd(event);
+    } catch (err) {
+      log.error('USSD handler failed', { error: err instanceof Error ? err.message : String(err) });
+      return textResponse(200, sorry());
+    }
+  };
 }
 
-/**
- * Last line of defence: the gateway must never see a 5xx, or the participant sees an
- * operator error. A plain wrapper rather than middy here: @middy/core loads Node's stream
- * modules at import (3 ms of cold start measured, see BENCHMARKS.md) for an onError alone.
- */
-export async function handler(event: APIGatewayProxyEventV2, _context?: Context): Promise<APIGatewayProxyStructuredResultV2> {
-  try {
-    return await ussd(event);
-  } catch (err) {
-    log.error('USSD handler failed', { error: err instanceof Error ? err.message : String(err) });
-    return textResponse(200, sorry());
-  }
-}
+export const handler = createUssdHandler({ clock: clockFromEnv() });

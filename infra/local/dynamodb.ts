@@ -48,7 +48,7 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   }
   // DynamoDB Local reports telemetry unless told not to; there is no network here anyway.
   process.env.DDB_LOCAL_TELEMETRY = '0';
-  const child = spawn({ port, sharedDb: true, ...(dataDir ? { path: dataDir } : {}), stdio: 'pipe' });
+  const child = withoutFakedTime(() => spawn({ port, sharedDb: true, ...(dataDir ? { path: dataDir } : {}), stdio: 'pipe' }));
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -85,15 +85,34 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   return { endpoint, port, process: child, stop };
 }
 
+const START_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs `start` (which spawns a child) without libfaketime in the child's environment. The
+ * suite's any-date pass runs Node under `faketime`; the JVM under it slows to time-outs, and
+ * DynamoDB Local needs no faked date (every time it stores comes from the caller).
+ */
+function withoutFakedTime<T>(start: () => T): T {
+  const saved = { LD_PRELOAD: process.env.LD_PRELOAD, FAKETIME: process.env.FAKETIME };
+  delete process.env.LD_PRELOAD;
+  delete process.env.FAKETIME;
+  try {
+    return start();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
+}
+
 async function waitUntilReady(endpoint: string, exited: Promise<number | null>, output: () => string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   let gone = false;
   void exited.then(() => {
     gone = true;
   });
-  const deadline = Date.now() + 30_000;
+  // Generous and on the monotonic clock: a JVM on a machine whose cores are busy starts slowly.
+  const deadline = performance.now() + START_TIMEOUT_MS;
   try {
-    while (Date.now() < deadline) {
+    while (performance.now() < deadline) {
       if (gone) throw new Error(`DynamoDB Local exited during start-up:\n${output()}`);
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));

@@ -14,6 +14,7 @@ export function apiGatewayEvent(
   body: Buffer,
   route: { method: string; path: string },
   pathParameters: Record<string, string>,
+  now: Date,
 ): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
@@ -23,7 +24,6 @@ export function apiGatewayEvent(
   const cookies = headers.cookie?.split(';').map((c) => c.trim());
   const contentType = headers['content-type'] ?? '';
   const isText = TEXT_TYPES.test(contentType);
-  const now = new Date();
   const routeKey = `${route.method} ${route.path}`;
   const query = Object.fromEntries(url.searchParams);
   return {
@@ -60,7 +60,8 @@ export function apiGatewayEvent(
 
 /** A Lambda context good enough for middy and Powertools when running in-process. */
 export function lambdaContext(functionName: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
+  // Elapsed time, not calendar time: the monotonic clock, which no simulated or faked date moves.
+  const deadline = performance.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -70,7 +71,7 @@ export function lambdaContext(functionName: string, timeoutMs: number): Context 
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - performance.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

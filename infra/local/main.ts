@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamo/client.js';
 import { ensureTable } from '../../functions/adapters/dynamo/table.js';
+import { clockFromEnv, realNowMs } from '../../functions/adapters/clock.js';
+import type { Clock } from '../../functions/core/ports.js';
 import { DEMO_SERVICE_CODE, DEMO_SMS_SHORT_CODE, demoParticipants } from './demo.js';
 import { type DynamoLocal, startDynamoLocal } from './dynamodb.js';
 import { javaProblem } from './java.js';
@@ -106,19 +108,19 @@ async function main(): Promise<void> {
     // a deployment reads its generated secret from Secrets Manager instead.
     env.SAUTI_PSEUDONYM_KEY ??= 'local-only-pseudonym-key-not-for-real-studies';
 
+    // One clock for the whole stack: seeding, every handler, the dispatcher and the queue.
+    const clock = clockFromEnv(env);
     const doc = createDocumentClient({ endpoint: dynamo.endpoint });
     await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), env.TABLE_NAME);
-    const [seeded, dhaka] = await seedDemos(doc, env.TABLE_NAME, serviceCode);
+    const [seeded, dhaka] = await seedDemos(doc, env.TABLE_NAME, serviceCode, clock.now());
 
-    const { handler: ussd } = await import('../../functions/ussd/handler.js');
+    const ussd = (await import('../../functions/ussd/handler.js')).createUssdHandler({ clock });
     const { createCallbacksHandler } = await import('../../functions/at-callbacks/handler.js');
     const { createSendHandler, gatewayFromEnv } = await import('../../functions/sms-send/handler.js');
     const { createApiHandler } = await import('../../functions/api/handler.js');
-    const { clockFromEnv } = await import('../../functions/adapters/clock.js');
-    const clock = clockFromEnv();
     // The send queue and its sender, as SQS and the sender Lambda are in AWS, rate-capped.
-    const gateway = await gatewayFromEnv();
-    queue = new LocalQueue(createSendHandler({ gateway }), { batchSize: 100, ratePerSecond: Number(env.SAUTI_SEND_RATE ?? 50) });
+    const gateway = await gatewayFromEnv(env, clock);
+    queue = new LocalQueue(createSendHandler({ gateway, clock }), { batchSize: 100, ratePerSecond: Number(env.SAUTI_SEND_RATE ?? 50) });
     queue.start();
     const localQueue = queue;
     const runDispatch = async () => dispatchAll(doc, env.TABLE_NAME as string, localQueue, content, clock.now());
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
         })
         .catch((err: unknown) => console.error('dispatcher tick failed:', err));
     // The simulated clock starts now that everything is loaded, not while DynamoDB Local started.
-    if (env.SAUTI_CLOCK_START) env.SAUTI_CLOCK_ANCHOR = String(Date.now());
+    if (env.SAUTI_CLOCK_START) env.SAUTI_CLOCK_ANCHOR = String(realNowMs());
     ticker = setInterval(tick, tickMs);
     tick();
     // The web console is bundled on first start and again whenever its sources changed.
@@ -141,20 +143,21 @@ async function main(): Promise<void> {
       (built) => built && console.log('Built the web console (web/dist).'),
       (err: unknown) => console.error(`The web console could not be built (npm run build shows why): ${err instanceof Error ? err.message.split('\n')[0] : err}`),
     );
-    const atCallbacks = createCallbacksHandler({ queue });
+    const atCallbacks = createCallbacksHandler({ queue, clock });
     const studyStore = new DynamoStudyStore(doc, env.TABLE_NAME);
     const simulator = createSimulator({
+      clock,
       ussd,
       atCallbacks,
       callbackToken: env.SAUTI_CALLBACK_TOKEN,
-      outbox: new DynamoOutboxGateway(doc, env.TABLE_NAME),
+      outbox: new DynamoOutboxGateway(doc, env.TABLE_NAME, () => clock.now()),
       simulatorEnabled: gateway instanceof DynamoOutboxGateway,
       studies: async () => {
         const studies = (await Promise.all((await studyStore.studyIds()).map((id) => studyStore.getStudy(id)))).filter((s): s is Study => s !== undefined);
-        return simulatedStudies(studies, Object.fromEntries([seeded, dhaka].filter((s) => s !== undefined).map((s) => [s.study.studyId, seededPhones(s.study)])));
+        return simulatedStudies(studies, Object.fromEntries([seeded, dhaka].filter((s) => s !== undefined).map((s) => [s.study.studyId, seededPhones(s.study, clock)])));
       },
     });
-    server = createLocalServer({ ussd, atCallbacks, api: createApiHandler({ runDispatch }) }, { local: simulator, webRoot: WEB_DIST });
+    server = createLocalServer({ ussd, atCallbacks, api: createApiHandler({ runDispatch, clock }) }, { local: simulator, webRoot: WEB_DIST, clock });
     await new Promise<void>((resolveListen, reject) => {
       server?.once('error', reject);
       server?.listen(port, host, resolveListen);
@@ -170,8 +173,8 @@ type Seeded = { study: { name: string; serviceCode: string }; participants: numb
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', sw: 'Kiswahili', bn: 'Bengali' };
 /** The first seeded (synthetic) numbers of a demo study, with what the simulator's picker says of them. */
-function seededPhones(study: Study): { phone: string; label: string }[] {
-  return demoParticipants(study, new Date())
+function seededPhones(study: Study, clock: Clock): { phone: string; label: string }[] {
+  return demoParticipants(study, clock.now())
     .slice(0, 6)
     .map((p) => ({ phone: p.phone, label: `${LANGUAGE_NAMES[p.lang ?? 'en'] ?? p.lang}, ${p.armId === 'control' ? 'diary only' : 'with lessons'}` }));
 }

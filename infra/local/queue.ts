@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { SendQueue } from '../../functions/core/ports.js';
+import { type SendQueue, systemClock } from '../../functions/core/ports.js';
 import type { OutboundMessage } from '../../functions/core/sms/send.js';
 
 /**
@@ -23,6 +23,7 @@ export interface LocalQueueOptions {
   maxReceives?: number;
   /** Delay before a failed message is visible again, by receive count. */
   backoffMs?: (receives: number) => number;
+  /** Epoch ms for visibility and the records' timestamps; the real clock (through the port) by default, so backoffs are real waits. */
   now?: () => number;
   /** Messages handed to the handler per second at most: the local stand-in for `maxConcurrency`. */
   ratePerSecond?: number;
@@ -46,7 +47,7 @@ export class LocalQueue implements SendQueue {
     this.batchSize = opts.batchSize ?? 10;
     this.maxReceives = opts.maxReceives ?? 3;
     this.backoffMs = opts.backoffMs ?? ((n) => 1000 * 2 ** (n - 1));
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? (() => systemClock.now().getTime());
     this.ratePerSecond = opts.ratePerSecond ?? Number.POSITIVE_INFINITY;
   }
 
@@ -86,12 +87,12 @@ export class LocalQueue implements SendQueue {
     const now = this.now();
     const visible = this.pending.filter((p) => p.visibleAt <= now);
     for (let i = 0; i < visible.length; i += this.batchSize) {
-      const started = Date.now();
+      const started = performance.now();
       const batch = visible.slice(i, i + this.batchSize);
       await this.deliver(batch);
       // Rate cap in real time (not the injected clock): it protects the provider, not the test.
       const minMs = (batch.length / this.ratePerSecond) * 1000;
-      const wait = minMs - (Date.now() - started);
+      const wait = minMs - (performance.now() - started);
       if (wait > 0 && i + this.batchSize < visible.length) await new Promise((r) => setTimeout(r, wait));
     }
     return visible.length;
@@ -99,7 +100,8 @@ export class LocalQueue implements SendQueue {
 
   private async deliver(batch: Pending[]): Promise<void> {
     for (const p of batch) p.receives += 1;
-    const event: SQSEvent = { Records: batch.map((p) => record(p)) };
+    const sentAt = this.now();
+    const event: SQSEvent = { Records: batch.map((p) => record(p, sentAt)) };
     let failed: Set<string>;
     let reason = 'reported as failed by the handler';
     try {
@@ -126,16 +128,16 @@ export class LocalQueue implements SendQueue {
   }
 }
 
-function record(p: Pending): SQSRecord {
+function record(p: Pending, at: number): SQSRecord {
   return {
     messageId: p.messageId,
     receiptHandle: `local-${p.messageId}-${p.receives}`,
     body: p.body,
     attributes: {
       ApproximateReceiveCount: String(p.receives),
-      SentTimestamp: String(Date.now()),
+      SentTimestamp: String(at),
       SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
+      ApproximateFirstReceiveTimestamp: String(at),
     },
     messageAttributes: {},
     md5OfBody: '',

@@ -6,7 +6,7 @@ import type { Study } from '../../functions/core/model.js';
 import { demoParticipants, demoStudy, dhakaStudy } from './demo.js';
 
 /** Seeds the demo studies once; later starts find them and leave them (and their data) alone. */
-export async function seedDemos(doc: DynamoDBDocumentClient, tableName: string, serviceCode: string, now = new Date()) {
+export async function seedDemos(doc: DynamoDBDocumentClient, tableName: string, serviceCode: string, now: Date) {
   const kenya = await seedDemo(doc, tableName, serviceCode, now);
   const dhaka = await seedStudy(doc, tableName, dhakaStudy(now), now);
   return [kenya, dhaka];
@@ -17,7 +17,7 @@ export async function seedDemo(
   doc: DynamoDBDocumentClient,
   tableName: string,
   serviceCode: string,
-  now = new Date(),
+  now: Date,
 ): Promise<{ study: Study; created: boolean; participants: number }> {
   return seedStudy(doc, tableName, demoStudy(serviceCode, now), now);
 }

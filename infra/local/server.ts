@@ -4,6 +4,7 @@ import { type LambdaName, type Route, routes } from '../routes.js';
 import { apiGatewayEvent, lambdaContext } from './event.js';
 import type { LocalRoutes } from './simulator.js';
 import { serveStatic } from './static.js';
+import type { Clock } from '../../functions/core/ports.js';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -27,13 +28,15 @@ const compiled = routes.map((route) => ({ route, matcher: routeMatcher(route) })
  * the very same Lambda handlers with API Gateway v2 events.
  */
 export interface LocalExtras {
+  /** The stack's clock: the events' request times, as every handler sees them. */
+  clock: Clock;
   /** Local-only endpoints under /local/ (the phone simulator, export downloads). */
   local?: LocalRoutes;
   /** The built web console (web/dist), served at / and every non-API GET path. */
   webRoot?: string;
 }
 
-export function createLocalServer(handlers: Record<LambdaName, HttpHandler>, extras: LocalExtras = {}): Server {
+export function createLocalServer(handlers: Record<LambdaName, HttpHandler>, extras: LocalExtras): Server {
   return createServer((req, res) => {
     void serve(req, res, handlers, extras).catch((err: unknown) => {
       console.error('local server error', err);
@@ -78,7 +81,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     return;
   }
-  const event = apiGatewayEvent(req, body, match.route, match.params);
+  const event = apiGatewayEvent(req, body, match.route, match.params, extras.clock.now());
   const result = await handlers[match.route.lambda](event, lambdaContext(match.route.lambda, 10_000));
   const headers = { ...(result.headers ?? {}) } as Record<string, string>;
   const payload = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);

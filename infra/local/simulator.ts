@@ -15,6 +15,7 @@ import { localExportDir } from '../../functions/adapters/export/local-sink.js';
 import type { OutboxEntry } from '../../functions/adapters/dynamo/outbox-gateway.js';
 import { principalOf } from '../../functions/api/auth.js';
 import type { Study } from '../../functions/core/model.js';
+import type { Clock } from '../../functions/core/ports.js';
 import { lambdaContext } from './event.js';
 import type { HttpHandler } from './server.js';
 
@@ -26,6 +27,8 @@ export interface SimulatorDeps {
   outbox: { list(opts: { to?: string; studyId?: string; limit?: number }): Promise<OutboxEntry[]> };
   /** The studies a simulated phone can reach, with the numbers of their seeded participants. */
   studies: () => Promise<SimulatedStudy[]>;
+  /** The stack's clock: simulated phones dial and text at the time the handlers see. */
+  clock: Clock;
   env?: NodeJS.ProcessEnv;
   /**
    * False when the stack sends through Africa's Talking: it may then hold real participants,
@@ -61,10 +64,9 @@ export function atForm(fields: Record<string, string>): string {
 }
 
 /** The API Gateway v2 event of an AT callback: form body base64-encoded, as HTTP APIs deliver it. */
-export function callbackEvent(token: string, suffix: '/ussd' | '/sms', form: string): APIGatewayProxyEventV2 {
+export function callbackEvent(token: string, suffix: '/ussd' | '/sms', form: string, now: Date): APIGatewayProxyEventV2 {
   const path = `/at/${token}${suffix}`;
   const routeKey = `POST /at/{token}${suffix}`;
-  const now = new Date();
   return {
     version: '2.0',
     routeKey,
@@ -103,7 +105,7 @@ export function createSimulator(deps: SimulatorDeps) {
     const req = ussdBody.safeParse(body);
     if (!req.success) return sendJson(res, 400, problems(req.error.issues));
     const form = atForm({ sessionId: req.data.sessionId, serviceCode: req.data.serviceCode, phoneNumber: req.data.phoneNumber, networkCode: '63902', text: req.data.text });
-    const out = await deps.ussd(callbackEvent(deps.callbackToken, '/ussd', form), lambdaContext('ussd', 10_000));
+    const out = await deps.ussd(callbackEvent(deps.callbackToken, '/ussd', form, deps.clock.now()), lambdaContext('ussd', 10_000));
     const raw = typeof out.body === 'string' ? out.body : '';
     if ((out.statusCode ?? 200) !== 200) return sendJson(res, 502, { error: `The USSD handler answered ${out.statusCode}: ${raw.slice(0, 200)}` });
     const end = raw.startsWith('END ');
@@ -113,10 +115,11 @@ export function createSimulator(deps: SimulatorDeps) {
   async function sms(body: unknown, res: ServerResponse): Promise<void> {
     const req = smsBody.safeParse(body);
     if (!req.success) return sendJson(res, 400, problems(req.error.issues));
-    const id = `SIM-${Date.now()}-${(simCounter += 1)}`;
-    const date = new Date().toISOString().replace('T', ' ').slice(0, 19);
+    const now = deps.clock.now();
+    const id = `SIM-${now.getTime()}-${(simCounter += 1)}`;
+    const date = now.toISOString().replace('T', ' ').slice(0, 19);
     const form = atForm({ id, from: req.data.from, to: req.data.to, text: req.data.text, date, linkId: '', networkCode: '63902' });
-    const out = await deps.atCallbacks(callbackEvent(deps.callbackToken, '/sms', form), lambdaContext('atCallbacks', 10_000));
+    const out = await deps.atCallbacks(callbackEvent(deps.callbackToken, '/sms', form, now), lambdaContext('atCallbacks', 10_000));
     if ((out.statusCode ?? 200) !== 200) return sendJson(res, 502, { error: `The SMS callback answered ${out.statusCode}.` });
     sendJson(res, 202, { id });
   }
@@ -129,7 +132,7 @@ export function createSimulator(deps: SimulatorDeps) {
   }
 
   async function exportFile(req: IncomingMessage, rel: string, res: ServerResponse): Promise<void> {
-    const principal = principalOf({ headers: { authorization: req.headers.authorization ?? '' }, requestContext: {} } as unknown as APIGatewayProxyEventV2, env);
+    const principal = principalOf({ headers: { authorization: req.headers.authorization ?? '' }, requestContext: {} } as unknown as APIGatewayProxyEventV2, env, deps.clock.now().getTime());
     if (!principal) return sendJson(res, 401, { error: 'Sign in first: send "Authorization: Bearer <token>".' });
     if (!principal.roles.some((r) => r === 'researcher' || r === 'admin')) return sendJson(res, 403, { error: 'Exports are for researchers and admins.' });
     const root = resolve(localExportDir(env));

@@ -32,6 +32,7 @@ beforeAll(async () => {
   writeFileSync(join(exportsDir, 'study-a', 'diary_long-1.csv'), 'pid,week\n');
   writeFileSync(join(exportsDir, 'study-a', 'diary_long-2.csv.partial'), SECRET);
   const local = createSimulator({
+    clock: { now: () => new Date('2026-11-23T09:00:00Z') },
     ussd: async (event) => {
       seen.push(event);
       return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'END Bye' };
@@ -142,6 +143,7 @@ describe('the simulator endpoints', () => {
 
   it('is off, and says why, when the stack sends real SMS', async () => {
     const off = createSimulator({
+      clock: { now: () => new Date('2026-11-23T09:00:00Z') },
       ussd: async () => ({ statusCode: 200, body: 'END x' }),
       atCallbacks: async () => ({ statusCode: 200, body: 'OK' }),
       callbackToken: 't',

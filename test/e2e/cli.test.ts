@@ -153,7 +153,7 @@ describe('sauti (the CLI) against npm start', () => {
     } finally {
       await stopStack(stack);
     }
-  }, 90_000);
+  });
 
   it('says the stack is not running, and how to start it, when nothing listens at --url', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;

@@ -56,5 +56,5 @@ describe('npm start', () => {
     const javaPid2 = Number(readFileSync(join(dataDir, 'dynamodb', 'dynamodb-local.pid'), 'utf8'));
     await stopStack(again, 'ctrl-c');
     await until(() => !isAlive(javaPid2), 'DynamoDB Local to exit after Ctrl-C');
-  }, 120_000);
+  });
 });

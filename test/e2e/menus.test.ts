@@ -19,7 +19,7 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack(dataDir);
-}, 90_000);
+});
 
 afterAll(async () => {
   if (stack) await stopStack(stack);

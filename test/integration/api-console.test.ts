@@ -146,7 +146,7 @@ beforeAll(async () => {
   await messages.accepted('m-lesson-b', 'at-4', stamp);
   await msg('m-lesson-skip', control[2] as Participant, 'lesson', 'camp1:0');
   await messages.closed('m-lesson-skip', 'skipped', 'control arm', stamp);
-}, 60_000);
+});
 
 /** Every phone number seeded, in the forms a leak could take. */
 const allPhones = () => [...people.map((p) => p.phone), DECLINED_PHONE].flatMap((p) => [p, p.replace('+254', '0'), p.slice(4)]);

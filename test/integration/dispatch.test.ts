@@ -23,6 +23,7 @@ let dhaka: Study;
 let queue: LocalQueue;
 let outbox: DynamoOutboxGateway;
 let now = Date.parse('2026-11-27T15:00:00Z'); // Friday 18:00 in Nairobi
+const clock = { now: () => new Date(now) };
 
 beforeAll(async () => {
   t = await createTestTable();
@@ -31,9 +32,11 @@ beforeAll(async () => {
   dhaka = d?.study as Study;
   // The sender reads its configuration at import: no AT credentials, so the outbox.
   Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, AT_USERNAME: '', AT_API_KEY: '' });
-  const sender = (await import('../../functions/sms-send/handler.js')).handler as (e: SQSEvent) => Promise<SQSBatchResponse>;
+  // The sender runs on the test's clock: a system-clock sender made this test a time bomb
+  // (its "sent at" fell after the test's dates once the real date passed them).
+  outbox = new DynamoOutboxGateway(t.doc, t.tableName, clock.now);
+  const sender = (await import('../../functions/sms-send/handler.js')).createSendHandler({ gateway: outbox, clock }) as (e: SQSEvent) => Promise<SQSBatchResponse>;
   queue = new LocalQueue(sender, { now: () => now });
-  outbox = new DynamoOutboxGateway(t.doc, t.tableName);
 });
 
 const input = (study: Study): DispatchInput => ({ study, content, now: new Date(now) });

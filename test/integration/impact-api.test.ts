@@ -121,7 +121,7 @@ describe('the impact report over the API', () => {
     expect((html.match(/<svg /g) ?? []).length).toBe(DEFAULT_OUTCOMES.length + 1);
     // Phone numbers are not in the report.
     expect(JSON.stringify(res.body)).not.toContain('+25471300');
-  }, 60_000);
+  });
 
   it('is for researchers and admins only, and names a missing study', async () => {
     expect((await call('POST', `/studies/${study.studyId}/impact`, undefined, 'n-token')).status).toBe(403);

@@ -50,7 +50,7 @@ describe('participant menus against DynamoDB', () => {
     const end = await walk('p-1', phone, keys);
     expect(end).toBe(`END Thank you. We have your report. Its number is ${complaintRef('p-1')}.`);
     expect(await svc.dial('p-1', phone, keys.join('*'))).toBe(end);
-    const week = weekOf({ study: svc.study, now: new Date() }).id;
+    const week = weekOf({ study: svc.study, now: svc.deps.clock.now() }).id;
     const out = await t.doc.send(new QueryCommand({
       TableName: t.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :provider)',
       ExpressionAttributeValues: { ':pk': `STUDY#${svc.study.studyId}#COMPLAINTS#${week}`, ':provider': 'mpesa#' },

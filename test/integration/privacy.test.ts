@@ -55,7 +55,7 @@ beforeAll(async () => {
     TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, SAUTI_CALLBACK_TOKEN: TOKEN, SAUTI_PSEUDONYM_KEY: SECRET,
     SAUTI_EXPORT_DIR: mkdtempSync(join(tmpdir(), 'sauti-privacy-')), POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  ussd = (await import('../../functions/ussd/handler.js')).handler;
+  ussd = (await import('../../functions/ussd/handler.js')).createUssdHandler({ clock });
   callbacks = (await import('../../functions/at-callbacks/handler.js')).createCallbacksHandler({ queue, clock });
   send = (await import('../../functions/sms-send/handler.js')).createSendHandler({ gateway: new DynamoOutboxGateway(t.doc, t.tableName, clock.now), clock });
   api = await apiHandler(t, { 'a-token': { role: 'admin', name: 'Admin Ada' }, 'r-token': { role: 'researcher' } }, { now: () => now });
@@ -318,10 +318,10 @@ describe('callback hardening: refused requests change nothing', () => {
   it('accepts the previous callback token during its grace period only', async () => {
     const saved = process.env.SAUTI_CALLBACK_TOKEN;
     try {
-      process.env.SAUTI_CALLBACK_TOKEN = JSON.stringify({ current: 'new-token', previous: TOKEN, previousValidUntil: new Date(Date.now() + 60_000).toISOString() });
+      process.env.SAUTI_CALLBACK_TOKEN = JSON.stringify({ current: 'new-token', previous: TOKEN, previousValidUntil: new Date(now + 60_000).toISOString() });
       expect((await callbacks(smsEvent({ ...inbound, id: 'rot-1' }), ctx())).statusCode).toBe(200);
       expect((await callbacks(smsEvent({ ...inbound, id: 'rot-2' }, 'new-token'), ctx())).statusCode).toBe(200);
-      process.env.SAUTI_CALLBACK_TOKEN = JSON.stringify({ current: 'new-token', previous: TOKEN, previousValidUntil: new Date(Date.now() - 1).toISOString() });
+      process.env.SAUTI_CALLBACK_TOKEN = JSON.stringify({ current: 'new-token', previous: TOKEN, previousValidUntil: new Date(now - 1).toISOString() });
       await unchanged(async () => {
         expect((await callbacks(smsEvent({ ...inbound, id: 'rot-3' }), ctx())).statusCode).toBe(404);
         expect((await ussd(ussdEvent({ sessionId: 'rot-u', serviceCode: '*384*123#', phoneNumber: PHONE, text: '' }, TOKEN), ctx())).statusCode).toBe(404);

@@ -19,8 +19,8 @@ beforeAll(async () => {
   svc = await ussdService(t);
   const callbacks = new DynamoCallbackStore(t.doc, t.tableName);
   deps = {
-    study: svc.study, store: new DynamoUssdStore(t.doc, t.tableName), content, clock: { now: () => new Date() },
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined }, firstTime: (k) => callbacks.claimOnce(k),
+    study: svc.study, store: new DynamoUssdStore(t.doc, t.tableName), content, clock: svc.deps.clock,
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined }, firstTime: (k) => callbacks.claimOnce(k, deps.clock.now()),
   };
 });
 
@@ -37,7 +37,7 @@ describe('incoming SMS against DynamoDB', () => {
   it('a diary reply lands in this week\'s diary with the SMS channel, and USSD resumes from it', async () => {
     const phone = await addConsented(svc.participants, svc.study.studyId, 'en', 'control');
     expect(await handleInboundSms(sms(phone, 'D 8,000 M 200 500'), deps)).toMatchObject({ key: 'diaryReceived' });
-    const now = new Date();
+    const now = deps.clock.now();
     const { week } = await deps.store.loadHop('-', svc.study.studyId, phone, weekOf({ study: svc.study, now }).id, now);
     expect(week?.answers.wage_amount).toMatchObject({ value: 8000, channel: 'sms' });
     expect(week?.answers.saved_amount?.value).toBe(500);

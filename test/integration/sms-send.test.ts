@@ -36,7 +36,7 @@ afterAll(async () => {
 async function queued(phone: string, text: string, treatmentOnly = false): Promise<OutboundMessage> {
   const p = await svc.participants.getByPhone(svc.study.studyId, phone);
   const m: OutboundMessage = { messageId: `prompt#2026-W48#${p?.participantId}#${(n += 1)}`, studyId: svc.study.studyId, participantId: p?.participantId ?? '?', phone, text, treatmentOnly };
-  await messages.create({ messageId: m.messageId, studyId: m.studyId, participantId: m.participantId, purpose: 'prompt', period: '2026-W48', createdAt: new Date().toISOString() });
+  await messages.create({ messageId: m.messageId, studyId: m.studyId, participantId: m.participantId, purpose: 'prompt', period: '2026-W48', createdAt: '2026-11-27T15:00:00.000Z' });
   return m;
 }
 
@@ -137,7 +137,7 @@ describe('a sender that dies between two bulk requests', () => {
         return new Map(batch.to.map((to) => [to, { status: 'accepted' as const, providerId: `AT-${to}` }]));
       },
     };
-    const send = createSendHandler({ gateway });
+    const send = createSendHandler({ gateway, clock: { now: () => new Date('2026-11-27T15:00:00Z') } });
     const event = (ms: OutboundMessage[], receive: number): SQSEvent => ({
       Records: ms.map((m) => ({ messageId: `sqs-${m.messageId}`, body: JSON.stringify(m), attributes: { ApproximateReceiveCount: String(receive) } })) as unknown as SQSEvent['Records'],
     });

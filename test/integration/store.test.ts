@@ -125,8 +125,8 @@ describe('studies, seeding and callbacks', () => {
 
   it('seeds the demo study once', async () => {
     const other = await createTestTable();
-    const first = await seedDemo(other.doc, other.tableName, '*384*123#');
-    const second = await seedDemo(other.doc, other.tableName, '*384*123#');
+    const first = await seedDemo(other.doc, other.tableName, '*384*123#', new Date('2026-11-02T08:00:00Z'));
+    const second = await seedDemo(other.doc, other.tableName, '*384*123#', new Date('2026-11-09T08:00:00Z'));
     expect([first.created, first.participants]).toEqual([true, DEMO_PARTICIPANTS]);
     expect([second.created, second.participants]).toEqual([false, DEMO_PARTICIPANTS]);
     const all = await new DynamoParticipantStore(other.doc, other.tableName).listByStudy(first.study.studyId);

@@ -8,6 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamo/client.js';
 import { ensureTable } from '../../functions/adapters/dynamo/table.js';
+import { systemClock } from '../../functions/core/ports.js';
 import { type DynamoLocal, freePort, startDynamoLocal } from '../../infra/local/dynamodb.js';
 import { seedDemos } from '../../infra/local/seed.js';
 import { createLocalServer } from '../../infra/local/server.js';
@@ -62,9 +63,9 @@ export async function startRig(): Promise<Rig> {
   const ussdFaults = injectFaults(ussdModule.dynamo, 6);
   const server: Server = createLocalServer({
     ussd: ussdModule.handler as Handler,
-    atCallbacks: createCallbacksHandler({ queue: { enqueue: async () => undefined } }) as unknown as Handler,
-    api: createApiHandler({ runDispatch: async () => ({}) }) as unknown as Handler,
-  });
+    atCallbacks: createCallbacksHandler({ queue: { enqueue: async () => undefined }, clock: systemClock }) as unknown as Handler,
+    api: createApiHandler({ runDispatch: async () => ({}), clock: systemClock }) as unknown as Handler,
+  }, { clock: systemClock });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // load.ts's driver reads only `base` and `token` of a stack.
@@ -76,13 +77,13 @@ export async function startRig(): Promise<Rig> {
     ussdFaults,
     newTable,
     async restartDynamo(pauseMs = 500) {
-      const t0 = Date.now();
+      const t0 = performance.now();
       const exited = new Promise((r) => dynamo.process.once('exit', r));
       dynamo.process.kill('SIGKILL');
       await exited;
       await new Promise((r) => setTimeout(r, pauseMs));
       dynamo = await startDynamoLocal({ dataDir, port });
-      return Date.now() - t0;
+      return performance.now() - t0;
     },
     async stop() {
       server.closeAllConnections();

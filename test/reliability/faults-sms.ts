@@ -14,6 +14,7 @@ import { LocalQueue } from '../../infra/local/queue.js';
 import { type FakeAt, type FakeAtRule, startFakeAt } from '../support/fake-at-server.js';
 import { injectFaults } from './faults-inject.js';
 import type { Rig, ScenarioResult } from './faults-rig.js';
+import { randomUUID } from 'node:crypto';
 
 /**
  * The SMS path under faults: the real dispatcher and sender on DynamoDB Local, the real
@@ -39,7 +40,7 @@ interface SmsWorld {
 }
 
 async function smsWorld(rig: Rig, name: string, wrap: (g: SmsGateway) => SmsGateway = (g) => g): Promise<SmsWorld> {
-  const table = await rig.newTable(`${name}-${Date.now()}`);
+  const table = await rig.newTable(`${name}-${randomUUID().slice(0, 8)}`);
   const fake = await startFakeAt({ apiKey: KEY });
   const gateway = new AfricasTalkingSmsGateway({ username: 'sandbox', apiKey: KEY, baseUrl: fake.url, timeoutMs: 500 });
   const now = { t: FRIDAY_18_NAIROBI };

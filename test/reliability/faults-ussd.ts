@@ -5,16 +5,18 @@ import { dialHttp } from '../support/stack.js';
 import { importParticipants, loadPhones, type LoadResult, type Reconciliation, reconcile, reconciled, runLoad, summarize } from './load.js';
 import type { Rig, ScenarioResult } from './faults-rig.js';
 import { snapshot } from './faults-rig.js';
+import { randomUUID } from 'node:crypto';
 
 /** USSD under store faults: transient (retried), persistent (a clean apology), and DynamoDB Local killed mid-load. */
 
 const WRITES = /^(TransactWriteItems|PutItem|UpdateItem|DeleteItem|BatchWriteItem)Command$/;
 const sorry = (lang: string) => renderScreen('END', [content.strings[lang]?.sorry ?? 'Sorry.']);
 
-export interface UssdLoadScale {
-  concurrency: number;
-  seconds: number;
-}
+/** Participants at once, and how much work: seconds (the full suite) or whole sessions each (npm test). */
+export type UssdLoadScale = { concurrency: number } & ({ seconds: number; sessionsPerWorker?: undefined } | { sessionsPerWorker: number; seconds?: undefined });
+
+const workOf = (scale: UssdLoadScale) => (scale.seconds !== undefined ? `for ${scale.seconds} s` : `for ${scale.sessionsPerWorker} whole sessions each`);
+const amount = (scale: UssdLoadScale) => (scale.seconds !== undefined ? { seconds: scale.seconds } : { sessionsPerWorker: scale.sessionsPerWorker });
 
 function loadFigures(load: LoadResult, rec: Reconciliation) {
   const kinds = summarize(load);
@@ -45,7 +47,7 @@ export async function transientStoreFaults(rig: Rig, scale: UssdLoadScale, rate 
   rig.ussdFaults.set({ rate, afterShare: 0.25 });
   let load: LoadResult;
   try {
-    load = await runLoad({ stack: rig.stack, concurrency: scale.concurrency, seconds: scale.seconds, participantsPerWorker: 1, smsEveryMs: 200, deliveryEveryMs: 200, phoneOffset: 30_000_000 });
+    load = await runLoad({ stack: rig.stack, concurrency: scale.concurrency, ...amount(scale), participantsPerWorker: 1, smsEveryMs: 200, deliveryEveryMs: 200, phoneOffset: 30_000_000 });
   } finally {
     rig.ussdFaults.set(undefined);
   }
@@ -59,7 +61,7 @@ export async function transientStoreFaults(rig: Rig, scale: UssdLoadScale, rate 
   if (injected === 0) problems.push('no fault was injected');
   return {
     name: 'DynamoDB throttling and 5xx, transient',
-    tried: `${scale.concurrency} participants doing USSD diaries for ${scale.seconds} s while ${Math.round(rate * 100)}% of the USSD handler's store calls (every attempt) failed with ThrottlingException / ProvisionedThroughputExceededException / HTTP 500, a quarter of them after DynamoDB had applied the write`,
+    tried: `${scale.concurrency} participants doing USSD diaries ${workOf(scale)} while ${Math.round(rate * 100)}% of the USSD handler's store calls (every attempt) failed with ThrottlingException / ProvisionedThroughputExceededException / HTTP 500, a quarter of them after DynamoDB had applied the write`,
     found: `${f.hops} hops, ${load.sessions.saved} diaries saved of ${load.sessions.started} sessions; ${injected} faults injected (${s.afterApplied - before.afterApplied} after the write was applied), ${s.retries - before.retries} SDK retries, ${s.failedCalls - before.failedCalls} calls failed on all 3 attempts → ${f.apologies} apology screens (those answers were not acknowledged); ${rec.acked} answers acknowledged, ${f.lost} lost, ${f.changed} changed, ${f.duplicates} stored twice; ${f.http5xx} HTTP 5xx`,
     injected,
     retries: s.retries - before.retries,
@@ -103,7 +105,7 @@ export async function persistentStoreFaults(rig: Rig, participants = 4): Promise
     else problems.push(`${what}: the table changed`);
   };
   for (const [i, p] of people.entries()) {
-    const sessionId = `ATUid_persistent_${i}_${Date.now()}`;
+    const sessionId = `ATUid_persistent_${i}_${randomUUID().slice(0, 8)}`;
     // Half-way into the diary, then every write fails: the read told us the language.
     const menu = await hop(sessionId, p.phone, '');
     const diary = await hop(sessionId, p.phone, '1');
@@ -148,8 +150,15 @@ export async function dynamoRestartUnderLoad(rig: Rig, scale: UssdLoadScale): Pr
   console.error = (...args: unknown[]) => {
     if (!String(args[0]).startsWith('local server error')) consoleError(...args);
   };
-  const running = runLoad({ stack: rig.stack, concurrency: scale.concurrency, seconds: scale.seconds, participantsPerWorker: 1, smsEveryMs: 200, deliveryEveryMs: 200, phoneOffset: 32_000_000 });
-  await new Promise((r) => setTimeout(r, (scale.seconds * 1000) / 3));
+  // The kill comes after a third of the run, or (whole sessions) once every participant has had
+  // an answer acknowledged: answers on both sides of it, however fast the machine is.
+  let firstAcks!: () => void;
+  const acksBeforeKill = new Promise<void>((r) => (firstAcks = r));
+  const running = runLoad({
+    stack: rig.stack, concurrency: scale.concurrency, ...amount(scale), participantsPerWorker: 1, smsEveryMs: 200, deliveryEveryMs: 200, phoneOffset: 32_000_000,
+    onAcked: (n) => n >= scale.concurrency && firstAcks(),
+  });
+  await (scale.seconds !== undefined ? new Promise((r) => setTimeout(r, (scale.seconds * 1000) / 3)) : Promise.race([acksBeforeKill, running]));
   const downMs = await rig.restartDynamo();
   const load = await running.finally(() => {
     console.error = consoleError;
@@ -162,7 +171,7 @@ export async function dynamoRestartUnderLoad(rig: Rig, scale: UssdLoadScale): Pr
   if (rec.acked === 0) problems.push('no answer was acknowledged: the run proved nothing');
   return {
     name: 'DynamoDB Local killed and restarted under load',
-    tried: `${scale.concurrency} participants doing USSD diaries for ${scale.seconds} s; after ${(scale.seconds / 3).toFixed(1)} s DynamoDB Local (on-disk data) killed with SIGKILL and started again on the same port`,
+    tried: `${scale.concurrency} participants doing USSD diaries ${workOf(scale)}; after ${scale.seconds !== undefined ? `${(scale.seconds / 3).toFixed(1)} s` : `${scale.concurrency} acknowledged answers`} DynamoDB Local (on-disk data) killed with SIGKILL and started again on the same port`,
     found: `down ${(downMs / 1000).toFixed(1)} s; ${f.hops} hops, ${f.apologies} apology screens while it was down, ${load.sessions.saved} diaries saved of ${load.sessions.started} sessions; the handlers' clients reconnected by themselves (${rig.ussdFaults.stats.retries - retriesBefore} SDK retries); ${rec.acked} answers acknowledged, ${f.lost} lost, ${f.changed} changed, ${f.duplicates} stored twice; ${f.http5xx} USSD HTTP 5xx; ${f.callbacks5xx} SMS callbacks answered 5xx while the store was down (so that Africa's Talking sends them again)`,
     injected: 1,
     retries: rig.ussdFaults.stats.retries - retriesBefore,

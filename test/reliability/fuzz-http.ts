@@ -10,6 +10,7 @@ import { routes } from '../../infra/routes.js';
 import { seedDemos } from '../../infra/local/seed.js';
 import { snapshot } from './faults-rig.js';
 import { type FuzzResult, hostile, newResult } from './fuzz-strings.js';
+import { randomUUID } from 'node:crypto';
 
 /**
  * Every HTTP route (infra/routes.ts) and every admin API route (functions/api/routes.ts), fed
@@ -39,9 +40,12 @@ async function seededTable(endpoint: string, name: string): Promise<string> {
   return name;
 }
 
+/** The fuzzed handlers' clock, and their events' request time. */
+const FUZZ_NOW = new Date('2026-11-25T09:00:00Z');
+
 /** Sets the environment and loads the handlers (the USSD one reads it at import: once per process). */
 export async function httpFuzzWorld(endpoint: string): Promise<HttpFuzzWorld> {
-  const stamp = Date.now().toString(36);
+  const stamp = randomUUID().slice(0, 8);
   const tables = {
     ussd: await seededTable(endpoint, `fuzz-ussd-${stamp}`),
     atCallbacks: await seededTable(endpoint, `fuzz-cb-${stamp}`),
@@ -52,14 +56,14 @@ export async function httpFuzzWorld(endpoint: string): Promise<HttpFuzzWorld> {
     SAUTI_API_TOKENS: JSON.stringify({ [ADMIN]: { role: 'admin', name: 'Fuzz' }, 'fuzz-ngo': { role: 'ngo' } }),
     SAUTI_PSEUDONYM_KEY: 'fuzz-key', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
+  const clock = { now: () => FUZZ_NOW };
   process.env.TABLE_NAME = tables.ussd;
-  const ussd = (await import('../../functions/ussd/handler.js')).handler as Handler;
+  const ussd = (await import('../../functions/ussd/handler.js')).createUssdHandler({ clock }) as Handler;
   process.env.TABLE_NAME = tables.atCallbacks;
   const { createCallbacksHandler } = await import('../../functions/at-callbacks/handler.js');
-  const atCallbacks = createCallbacksHandler({ queue: { enqueue: async () => undefined } }) as unknown as Handler;
+  const atCallbacks = createCallbacksHandler({ queue: { enqueue: async () => undefined }, clock }) as unknown as Handler;
   process.env.TABLE_NAME = tables.api;
   const { createApiHandler } = await import('../../functions/api/handler.js');
-  const clock = { now: () => new Date('2026-11-25T09:00:00Z') };
   const api = createApiHandler({ clock, runDispatch: async () => ({}) }) as unknown as Handler;
   return { endpoint, tables, handlers: { ussd, atCallbacks, api } };
 }
@@ -81,7 +85,7 @@ function eventOf(r: Req, routeKey: string): APIGatewayProxyEventV2 {
     pathParameters: r.pathParameters,
     requestContext: {
       accountId: 'fuzz', apiId: 'fuzz', domainName: 'localhost', domainPrefix: 'localhost', requestId: 'fuzz', routeKey, stage: '$default',
-      time: new Date().toUTCString(), timeEpoch: Date.now(),
+      time: FUZZ_NOW.toUTCString(), timeEpoch: FUZZ_NOW.getTime(),
       http: { method: r.method, path: r.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'fuzz' },
     },
     ...(r.body !== undefined ? { body: r.body } : {}),

@@ -11,6 +11,7 @@ import { questionScreen } from '../../functions/core/questionnaire/render.js';
 import { diaryWeek } from '../../functions/core/time/week.js';
 import { renderScreen } from '../../functions/core/ussd/screen.js';
 import { atBody, type Stack } from '../support/stack.js';
+import { systemClock } from '../../functions/core/ports.js';
 
 /**
  * The load part of the reliability suite: many virtual participants, each doing whole USSD
@@ -35,12 +36,20 @@ export interface LoadOptions {
   stack: Stack;
   /** Virtual participants dialling at once. */
   concurrency: number;
-  seconds: number;
+  /**
+   * How much work: for `seconds` (npm run reliability, which reports throughput), or a fixed
+   * `sessionsPerWorker` run to completion (npm test: the verdict is about correctness, so it
+   * must not depend on how much fits in a few seconds of a busy machine).
+   */
+  seconds?: number;
+  sessionsPerWorker?: number;
   /** Participants owned by each virtual participant (dialled in turn; after the last, a re-dial of the first). */
   participantsPerWorker: number;
   /** Pause between incoming SMS, and between delivery reports. */
   smsEveryMs: number;
   deliveryEveryMs: number;
+  /** Told the running count of acknowledged answers (a fault scenario times its fault by it). */
+  onAcked?: (acked: number) => void;
   /** Numbers are `+2547` + 8 digits from this offset. */
   phoneOffset?: number;
 }
@@ -104,7 +113,8 @@ export async function importParticipants(stack: Stack, phones: readonly string[]
 }
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
-const weekNow = () => diaryWeek(new Date(), TIME_ZONE, new Date(0)).id;
+// The stack under load runs on the system clock (as in AWS), so its weeks are the real ones.
+const weekNow = () => diaryWeek(systemClock.now(), TIME_ZONE, new Date(0)).id;
 
 /** The numbered options a screen shows, navigation (0, 98, 99) left out. */
 function visibleChoices(screen: string): number[] {
@@ -156,7 +166,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     try {
       const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = http.request(
-          { host: base.hostname, port: base.port, path, method: 'POST', agent, timeout: 30_000, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+          { host: base.hostname, port: base.port, path, method: 'POST', agent, timeout: 120_000, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
           (r) => {
             let text = '';
             r.setEncoding('utf8');
@@ -179,8 +189,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     }
   }
 
+  if ((o.seconds === undefined) === (o.sessionsPerWorker === undefined)) throw new Error('load: give either seconds or sessionsPerWorker');
   const started = performance.now();
-  const deadline = started + o.seconds * 1000;
+  const deadline = o.seconds === undefined ? Number.POSITIVE_INFINITY : started + o.seconds * 1000;
+  let workersDone = false;
+  let ackedCount = 0;
   let sessionSeq = 0;
 
   const oddScreen = (screen: string | undefined) => {
@@ -223,6 +236,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         // The screen after an answer acknowledges it: the next question, or the review.
         attempt.acked = screen !== undefined && (questionByScreen.has(screen) || (screen.startsWith('CON') && screen.includes(s.diarySave)));
         if (!attempt.acked) return oddScreen(screen);
+        o.onAcked?.((ackedCount += 1));
         first = false;
         continue;
       }
@@ -258,13 +272,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
 
   async function worker(phones: readonly string[]): Promise<void> {
-    for (let i = 0; performance.now() < deadline; i += 1) {
+    const more = (i: number) => (o.sessionsPerWorker === undefined ? performance.now() < deadline : i < o.sessionsPerWorker);
+    for (let i = 0; more(i); i += 1) {
       await session(phones[i % phones.length] as string, i >= phones.length);
     }
   }
 
   async function trickle(every: number, send: (i: number) => Promise<unknown>): Promise<void> {
-    for (let i = 0; performance.now() < deadline; i += 1) {
+    // Alongside the sessions, for as long as they run.
+    for (let i = 0; !workersDone && performance.now() < deadline; i += 1) {
       await send(i);
       await new Promise((r) => setTimeout(r, every));
     }
@@ -274,7 +290,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const seeded = (n: number) => `+2547000000${String(n).padStart(2, '0')}`;
   const sms = (i: number) => {
     const id = `ATXid_load_sms_${i}_${Math.random().toString(36).slice(2, 8)}`;
-    const send = (from: string, text: string) => post('sms', `/at/${o.stack.token}/sms`, { id, from, to: '20880', text, date: new Date().toISOString(), linkId: '', networkCode: '63902' });
+    const send = (from: string, text: string) => post('sms', `/at/${o.stack.token}/sms`, { id, from, to: '20880', text, date: systemClock.now().toISOString(), linkId: '', networkCode: '63902' });
     // Diary replies from seeded participants, STOP then START from others, and strangers.
     switch (i % 4) {
       case 0:
@@ -297,8 +313,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       retryCount: '0',
     });
 
+  const workers = Promise.all(Array.from({ length: o.concurrency }, (_, w) => worker(phones.slice(w * o.participantsPerWorker, (w + 1) * o.participantsPerWorker)))).finally(() => {
+    workersDone = true;
+  });
   await Promise.all([
-    ...Array.from({ length: o.concurrency }, (_, w) => worker(phones.slice(w * o.participantsPerWorker, (w + 1) * o.participantsPerWorker))),
+    workers,
     trickle(o.smsEveryMs, sms),
     trickle(o.deliveryEveryMs, delivery),
   ]);

@@ -5,6 +5,7 @@ import { FULL_FAULTS, faultsOk, formatFaults, runFaults } from './faults.js';
 import { formatFuzz, FULL_FUZZ, fuzzClean, runFuzz } from './fuzz.js';
 import { formatReport, reconciled, summarize } from './load.js';
 import { runSuite } from './suite.js';
+import { systemClock } from '../../functions/core/ports.js';
 
 /**
  * `npm run reliability`: the three parts of the reliability suite, each writing its own section
@@ -45,7 +46,7 @@ if (!(PARTS as readonly string[]).includes(only)) {
 
 const cpus = os.cpus();
 const machine = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
-const startedAt = new Date();
+const startedAt = systemClock.now();
 const log = (l: string) => console.log(l);
 
 const TITLE = {

@@ -18,7 +18,7 @@ export async function runSuite(
       const phones = loadPhones(o.concurrency * o.participantsPerWorker, o.phoneOffset);
       log(`stack ready at ${stack.base}; importing ${phones.length} participants…`);
       const imported = await importParticipants(stack, phones);
-      log(`imported ${imported}; ${o.concurrency} virtual participants for ${o.seconds} s…`);
+      log(`imported ${imported}; ${o.concurrency} virtual participants for ${o.seconds === undefined ? `${o.sessionsPerWorker} sessions each` : `${o.seconds} s`}…`);
       const load = await runLoad({ ...o, stack });
       log(`load done in ${(load.elapsedMs / 1000).toFixed(1)} s; reconciling…`);
       const { endpoint, table } = dynamoOf(stack);

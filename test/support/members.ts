@@ -1,12 +1,13 @@
+import { systemClock } from '../../functions/core/ports.js';
 import type { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 
 let seq = 0;
 
 /** Adds a participant who consented earlier (imported), with a fresh Kenyan number. */
-export async function addConsented(participants: DynamoParticipantStore, studyId: string, lang: string, armId: string): Promise<string> {
+export async function addConsented(participants: DynamoParticipantStore, studyId: string, lang: string, armId: string, at = systemClock.now()): Promise<string> {
   seq += 1;
   const phone = `+25471${String(process.pid % 10)}${String(seq).padStart(6, '0')}`;
-  const now = new Date().toISOString();
+  const now = at.toISOString();
   await participants.addParticipant({
     studyId, participantId: `p_${process.pid}_${seq}`, phone, lang, armId,
     consent: { state: 'consented', version: 'v', channel: 'import' }, source: 'import', createdAt: now, updatedAt: now,

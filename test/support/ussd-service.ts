@@ -11,7 +11,7 @@ import type { TestTable } from './dynamo.js';
 
 /** The USSD service wired to a real DynamoDB Local table with the demo study seeded. */
 export async function ussdService(t: TestTable, clock: Clock = systemClock) {
-  const { study } = await seedDemo(t.doc, t.tableName, DEMO_SERVICE_CODE);
+  const { study } = await seedDemo(t.doc, t.tableName, DEMO_SERVICE_CODE, clock.now());
   const deps: UssdDeps = {
     studies: new DynamoStudyStore(t.doc, t.tableName),
     store: new DynamoUssdStore(t.doc, t.tableName),

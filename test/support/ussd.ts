@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { content } from '../../content/index.js';
 import type { UssdRequest } from '../../functions/core/ussd/service.js';
+import { systemClock } from '../../functions/core/ports.js';
 
 /** The form body exactly as Africa's Talking posts it (application/x-www-form-urlencoded). */
 export function atForm(req: UssdRequest): string {
@@ -8,7 +9,7 @@ export function atForm(req: UssdRequest): string {
 }
 
 /** An API Gateway HTTP API (v2) event for a USSD callback; HTTP APIs base64-encode form bodies. */
-export function ussdEvent(req: UssdRequest, token = 'test-token'): APIGatewayProxyEventV2 {
+export function ussdEvent(req: UssdRequest, token = 'test-token', at = systemClock.now()): APIGatewayProxyEventV2 {
   const body = Buffer.from(atForm(req)).toString('base64');
   return {
     version: '2.0',
@@ -26,8 +27,8 @@ export function ussdEvent(req: UssdRequest, token = 'test-token'): APIGatewayPro
       requestId: 'req',
       routeKey: 'POST /at/{token}/ussd',
       stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
+      time: at.toUTCString(),
+      timeEpoch: at.getTime(),
     },
     body,
     isBase64Encoded: true,

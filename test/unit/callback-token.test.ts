@@ -97,7 +97,7 @@ describe('secretString (Parameters and Secrets extension)', () => {
 
 describe('callbackTokens', () => {
   it('uses SAUTI_CALLBACK_TOKEN locally, without calling the extension', async () => {
-    expect(await callbackTokens({ ...env, SAUTI_CALLBACK_TOKEN: 'local', CALLBACK_TOKEN_SECRET_ID: 'id' })).toEqual(['local']);
+    expect(await callbackTokens({ ...env, SAUTI_CALLBACK_TOKEN: 'local', CALLBACK_TOKEN_SECRET_ID: 'id' }, 0)).toEqual(['local']);
     expect(requests).toHaveLength(0);
   });
 
@@ -122,7 +122,7 @@ describe('callbackTokens', () => {
   });
 
   it('fails clearly when neither the token nor the secret id is configured', async () => {
-    await expect(callbackTokens({})).rejects.toThrow(/SAUTI_CALLBACK_TOKEN/);
+    await expect(callbackTokens({}, 0)).rejects.toThrow(/SAUTI_CALLBACK_TOKEN/);
   });
 
   it('retries after the extension failed', async () => {

@@ -26,6 +26,7 @@ import { participant, study } from '../support/fixtures.js';
 const SECRET = 'unit-test-secret-of-some-length';
 const form = content.diary!;
 const kenya = study({ startsOn: '2026-11-23' });
+const EXPORTED_AT = new Date('2026-12-14T09:00:00Z');
 const key = studyKey(SECRET, kenya.studyId);
 
 /** A study in memory, served through the same port as DynamoDB. */
@@ -142,7 +143,7 @@ describe('codebook', () => {
   });
 
   it('of the wide file has one column per question, and a 1/0 column per choice of a select_multiple', () => {
-    const plan = planDataset('diary_wide', { study: kenya, content, key, includePhone: false, now: new Date() }, new MemorySource([]));
+    const plan = planDataset('diary_wide', { study: kenya, content, key, includePhone: false, now: EXPORTED_AT }, new MemorySource([]));
     const names = plan.variables.map((v) => v.name);
     for (const q of form.questions) {
       expect(names).toContain(q.id);
@@ -152,7 +153,7 @@ describe('codebook', () => {
   });
 
   it('of lessons lists the modules and their quiz choices', () => {
-    const plan = planDataset('lessons', { study: kenya, content, key, includePhone: false, now: new Date() }, new MemorySource([]));
+    const plan = planDataset('lessons', { study: kenya, content, key, includePhone: false, now: EXPORTED_AT }, new MemorySource([]));
     const cb = buildCodebook({ ...base, dataset: 'lessons', variables: plan.variables });
     expect(cb.modules?.map((m) => m.id)).toEqual(content.modules?.map((m) => m.id));
     expect(cb.questionnaire).toBeUndefined();
@@ -294,12 +295,12 @@ describe('diary rows', () => {
 
   it('wide: one row per participant × week with codes and 1/0 choice columns; phone only when included', async () => {
     const weeks = [week(p, '2026-W48', 0, { wage_received: 'yes', wage_how: 'mobile_money', wage_amount: 8000, trouble: ['none'] }, { complete: true })];
-    const pseud = await rowsOf(planDataset('diary_wide', { study: kenya, content, key, includePhone: false, now: new Date() }, new MemorySource([p], weeks)).rows);
+    const pseud = await rowsOf(planDataset('diary_wide', { study: kenya, content, key, includePhone: false, now: EXPORTED_AT }, new MemorySource([p], weeks)).rows);
     expect(pseud).toHaveLength(1);
     const how = form.questions.find((x) => x.id === 'wage_how') as Question & { type: 'select_one' };
     expect(pseud[0]).toMatchObject({ complete: 1, wage_received: 1, wage_how: how.choices.find((c) => c.name === 'mobile_money')?.code, wage_amount: 8000, trouble__none: 1, answered: 4 });
     expect(pseud[0]?.phone).toBeUndefined();
-    const withPhone = await rowsOf(planDataset('diary_wide', { study: kenya, content, key, includePhone: true, now: new Date() }, new MemorySource([p], weeks)).rows);
+    const withPhone = await rowsOf(planDataset('diary_wide', { study: kenya, content, key, includePhone: true, now: EXPORTED_AT }, new MemorySource([p], weeks)).rows);
     expect(withPhone[0]?.phone).toBe('+254711000001');
   });
 });

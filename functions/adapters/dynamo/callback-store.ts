@@ -49,7 +49,7 @@ export class DynamoCallbackStore {
    * True the first time a key is claimed (e.g. one help reply a day per number); the marker
    * expires after two days through TTL.
    */
-  async claimOnce(key: string, now = new Date()): Promise<boolean> {
+  async claimOnce(key: string, now: Date): Promise<boolean> {
     return conditionally(
       this.doc.send(
         new PutCommand({

@@ -22,7 +22,7 @@ export class DynamoOutboxGateway implements SmsGateway {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date,
   ) {}
 
   async sendBulk(batch: SmsBatch): Promise<Map<string, RecipientOutcome>> {

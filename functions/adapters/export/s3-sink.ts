@@ -18,7 +18,7 @@ export class S3ExportSink implements ExportSink {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date,
   ) {}
 
   async write(name: string, contentType: string, body: Readable): Promise<StoredFile> {

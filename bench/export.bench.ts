@@ -36,7 +36,8 @@ import type { Participant, Study } from '../functions/core/model.js';
 import { simulateDiaries } from '../functions/core/simulate/diaries.js';
 import { diaryWeek } from '../functions/core/time/week.js';
 import { startDynamoLocal } from '../infra/local/dynamodb.js';
-import { type BenchResult, type MemoryPeak, type Metric, batchWrite, fullGc, gcFunction, mdTable, progress, sampleMemory, timed, times, withinFloor, benchDocumentClient, benchDynamoClient } from './lib.js';
+import { type BenchResult, type MemoryPeak, type Metric, batchWrite, fullGc, gcFunction, mdTable, progress, sampleMemory, timed, times, withinFloor } from './lib.js';
+import { createDocumentClient, createDynamoClient } from '../functions/adapters/dynamo/client.js';
 
 const SCALE = Number(process.env.SAUTI_BENCH_SCALE ?? 1);
 const form = content.diary!;
@@ -320,11 +321,11 @@ interface Result {
 export async function run(): Promise<BenchResult> {
   progress('starting DynamoDB Local (in memory)');
   const local = await startDynamoLocal({});
-  const admin = benchDynamoClient(local.endpoint);
-  const setupDoc = benchDocumentClient(local.endpoint);
+  const admin = createDynamoClient({ endpoint: local.endpoint });
+  const setupDoc = createDocumentClient({ endpoint: local.endpoint });
   // The export's and the floor's own clients, configured alike.
-  const exportDoc = benchDocumentClient(local.endpoint);
-  const scanDoc = benchDocumentClient(local.endpoint);
+  const exportDoc = createDocumentClient({ endpoint: local.endpoint });
+  const scanDoc = createDocumentClient({ endpoint: local.endpoint });
   const rec = recordCalls(exportDoc, 'benchExportCalls');
   try {
     const sizes = [

@@ -22,7 +22,8 @@ import { smsText } from '../functions/core/sms/text.js';
 import { diaryWeek } from '../functions/core/time/week.js';
 import { demoStudy } from '../infra/local/demo.js';
 import { startDynamoLocal } from '../infra/local/dynamodb.js';
-import { type BenchResult, type MemoryPeak, type Metric, batchWrite, bytes, fullGc, mdTable, progress, sampleMemory, times, timed, withinFloor, benchDocumentClient, benchDynamoClient } from './lib.js';
+import { type BenchResult, type MemoryPeak, type Metric, batchWrite, bytes, fullGc, mdTable, progress, sampleMemory, times, timed, withinFloor } from './lib.js';
+import { createDocumentClient, createDynamoClient } from '../functions/adapters/dynamo/client.js';
 
 const N = Number(process.env.SAUTI_BENCH_N ?? 100_000);
 /** The small run, for "memory flat in N": a tenth of N (10,000 by default). */
@@ -254,11 +255,11 @@ async function floor(doc: DynamoDBDocumentClient, tag: string, n: number, size: 
 export async function run(): Promise<BenchResult> {
   progress('starting DynamoDB Local (in memory)');
   const local = await startDynamoLocal({});
-  const admin = benchDynamoClient(local.endpoint);
-  const setupDoc = benchDocumentClient(local.endpoint);
+  const admin = createDynamoClient({ endpoint: local.endpoint });
+  const setupDoc = createDocumentClient({ endpoint: local.endpoint });
   // The tick's and the floor's own clients, configured alike (as the dispatcher Lambda's is).
-  const runDoc = benchDocumentClient(local.endpoint);
-  const floorDoc = benchDocumentClient(local.endpoint);
+  const runDoc = createDocumentClient({ endpoint: local.endpoint });
+  const floorDoc = createDocumentClient({ endpoint: local.endpoint });
   const calls = recordCalls(runDoc);
   try {
     await ensureTable(admin, TABLE);

@@ -4,18 +4,6 @@
  * formats a ratio the same way.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient, createDynamoClient } from '../functions/adapters/dynamo/client.js';
-
-/**
- * The benchmarks' DynamoDB clients: configured as the handlers' are, except that they wait.
- * A DynamoDB Local starved by a busy machine once failed the export floor's Scan at the
- * production 2 s connection time-out, and everything measured before it was lost. A time-out
- * only changes what happens when it fires, so the figures are unchanged.
- */
-const PATIENT: DynamoDBClientConfig = { maxAttempts: 10, requestHandler: { connectionTimeout: 60_000, requestTimeout: 600_000 } };
-export const benchDocumentClient = (endpoint: string): DynamoDBDocumentClient => createDocumentClient({ endpoint }, PATIENT);
-export const benchDynamoClient = (endpoint: string) => createDynamoClient({ endpoint }, PATIENT);
 
 /** One figure checked against a target, relative to a floor measured in the same run. */
 export interface Metric {

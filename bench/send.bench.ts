@@ -23,8 +23,9 @@ import { demoStudy } from '../infra/local/demo.js';
 import { startDynamoLocal } from '../infra/local/dynamodb.js';
 import { LocalQueue } from '../infra/local/queue.js';
 import { type FakeAt, startFakeAt } from '../test/support/fake-at-server.js';
-import { type BenchResult, type Metric, atMost, batchWrite, inPool, mdTable, progress, times, timed, benchDocumentClient, benchDynamoClient } from './lib.js';
+import { type BenchResult, type Metric, atMost, batchWrite, inPool, mdTable, progress, times, timed } from './lib.js';
 import { systemClock } from '../functions/core/ports.js';
+import { createDocumentClient, createDynamoClient } from '../functions/adapters/dynamo/client.js';
 
 /**
  * Messages sent under the cap. 100,000 is the aim, but on this 2-core machine the sender tops
@@ -217,8 +218,8 @@ export async function run(): Promise<BenchResult> {
   const local = await startDynamoLocal({});
   const fake = await startFakeAt({ apiKey: API_KEY });
   const before = { TABLE_NAME: process.env.TABLE_NAME, DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT, AWS_REGION: process.env.AWS_REGION, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL };
-  const admin = benchDynamoClient(local.endpoint);
-  const doc = benchDocumentClient(local.endpoint);
+  const admin = createDynamoClient({ endpoint: local.endpoint });
+  const doc = createDocumentClient({ endpoint: local.endpoint });
   try {
     await ensureTable(admin, TABLE);
     const study: Study = { ...demoStudy('*384*123#', CREATED), languages: [...LANGS] };

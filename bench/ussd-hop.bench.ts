@@ -18,8 +18,9 @@ import { seedDemo } from '../infra/local/seed.js';
 import { content } from '../content/index.js';
 import { DynamoParticipantStore } from '../functions/adapters/dynamo/participant-store.js';
 import { lessonSequence } from '../functions/core/ussd/lessons-flow.js';
-import { type BenchResult, atMost, groupBy, mdTable, mean, median, ms, percentile, progress, timed, withinFloor, benchDocumentClient, benchDynamoClient } from './lib.js';
+import { type BenchResult, atMost, groupBy, mdTable, mean, median, ms, percentile, progress, timed, withinFloor } from './lib.js';
 import { systemClock } from '../functions/core/ports.js';
+import { createDocumentClient, createDynamoClient } from '../functions/adapters/dynamo/client.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100);
 // DynamoDB Local is a JVM: its JIT needs a few hundred requests before timings settle.
@@ -137,11 +138,11 @@ export async function run(): Promise<BenchResult> {
     DYNAMODB_ENDPOINT: local.endpoint, TABLE_NAME: TABLE, SAUTI_CALLBACK_TOKEN: TOKEN,
     AWS_REGION: 'local', POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  const admin = benchDynamoClient(local.endpoint);
-  const setupDoc = benchDocumentClient(local.endpoint);
+  const admin = createDynamoClient({ endpoint: local.endpoint });
+  const setupDoc = createDocumentClient({ endpoint: local.endpoint });
   // The floor's own client, configured as the handler's is (createDocumentClient), so the
   // difference between the two is the handler's doing.
-  const floorDoc = benchDocumentClient(local.endpoint);
+  const floorDoc = createDocumentClient({ endpoint: local.endpoint });
   const floorCalls = recordCalls(floorDoc);
   let handlerDoc: DynamoDBDocumentClient | undefined;
   try {

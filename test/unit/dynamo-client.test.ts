@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient, DYNAMO_RETRY } from '../../functions/adapters/dynamo/client.js';
+import { createDocumentClient, createDynamoClient, DYNAMO_LOCAL_TIMEOUTS, DYNAMO_RETRY } from '../../functions/adapters/dynamo/client.js';
 
 /**
  * The store client's retry policy, against a stand-in DynamoDB that answers the wire errors the
@@ -40,6 +40,18 @@ describe('DynamoDB client retry policy', () => {
     expect(await client.config.maxAttempts()).toBe(DYNAMO_RETRY.maxAttempts);
     expect(client.config.retryMode).toBe('standard');
     expect(DYNAMO_RETRY.maxAttempts).toBe(3);
+  });
+
+  it('keeps tight socket timeouts for AWS and waits for DynamoDB Local, which a busy machine starves', async () => {
+    const timeouts = async (config: Parameters<typeof createDynamoClient>[0]) => {
+      // The SDK's Node handler resolves its options lazily; its provider is the configured value.
+      const handler = createDynamoClient(config).config.requestHandler as unknown as { configProvider: Promise<{ connectionTimeout?: number; requestTimeout?: number }> };
+      const { connectionTimeout, requestTimeout } = await handler.configProvider;
+      return { connectionTimeout, requestTimeout };
+    };
+    expect(await timeouts({ region: 'eu-west-1' })).toEqual({ connectionTimeout: DYNAMO_RETRY.connectionTimeoutMs, requestTimeout: DYNAMO_RETRY.requestTimeoutMs });
+    expect(await timeouts({ endpoint })).toEqual({ connectionTimeout: DYNAMO_LOCAL_TIMEOUTS.connectionTimeoutMs, requestTimeout: DYNAMO_LOCAL_TIMEOUTS.requestTimeoutMs });
+    expect(DYNAMO_RETRY.connectionTimeoutMs).toBeLessThan(DYNAMO_LOCAL_TIMEOUTS.connectionTimeoutMs);
   });
 
   it('rides out two throttles and a 500 is retried too', async () => {

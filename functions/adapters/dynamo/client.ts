@@ -29,6 +29,15 @@ export interface DynamoConfig {
 export const DYNAMO_RETRY = { retryMode: 'standard', maxAttempts: 3, connectionTimeoutMs: 2_000, requestTimeoutMs: 5_000 } as const;
 
 /**
+ * DynamoDB Local's socket timeouts. It is a JVM on the same machine as the stack, a test run or
+ * a benchmark: on a busy laptop or a CI machine whose cores are taken it accepts connections
+ * late, and the 2 s of the AWS endpoint failed a whole test run (a connection not established
+ * within 2000 ms, three times). A dead local process refuses connections at once, so long
+ * timeouts cost nothing when it is down; they only wait for it when it is slow.
+ */
+export const DYNAMO_LOCAL_TIMEOUTS = { connectionTimeoutMs: 60_000, requestTimeoutMs: 120_000 } as const;
+
+/**
  * The SDK's logger middleware evaluates `logger.info({ input: filter(input), output:
  * filter(output) })` after every call, and the default NoOpLogger has an `info`, so every
  * response (every item of every page) is walked by the schema's sensitive-data filter only
@@ -50,7 +59,9 @@ export function createDynamoClient(config: DynamoConfig = {}, extra: DynamoDBCli
     retryMode: DYNAMO_RETRY.retryMode,
     maxAttempts: DYNAMO_RETRY.maxAttempts,
     logger: SDK_LOGGER,
-    requestHandler: { connectionTimeout: DYNAMO_RETRY.connectionTimeoutMs, requestTimeout: DYNAMO_RETRY.requestTimeoutMs },
+    requestHandler: local
+      ? { connectionTimeout: DYNAMO_LOCAL_TIMEOUTS.connectionTimeoutMs, requestTimeout: DYNAMO_LOCAL_TIMEOUTS.requestTimeoutMs }
+      : { connectionTimeout: DYNAMO_RETRY.connectionTimeoutMs, requestTimeout: DYNAMO_RETRY.requestTimeoutMs },
     ...(local
       ? {
           endpoint: config.endpoint,

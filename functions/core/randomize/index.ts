@@ -27,3 +27,4 @@ export {
   type RollingState,
   type RollingStratumState,
 } from './rolling.js';
+export { prepareProcedure, type AssignmentProcedure, type ProcedureStratum } from './procedure.js';

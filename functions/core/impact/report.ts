@@ -33,7 +33,8 @@ import { differenceInMeans, type DifferenceInMeansResult } from '../stats/dim.js
 import { tCritical } from '../stats/dist.js';
 import { ivRobust } from '../stats/iv.js';
 import { leeBounds, type LeeBoundsResult } from '../stats/lee.js';
-import { designMatrix, lmRobust, type CoefficientResult, type RobustSeType } from '../stats/ols.js';
+import { lmRobust, type CoefficientResult, type RobustSeType } from '../stats/ols.js';
+import { treatmentFit } from '../stats/lin.js';
 import { studyBalance, type ArmComparison } from '../stats/study-balance.js';
 import { studyWeekIndexer, studyWeeks } from './calendar.js';
 import {
@@ -94,15 +95,7 @@ function regression(
   alpha: number,
   clusters?: readonly string[],
 ): RegressionEstimate {
-  const names = Object.keys(covariates);
-  const rows = y.map((_, i) => {
-    const row: Record<string, number> = { treatment: z[i] as number };
-    for (const name of names) row[name] = (covariates[name] as readonly number[])[i] as number;
-    return row;
-  });
-  const { X, names: columns } = designMatrix(rows, { intercept: true, treatment: 'treatment', covariates: names, lin: names.length > 0 });
-  const fit = lmRobust(clusters ? { y, X, names: columns, se: 'CR2', clusters, alpha } : { y, X, names: columns, se: 'HC2', alpha });
-  const treatment = fit.coefficients.find((c) => c.term === 'treatment') as CoefficientResult;
+  const { fit, treatment, names } = treatmentFit(y, z, covariates, alpha, clusters);
   return { se: fit.se, covariates: names, n: fit.n, ...(fit.nClusters !== undefined ? { nClusters: fit.nClusters } : {}), treatment };
 }
 

@@ -28,4 +28,4 @@ export {
   type RollingStratumState,
 } from './rolling.js';
 export { prepareProcedure, type AssignmentProcedure, type ProcedureStratum } from './procedure.js';
-export { supportSize, enumerateSupport, type SupportSize } from './support.js';
+export { supportSize, enumerateSupport, assertInSupport, observedDraw, type SupportSize } from './support.js';

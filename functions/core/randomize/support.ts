@@ -1,4 +1,5 @@
 import type { AssignmentProcedure } from './procedure.js';
+import { RandomizationError } from './rng.js';
 import { armQuotas } from './sizes.js';
 
 /**
@@ -85,4 +86,45 @@ export function enumerateSupport(procedure: AssignmentProcedure, sizes: readonly
     if (k === labels.length) return;
     write(k);
   }
+}
+
+/**
+ * Refuses an observed assignment the procedure could not have drawn (arm sizes of a stratum off
+ * its quotas): then the data do not come from this procedure (another method or ratio, or units
+ * missing), and a p-value over its support would answer another question.
+ */
+export function assertInSupport(procedure: AssignmentProcedure, z: Uint16Array): void {
+  for (const s of procedure.strata) {
+    const { floors, weights } = armQuotas(s.elements.length, procedure.ratios);
+    const counts = floors.map(() => 0);
+    for (const e of s.elements) counts[z[e] as number] = (counts[z[e] as number] as number) + 1;
+    const bad = counts.findIndex((n, k) => n !== floors[k] && !(n === (floors[k] as number) + 1 && (weights[k] as number) > 0));
+    if (bad >= 0) {
+      const unit = procedure.method.includes('cluster') ? 'clusters' : 'units';
+      const allowed = (weights[bad] as number) > 0 ? `${floors[bad] as number} or ${(floors[bad] as number) + 1}` : String(floors[bad]);
+      throw new RandomizationError(
+        `${s.block !== undefined ? `block "${s.block}"` : 'the design'} has ${counts[bad] as number} of ${s.elements.length} ${unit} in arm "${(procedure.arms[bad] as { armId: string }).armId}", but the ${procedure.method} procedure (ratios ${procedure.arms.map((a) => `${a.armId} ${a.ratio}`).join(' : ')}) puts ${allowed} there: the data do not come from this procedure`,
+      );
+    }
+  }
+}
+
+/**
+ * The observed assignment as a draw of the procedure (element → arm index), from each unit's arm
+ * (in procedure.units order), checked to be one the procedure could have drawn.
+ */
+export function observedDraw(procedure: AssignmentProcedure, armOfUnit: readonly string[]): Uint16Array {
+  const z = new Uint16Array(procedure.elementNames.length);
+  const seen = new Int32Array(procedure.elementNames.length).fill(-1);
+  procedure.units.forEach((u, i) => {
+    const k = procedure.arms.findIndex((a) => a.armId === armOfUnit[i]);
+    if (k < 0) throw new RandomizationError(`unit "${u.id}" is in arm "${String(armOfUnit[i])}", which is not in the design`);
+    const e = procedure.elementOfUnit[i] as number;
+    const before = seen[e] as number;
+    if (before >= 0 && before !== k) throw new RandomizationError(`cluster "${procedure.elementNames[e] as string}" has units in two arms, so it was not assigned as a whole: the data do not come from the ${procedure.method} procedure`);
+    seen[e] = k;
+    z[e] = k;
+  });
+  assertInSupport(procedure, z);
+  return z;
 }

@@ -39,6 +39,8 @@ export interface RiProblem {
   covariates?: Readonly<Record<string, readonly number[]>>;
   /** Per unit: clusters of cr2. */
   clusters?: readonly string[];
+  /** Lin's centring and interactions (default true, as the impact report); false: covariates as they are. */
+  lin?: boolean;
   /** Re-run the estimator on every draw even where an O(clusters) equivalent exists (tests, bench). */
   generic?: boolean;
 }
@@ -83,7 +85,7 @@ export function riStatistic(problem: RiProblem): PreparedStatistic {
   const name =
     estimator === 'dim'
       ? `${blocks ? 'blocked ' : ''}difference in means`
-      : `${estimator === 'cr2' ? 'CR2 t statistic' : 'coefficient'} of the ${hasCovariates ? 'Lin-adjusted regression' : 'regression on treatment'}`;
+      : `${estimator === 'cr2' ? 'CR2 t statistic' : 'coefficient'} of the ${hasCovariates ? ((problem.lin ?? true) ? 'Lin-adjusted regression' : 'covariate-adjusted regression') : 'regression on treatment'}`;
 
   if (!problem.generic && estimator === 'dim') return { statistic: dimBySums(observed, y, elementOf, blocks, t, c), name, fast: true };
   if (!problem.generic && estimator === 'cr2' && !hasCovariates && clusters && clustersWithinElements(observed, clusters, elementOf)) {
@@ -100,7 +102,7 @@ export function riStatistic(problem: RiProblem): PreparedStatistic {
     try {
       if (estimator === 'dim') return differenceInMeans({ y: yy, z: zz, ...(blocks ? { blocks: idx.map((i) => blocks[i] as string) } : {}) }).estimate;
       const cov = Object.fromEntries(Object.entries(covariates).map(([k, v]) => [k, idx.map((i) => v[i] as number)]));
-      const { treatment } = treatmentFit(yy, zz, cov, 0.05, estimator === 'cr2' ? idx.map((i) => (clusters as readonly string[])[i] as string) : undefined);
+      const { treatment } = treatmentFit(yy, zz, cov, 0.05, estimator === 'cr2' ? idx.map((i) => (clusters as readonly string[])[i] as string) : undefined, problem.lin ?? true);
       return estimator === 'cr2' ? treatment.t : treatment.estimate;
     } catch {
       return Number.NaN;

@@ -8,6 +8,7 @@
  */
 import type { OutcomeDefinition } from './outcomes.js';
 import type { Comparison, ImpactReport, OutcomeEstimate, RegressionEstimate } from './report.js';
+import type { RiResult } from '../stats/ri.js';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -180,6 +181,13 @@ function estimateCell(e: { estimate: number; se: number; ciLower: number; ciUppe
 }
 const regressionCell = (r: RegressionEstimate | undefined) => (r ? estimateCell(r.treatment) : '–');
 
+/** The randomization-inference p under a model-based one, with how it was obtained. */
+function riLine(r: RiResult | undefined): string {
+  if (!r) return '';
+  const how = r.exact ? `exact, ${r.permutations.toLocaleString('en-US')} assignments` : `±${num(r.mcSe, 4)}, ${r.permutations.toLocaleString('en-US')} permutations`;
+  return `<br><span class="p">RI p = ${esc(pval(r.p))}</span> <span class="se">(${esc(how)})</span>`;
+}
+
 const level = (report: ImpactReport) => `${Math.round((1 - report.alpha) * 1000) / 10}%`;
 
 function armName(report: ImpactReport, armId: string): string {
@@ -216,9 +224,9 @@ function comparisonSection(report: ImpactReport, c: Comparison): string {
       mean(o.means.control),
       mean(o.means.treatment),
       `${esc(pct(o.observed.q0))} / ${esc(pct(o.observed.q1))}`,
-      estimateCell(o.dim) + (o.dim && o.dim.design !== 'standard' ? `<br><span class="se">${esc(o.dim.design)}</span>` : ''),
-      regressionCell(o.ols),
-      regressionCell(o.cr2),
+      estimateCell(o.dim) + (o.dim && o.dim.design !== 'standard' ? `<br><span class="se">${esc(o.dim.design)}</span>` : '') + riLine(o.ri?.dim),
+      regressionCell(o.ols) + riLine(o.ri?.ols),
+      regressionCell(o.cr2) + riLine(o.ri?.cr2),
       o.headline ? `${esc(pval(o.headline.pAdjusted))}` : '–',
       lee,
       complier,

@@ -3,6 +3,8 @@ import type { Participant, Study } from '../model.js';
 import type { RandomizationMethod } from '../randomize/assign.js';
 import type { DifferenceInMeansResult } from '../stats/dim.js';
 import type { LeeBoundsResult } from '../stats/lee.js';
+import type { RiOptions } from '../stats/ri.js';
+import type { OutcomeRi } from './ri.js';
 import type { CoefficientResult, RobustSeType } from '../stats/ols.js';
 import type { ArmComparison } from '../stats/study-balance.js';
 import type { DiaryWeekData, OutcomeDefinition, Standardisation } from './outcomes.js';
@@ -31,6 +33,8 @@ export interface ImpactInput {
   /** The education modules, to tell who completed one (for the complier effect). */
   modules?: readonly ImpactModule[];
   alpha?: number;
+  /** Randomization inference beside each estimator (impact/ri.ts); off when absent. */
+  ri?: RiOptions;
 }
 
 export type HeadlineEstimator = 'dim' | 'cr2';
@@ -111,6 +115,8 @@ export interface OutcomeEstimate {
   headline?: Headline;
   lee?: LeeBoundsResult;
   complier?: ComplierEstimate;
+  /** Sharp-null randomization p-values of dim, ols and cr2 (when asked for and possible). */
+  ri?: OutcomeRi;
   notes: string[];
 }
 

@@ -37,6 +37,7 @@ import { lmRobust, type CoefficientResult, type RobustSeType } from '../stats/ol
 import { treatmentFit } from '../stats/lin.js';
 import { studyBalance, type ArmComparison } from '../stats/study-balance.js';
 import { studyWeekIndexer, studyWeeks } from './calendar.js';
+import { outcomeRi, prepareImpactRi } from './ri.js';
 import {
   baselineValues,
   computeOutcome,
@@ -207,7 +208,9 @@ export function impactReport(input: ImpactInput): ImpactReport {
   if (!control) notes.push('The study has no control arm: no effect can be estimated.');
   if (valid.some((o) => o.window.fromStudyWeek > currentStudyWeek)) notes.push(`Some outcome windows start after the current study week (${currentStudyWeek}): no follow-up data yet for them.`);
 
-  function estimateOutcome(c: (typeof computed)[number], idx: readonly number[], zOf: (i: number) => number): OutcomeEstimate {
+  const riContext = input.ri ? prepareImpactRi(study, units, input.method, input.initialRandomizationId, input.ri, notes) : undefined;
+
+  function estimateOutcome(c: (typeof computed)[number], idx: readonly number[], zOf: (i: number) => number, arms: { treated: string; control: string }): OutcomeEstimate {
     const { def } = c;
     const out: OutcomeEstimate = {
       outcomeId: def.id,
@@ -291,6 +294,10 @@ export function impactReport(input: ImpactInput): ImpactReport {
     }
     const clusters = clustersKnown ? obs.map((i) => (units[i] as Unit).participant.cluster as string) : undefined;
     if (clusters) out.cr2 = attempt(notes, 'CR2', () => regression(y, z, out.ols ? chosen : {}, alpha, clusters));
+    if (riContext) {
+      const ids = obs.map((i) => (units[i] as Unit).participant.participantId);
+      out.ri = outcomeRi(riContext, { treatedArm: arms.treated, controlArm: arms.control, ids, y, ...(blocks ? { blocks } : {}), ...(clusters ? { clusters } : {}), covariates: chosen, fitted: { ols: out.ols !== undefined, cr2: out.cr2 !== undefined } }, notes);
+    }
 
     const best = headline === 'cr2' ? out.cr2?.treatment : out.dim;
     if (best) {
@@ -378,7 +385,7 @@ export function impactReport(input: ImpactInput): ImpactReport {
         .map((arm) => {
           const idx = units.map((u, i) => (u.armId === arm.armId || u.armId === control.armId ? i : -1)).filter((i) => i >= 0);
           const zOf = (i: number) => ((units[i] as Unit).armId === arm.armId ? 1 : 0);
-          const estimates = computed.map((c) => estimateOutcome(c, idx, zOf));
+          const estimates = computed.map((c) => estimateOutcome(c, idx, zOf, { treated: arm.armId, control: control.armId }));
           const p = estimates.map((e) => (e.headline && Number.isFinite(e.headline.p) ? e.headline.p : null));
           const adjusted = benjaminiHochberg(p);
           estimates.forEach((e, k) => {

@@ -1,4 +1,4 @@
-export { RANDOMIZATION_ALGORITHM, RandomizationError, createRng, deriveRng, assertSeed, type RandomizationAlgorithm, type Rng } from './rng.js';
+export { RANDOMIZATION_ALGORITHM, RandomizationError, createRng, deriveRng, assertSeed, standardNormal, type RandomizationAlgorithm, type Rng } from './rng.js';
 export {
   assign,
   auditOf,

@@ -34,7 +34,7 @@ export function impactHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiR
         participants: people,
         weeks,
         now,
-        ...(initial ? { method: initial.method, initialRandomizationId: initial.randomizationId } : {}),
+        ...(initial ? { method: initial.method, initialRandomizationId: initial.randomizationId, randomization: { seed: initial.seed, algorithm: initial.algorithm } } : {}),
         modules: content.modules ?? [],
         ...(study.outcomes ? { outcomes: study.outcomes } : {}),
         // ?ri=1: randomization inference beside every estimator; the Monte Carlo stream is seeded by the

@@ -351,6 +351,17 @@ dl dt{font-weight:600;margin-top:.5rem}dl dd{margin-left:1rem}.meta{color:#333}
 @media print{details{display:none}}
 `;
 
+/** The pre-registration the report was checked against: its hash, and every deviation from it. */
+function preregistrationText(report: ImpactReport): string {
+  const p = report.preregistration;
+  if (!p) return '<p>No pre-registration snapshot was given.</p>';
+  const problems = [...(p.intact ? [] : ['The snapshot does not match its hash: it was edited after it was frozen.']), ...p.deviations];
+  return (
+    `<p>Pre-registration <code>sha256:${esc(p.hash)}</code>: ${problems.length === 0 ? 'the analysis follows it (design, outcomes, alpha, randomization inference).' : `${problems.length} deviation(s):`}</p>` +
+    (problems.length > 0 ? `<ul>${problems.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : '')
+  );
+}
+
 /** The report as a self-contained HTML document. */
 export function impactHtml(report: ImpactReport): string {
   const d = report.design;
@@ -376,7 +387,7 @@ export function impactHtml(report: ImpactReport): string {
   const body =
     `<header><h1>Impact report: ${esc(report.studyName)}</h1>` +
     `<p class="meta">Study <code>${esc(report.studyId)}</code> · generated ${esc(report.generatedAt.slice(0, 10))} (${esc(report.generatedAt)}) · current study week ${report.currentStudyWeek} (${esc(report.currentWeek)}) · ${esc(level(report))} intervals, α = ${esc(String(report.alpha))}</p>` +
-    `<p>${esc(designText)} Intention-to-treat effects are the headline; the complier effect is an extra.</p></header>` +
+    `<p>${esc(designText)} Intention-to-treat effects are the headline; the complier effect is an extra.</p>${preregistrationText(report)}</header>` +
     `<section><h2>Design and outcomes</h2>${arms}${outcomes}</section>` +
     report.comparisons.map((c) => comparisonSection(report, c)).join('') +
     chartSection(report) +

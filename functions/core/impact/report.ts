@@ -38,6 +38,7 @@ import { treatmentFit } from '../stats/lin.js';
 import { studyBalance, type ArmComparison } from '../stats/study-balance.js';
 import { studyWeekIndexer, studyWeeks } from './calendar.js';
 import { outcomeRi, prepareImpactRi } from './ri.js';
+import { checkPreregistration } from './preregistration.js';
 import {
   baselineValues,
   computeOutcome,
@@ -462,6 +463,19 @@ export function impactReport(input: ImpactInput): ImpactReport {
     responseRates,
     balance,
     estimators: ESTIMATOR_DEFINITIONS,
+    ...(input.preregistration
+      ? {
+          preregistration: checkPreregistration(input.preregistration, {
+            study,
+            ...(input.method ? { method: input.method } : {}),
+            ...(input.randomization?.seed !== undefined ? { seed: input.randomization.seed } : {}),
+            ...(input.randomization?.algorithm ? { algorithm: input.randomization.algorithm } : {}),
+            outcomes: valid,
+            alpha,
+            ...(input.ri ? { ri: input.ri } : {}),
+          }),
+        }
+      : {}),
     notes,
   };
 }

@@ -87,11 +87,3 @@ export function randomizationInference(procedure: AssignmentProcedure, observedZ
   const reason = support.fixed ? `${support.count.toLocaleString('en-US')} possible assignments, more than the limit of ${limit.toLocaleString('en-US')}` : support.reason;
   return { observed, p, exact: false, permutations: visited, extreme, mcSe: Math.sqrt((p * (1 - p)) / visited), undefinedDraws, reason };
 }
-
-/** One line for a p-value with how it was obtained, e.g. "p = 0.0476 (exact, 924 assignments)". */
-export function describeRi(r: RiResult): string {
-  const p = r.p.toPrecision(3);
-  return r.exact
-    ? `p = ${p} (exact, ${r.permutations.toLocaleString('en-US')} assignments)`
-    : `p = ${p} ± ${r.mcSe.toPrecision(2)} (Monte Carlo, ${r.permutations.toLocaleString('en-US')} permutations: ${r.reason ?? ''})`;
-}

@@ -148,3 +148,32 @@ describe('Monte Carlo randomization inference', () => {
     expect(() => riStatistic({ procedure, y, treatedArm: 'lessons', controlArm: 'control', estimator: 'dim' })).toThrow('arm "lessons" is not in the design');
   });
 });
+
+describe('the O(clusters) regression statistics equal lmRobust draw by draw', () => {
+  it('Lin and plain covariate-adjusted coefficient and CR2 t, cluster and block_cluster designs', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 8, maxLength: 12 }), fc.constantFrom(1, 2), fc.boolean(), seed, fc.infiniteStream(value), (sizes, blocks, lin, s, vs) => {
+        const units = clusteredUnits(sizes, blocks);
+        const procedure = prepareProcedure(units, { method: blocks > 1 ? 'block_cluster' : 'cluster', arms: ARMS });
+        const y = procedure.units.map((_, i) => (i % 5 === 2 ? null : (vs.next().value as number)));
+        const covariates = { x1: procedure.units.map(() => vs.next().value as number), x2: procedure.units.map(() => Math.round(vs.next().value as number) % 3) };
+        const clusters = procedure.units.map((u) => u.cluster as string);
+        const pairs = (['ols', 'cr2'] as const).map((estimator) => {
+          const make = (generic: boolean) => riStatistic({ procedure, y, treatedArm: 'treatment', controlArm: 'control', estimator, covariates, clusters, lin, generic });
+          return [make(false), make(true)] as const;
+        });
+        const z = new Uint16Array(procedure.elementNames.length);
+        for (let m = 0; m < 4; m++) {
+          procedure.draw((s + 31 * m) >>> 0, z);
+          for (const [fast, generic] of pairs) {
+            expect(fast.fast && !generic.fast).toBe(true);
+            const b = generic.statistic(z);
+            if (!Number.isFinite(b)) continue; // lmRobust refused (rank, too few rows)
+            expect(Math.abs(fast.statistic(z) - b)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(b)));
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

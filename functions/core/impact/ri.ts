@@ -14,9 +14,9 @@ import { riStatistic, type RiEstimator } from '../stats/ri-statistics.js';
  * randomization record (a study randomized outside Sauti), late joiners assigned by rolling
  * enrolment (their permuted blocks depend on arrival order and the stored block state, which a
  * re-run would have to replay; not implemented), or assignments the procedure could not have made.
- * The difference in means and the CR2 t without covariates cost O(clusters) a draw; a statistic
- * that re-fits a regression costs a fit a draw, so it runs only within GENERIC_BUDGET unit-draws
- * (bounded time in an API request), else says so.
+ * The difference in means always, and the regressions in cluster designs, cost O(clusters) a draw
+ * (stats/ri-statistics.ts); a statistic that re-fits a regression on N rows costs a fit a draw, so
+ * it runs only within GENERIC_BUDGET unit-draws (bounded time in an API request), else says so.
  */
 
 export const GENERIC_BUDGET = 20_000_000;

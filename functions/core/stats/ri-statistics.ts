@@ -1,7 +1,9 @@
 import type { AssignmentProcedure } from '../randomize/procedure.js';
 import { differenceInMeans } from './dim.js';
 import { treatmentFit } from './lin.js';
+import { EIGEN_TOL } from './ols.js';
 import type { RiStatistic } from './ri.js';
+import { groupedRegressionStatistic } from './ri-regression.js';
 
 /**
  * The test statistics of randomization inference, one per estimator of the impact report, as
@@ -15,10 +17,12 @@ import type { RiStatistic } from './ri.js';
  * not in the statistic. In multi-arm studies each draw re-runs the whole procedure and the
  * comparison takes the units that land in its two arms: the sharp null is no effect of any arm.
  *
- * Every statistic is the public estimator re-run (differenceInMeans, lmRobust). Two cases have an
+ * Every statistic is the public estimator re-run (differenceInMeans, lmRobust). Three cases have an
  * equivalent that costs O(clusters) per draw instead of O(N), checked against the estimator in
- * test/unit/ri-properties.test.ts: the difference in means (sums per element and block), and the
- * CR2 t without covariates when each CR2 cluster lies in one randomized element: there
+ * test/unit/ri-properties.test.ts: the difference in means (sums per element and block); the
+ * regressions with covariates when whole clusters were randomized in a two-arm design
+ * (stats/ri-regression.ts); and the CR2 t without covariates when each CR2 cluster lies in one
+ * randomized element: there
  * X_s = 1·x_s′, H_ss = (n_s/N_a)·J/n_s, so A_s has eigenvalue (1 − n_s/N_a)^(−1/2) on the ones
  * vector and the CR2 variance of the coefficient is Σ_arms Σ_s E_s² / ((1 − n_s/N_a) N_a²), with
  * E_s the cluster's residual sum.
@@ -90,6 +94,25 @@ export function riStatistic(problem: RiProblem): PreparedStatistic {
   if (!problem.generic && estimator === 'dim') return { statistic: dimBySums(observed, y, elementOf, blocks, t, c), name, fast: true };
   if (!problem.generic && estimator === 'cr2' && !hasCovariates && clusters && clustersWithinElements(observed, clusters, elementOf)) {
     return { statistic: cr2tByClusters(observed, y, elementOf, clusters, t, c), name, fast: true };
+  }
+  // With covariates, per-cluster sums pay off when whole clusters were randomized and the sample is
+  // the same in every draw (two arms); stats/ri-regression.ts.
+  const byCluster = procedure.method === 'cluster' || procedure.method === 'block_cluster';
+  if (!problem.generic && estimator !== 'dim' && hasCovariates && byCluster && procedure.arms.length === 2 && (estimator === 'ols' || (clusters && clustersWithinElements(observed, clusters, elementOf)))) {
+    const names = Object.keys(covariates);
+    const lin = problem.lin ?? true;
+    const centre = names.map((k) => (lin ? observed.reduce((a, i) => a + ((covariates[k] as readonly number[])[i] as number), 0) / observed.length : 0));
+    const statistic = groupedRegressionStatistic({
+      y: observed.map((i) => y[i] as number),
+      x: observed.map((i) => names.map((k, j) => ((covariates[k] as readonly number[])[i] as number) - (centre[j] as number))),
+      group: observed.map((i) => (estimator === 'cr2' ? (clusters as readonly string[])[i] as string : String(elementOf[i]))),
+      element: observed.map((i) => elementOf[i] as number),
+      lin,
+      kind: estimator === 'cr2' ? 'cr2t' : 'coefficient',
+      treatedArm: t,
+      controlArm: c,
+    });
+    return { statistic, name, fast: true };
   }
 
   const statistic: RiStatistic = (z) => {
@@ -183,8 +206,6 @@ function clustersWithinElements(observed: readonly number[], clusters: readonly 
   return true;
 }
 
-/** estimatr: eigenvalues of I − H_ss at or below this count as 0 (ols.ts, EIGEN_TOL). */
-const EIGEN_TOL = 1e-12;
 
 function cr2tByClusters(observed: readonly number[], y: readonly (number | null)[], elementOf: Int32Array, clusters: readonly string[], t: number, c: number): RiStatistic {
   const cs = cells(observed, y, elementOf, (i) => clusters[i] as string);

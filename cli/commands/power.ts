@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
+import { lineChart } from '../../functions/core/impact/html.js';
 import { baselineEstimates, type BaselineEstimates } from '../../functions/core/stats/icc.js';
 import { mdeAnalytic, mdeTable, type MdeResult, type MdeTableRow, type PowerDesign } from '../../functions/core/stats/power.js';
 import { simulatePower, type PowerSimulation } from '../../functions/core/stats/power-simulate.js';
@@ -35,6 +37,7 @@ export interface PowerOptions {
   tableSizes: string;
   simulate: string;
   seed: string;
+  chart?: string;
 }
 
 export interface PowerReport {
@@ -110,6 +113,19 @@ export function powerReport(opts: PowerOptions, baselineText?: string): PowerRep
   return report;
 }
 
+/** The table as a chart: MDE against the number of clusters, one line per cluster size (standalone SVG). */
+export function powerChart(r: PowerReport): string {
+  const sizes = [...new Set(r.table.map((row) => row.clusterSize))];
+  const svg = lineChart({
+    title: 'Minimum detectable effect by number of clusters',
+    xLabel: 'clusters randomized',
+    yLabel: r.design.sd === 1 && !r.baseline ? 'MDE (SD)' : 'MDE',
+    seriesOf: 'cluster size',
+    series: sizes.map((m) => ({ name: `${m} per cluster`, points: r.table.filter((row) => row.clusterSize === m).map((row) => ({ x: row.clusters, y: row.mde })) })),
+  });
+  return svg.replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" ');
+}
+
 function printReport(r: PowerReport): void {
   const d = r.design;
   const unit = d.sd === 1 && !r.baseline ? 'SD' : `(${num(r.analytic.mdeSd, 3)} SD)`;
@@ -167,6 +183,7 @@ export function powerCommand(program: Command): void {
     .option('--table-sizes <list>', 'people per cluster for the table', '10,25,50')
     .option('--simulate <S>', 'simulation replications (0: analytic only)', '1000')
     .option('--seed <n>', 'seed of the simulation', '1')
+    .option('--chart <file.svg>', 'also write the table as a chart (SVG)')
     .action(async (opts: PowerOptions, cmd: Command) => {
       const text = opts.baseline !== undefined ? await readText(opts.baseline, 'baseline CSV') : undefined;
       let report: PowerReport;
@@ -175,6 +192,7 @@ export function powerCommand(program: Command): void {
       } catch (err) {
         throw new CliError([err instanceof Error ? err.message : String(err)]);
       }
+      if (opts.chart) writeFileSync(opts.chart, `${powerChart(report)}\n`);
       if ((cmd.optsWithGlobals() as { format?: string }).format === 'table') printReport(report);
       else printJson(report);
     });

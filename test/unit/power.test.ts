@@ -4,6 +4,9 @@
  * (seeded, so deterministic) within 3 Monte Carlo SE, the ICC estimator, and bad input.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng, standardNormal } from '../../functions/core/randomize/rng.js';
 import { baselineEstimates } from '../../functions/core/stats/icc.js';
@@ -102,6 +105,11 @@ describe('sauti power', () => {
     expect(ok.stdout).toMatch(/^Analytic MDE: [\d.]+ \([\d.]+ SD\)/m);
     expect(ok.stdout).toMatch(/^Simulated \(200 replications .*power at the analytic MDE [\d.]+ ± [\d.]+; MDE [\d.]+/m);
     expect(ok.stdout).toMatch(/^clusters +10 +25 +50$/m);
+    const dir = mkdtempSync(join(tmpdir(), 'sauti-power-'));
+    const chart = run('--clusters', '20', '--cluster-size', '25', '--icc', '0.05', '--simulate', '0', '--chart', join(dir, 'mde.svg'), '--format', 'json');
+    expect(chart.status).toBe(0);
+    const svg = readFileSync(join(dir, 'mde.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" role="img" aria-label="Minimum detectable effect by number of clusters\. Line chart of MDE \(SD\) by clusters randomized, one line per cluster size \(10 per cluster, 25 per cluster, 50 per cluster\)/);
     const bad = run('--clusters', '2', '--cluster-size', '10', '--icc', '1.2', '--format', 'table');
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim()).toBe('the ICC must be in [0, 1), got 1.2');

@@ -54,6 +54,8 @@ interface ChartSpec {
   yFormat?: (v: number) => string;
   /** Confidence level of the intervals, e.g. "95%". */
   level?: string;
+  /** What one line stands for, in the accessible description (default "arm"). */
+  seriesOf?: string;
 }
 
 function niceStep(span: number, ticks: number): number {
@@ -157,7 +159,7 @@ export function lineChart(spec: ChartSpec): string {
     parts.push(`<text x="${lx + 30}" y="22" font-size="12" fill="#111">${esc(s.name)}</text>`);
   });
 
-  const label = `${spec.title}. Line chart of ${spec.yLabel} by ${spec.xLabel}, one line per arm (${spec.series.map((s) => s.name).join(', ')})` +
+  const label = `${spec.title}. Line chart of ${spec.yLabel} by ${spec.xLabel}, one line per ${spec.seriesOf ?? 'arm'} (${spec.series.map((s) => s.name).join(', ')})` +
     `${spec.series.some((s) => s.points.some((p) => p.lo !== undefined)) ? `, with ${spec.level ?? '95%'} confidence intervals` : ''}. The numbers are in the table below the chart.`;
   return (
     `<svg role="img" aria-label="${esc(label)}" viewBox="0 0 ${W} ${H}" width="100%" style="max-width:${W}px" font-family="system-ui, sans-serif">` +

@@ -3,13 +3,15 @@ import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { differenceInMeans } from '../../functions/core/stats/dim.js';
 import { designMatrix, lmRobust } from '../../functions/core/stats/ols.js';
+import { CliError } from '../client.js';
 import { print, printJson } from '../format.js';
+import { analyzeRi, type AnalyzeRi, type RiCliOptions, type RiRow } from './analyze-ri.js';
 
 /**
  * `sauti analyze`: the same estimators as the impact report, run offline on a frozen CSV (an
  * export, or any file): no stack, no token. One JSON object, so a replication script can read it.
  */
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends RiCliOptions {
   csv: string;
   outcome: string;
   treatment: string;
@@ -18,6 +20,8 @@ export interface AnalyzeOptions {
   covariates?: string;
   estimator: 'dim' | 'ols' | 'cr2';
   treatedValue?: string;
+  /** Randomization inference beside the model-based p-value. */
+  ri?: boolean;
 }
 
 export interface AnalyzeResult {
@@ -32,13 +36,15 @@ export interface AnalyzeResult {
   n_control: number;
   /** Rows left out for a missing or non-numeric outcome, treatment, covariate, block or cluster. */
   dropped: number;
+  /** With --ri: the sharp-null p-value of the same estimator's statistic, and how it was obtained. */
+  ri?: AnalyzeRi;
 }
 
 export function analyze(opts: AnalyzeOptions, text: string): AnalyzeResult {
   const records = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
   const covariates = (opts.covariates ?? '').split(',').map((c) => c.trim()).filter(Boolean);
   const header = Object.keys(records[0] ?? {});
-  for (const col of [opts.outcome, opts.treatment, opts.block, opts.cluster, ...covariates]) {
+  for (const col of [opts.outcome, opts.treatment, opts.block, opts.cluster, opts.id, ...covariates]) {
     if (col !== undefined && !header.includes(col)) throw new Error(`The file has no column "${col}" (columns: ${header.join(', ')}).`);
   }
   if (opts.estimator === 'cr2' && !opts.cluster) throw new Error('--estimator cr2 needs --cluster.');
@@ -54,15 +60,34 @@ export function analyze(opts: AnalyzeOptions, text: string): AnalyzeResult {
   const z = rows.map((r) => (isTreated(r[opts.treatment] ?? '') ? 1 : 0));
   const n1 = z.filter((v) => v === 1).length;
   const base = { n_treated: n1, n_control: z.length - n1, dropped: records.length - rows.length };
+  const withRi = <T extends AnalyzeResult>(result: T): T => {
+    if (!opts.ri) return result;
+    // Every row of the design is re-randomized, with or without an outcome; only those with one enter the statistic.
+    const idColumn = opts.id ?? (header.includes('pid') ? 'pid' : undefined);
+    const design: RiRow[] = records.flatMap((r, i) => {
+      const t = r[opts.treatment] ?? '';
+      if (!(isTreated(t) || isControl(t)) || (opts.block && !r[opts.block]) || (opts.cluster && !r[opts.cluster])) return [];
+      const complete = num(r[opts.outcome]) !== undefined && covariates.every((c) => num(r[c]) !== undefined);
+      return [{
+        id: idColumn ? (r[idColumn] ?? '') : `row-${String(i + 2).padStart(7, '0')}`,
+        treated: isTreated(t),
+        ...(opts.block ? { block: r[opts.block] as string } : {}),
+        ...(opts.cluster ? { cluster: r[opts.cluster] as string } : {}),
+        y: complete ? (num(r[opts.outcome]) as number) : null,
+        covariates: complete ? Object.fromEntries(covariates.map((c) => [c, num(r[c]) as number])) : {},
+      }];
+    });
+    return { ...result, ri: analyzeRi(opts, design, covariates) };
+  };
   if (opts.estimator === 'dim') {
     const r = differenceInMeans({ y, z, ...(opts.block ? { blocks: rows.map((row) => row[opts.block as string] as string) } : {}) });
-    return { estimator: opts.block ? 'blocked difference in means' : 'difference in means', estimate: r.estimate, std_error: r.se, df: r.df, p_value: r.p, ci_lower: r.ciLower, ci_upper: r.ciUpper, ...base };
+    return withRi({ estimator: opts.block ? 'blocked difference in means' : 'difference in means', estimate: r.estimate, std_error: r.se, df: r.df, p_value: r.p, ci_lower: r.ciLower, ci_upper: r.ciUpper, ...base });
   }
   const { X, names } = designMatrix(rows.map((row, i) => ({ z: z[i] as number, ...Object.fromEntries(covariates.map((c) => [c, num(row[c]) as number])) })), { intercept: true, treatment: 'z', covariates });
   const fit = lmRobust({ y, X, names, se: opts.estimator === 'cr2' ? 'CR2' : 'HC2', ...(opts.estimator === 'cr2' ? { clusters: rows.map((row) => row[opts.cluster as string] as string) } : {}) });
   const c = fit.coefficients.find((k) => k.term === 'z');
   if (!c) throw new Error('No treatment coefficient in the fit.');
-  return { estimator: opts.estimator === 'cr2' ? 'OLS, CR2 cluster-robust' : 'OLS, HC2', estimate: c.estimate, std_error: c.se, df: c.df, p_value: c.p, ci_lower: c.ciLower, ci_upper: c.ciUpper, ...base };
+  return withRi({ estimator: opts.estimator === 'cr2' ? 'OLS, CR2 cluster-robust' : 'OLS, HC2', estimate: c.estimate, std_error: c.se, df: c.df, p_value: c.p, ci_lower: c.ciLower, ci_upper: c.ciUpper, ...base });
 }
 
 export function analyzeCommand(program: Command): void {
@@ -78,13 +103,27 @@ export function analyzeCommand(program: Command): void {
     .option('--cluster <col>', 'cluster column (for --estimator cr2)')
     .option('--covariates <a,b,...>', 'covariate columns for ols / cr2')
     .option('--estimator <name>', 'dim | ols (HC2) | cr2 (cluster-robust, CR2 df)', 'dim')
+    .option('--ri', 'also randomization inference: re-run the randomization procedure (--ri-method) and test the sharp null')
+    .option('--ri-method <method>', 'how the study was randomized: complete | block (by --block) | cluster (by --cluster) | block_cluster')
+    .option('--ri-ratio <t:c>', 'treated:control ratio of the randomization', '1:1')
+    .option('--ri-limit <n>', 'enumerate every assignment when there are at most n', '100000')
+    .option('--ri-permutations <m>', 'otherwise, draw m seeded permutations', '10000')
+    .option('--ri-seed <seed>', 'seed of the permutation draws', '1')
+    .option('--id <col>', 'unit id column for --ri (default: pid, else the row number)')
     .addHelpText('after', '\nRows with a missing outcome, treatment, covariate, block or cluster are left out and counted in "dropped".\nThe numbers match R\'s estimatr (difference_in_means, lm_robust HC2 / CR2).')
     .action((opts: AnalyzeOptions & { format?: string }, cmd: Command) => {
-      if (!['dim', 'ols', 'cr2'].includes(opts.estimator)) throw new Error(`--estimator must be dim, ols or cr2, not "${opts.estimator}".`);
-      const result = analyze(opts, readFileSync(opts.csv, 'utf8'));
+      let result: AnalyzeResult;
+      try {
+        if (!['dim', 'ols', 'cr2'].includes(opts.estimator)) throw new Error(`--estimator must be dim, ols or cr2, not "${opts.estimator}".`);
+        result = analyze(opts, readFileSync(opts.csv, 'utf8'));
+      } catch (err) {
+        // One line, no stack: bad options, a file that does not match the design, an estimator that cannot run.
+        throw new CliError([err instanceof Error ? err.message : String(err)]);
+      }
       const format = (cmd.optsWithGlobals() as { format?: string }).format;
       if (format === 'table') {
         print(`${result.estimator}: ${result.estimate.toFixed(4)} (SE ${result.std_error.toFixed(4)}, df ${result.df.toFixed(2)}), 95% CI ${result.ci_lower.toFixed(4)} to ${result.ci_upper.toFixed(4)}, p = ${result.p_value.toPrecision(3)}; ${result.n_treated} treated, ${result.n_control} control, ${result.dropped} dropped`);
+        if (result.ri) print(`randomization inference (${result.ri.statistic}, ${result.ri.method}): ${result.ri.exact ? `p = ${result.ri.p_value.toPrecision(3)}, exact over ${result.ri.permutations.toLocaleString('en-US')} assignments` : `p = ${result.ri.p_value.toPrecision(3)} ± ${result.ri.mc_se.toPrecision(2)} (Monte Carlo SE), ${result.ri.permutations.toLocaleString('en-US')} permutations: ${result.ri.reason ?? ''}`}`);
       } else printJson(result);
     });
 }

@@ -13,6 +13,7 @@ export function impactCommand(program: Command): void {
     .description('Estimate the impact of a study (POST /studies/{id}/impact) and write the JSON result and a self-contained HTML report')
     .argument('<study>', 'study id')
     .option('--out <dir>', 'folder for <study>-impact.json and <study>-impact.html', '.')
+    .option('--ri', 'add randomization-inference p-values (re-running the study\'s randomization; exact when at most 100,000 assignments, else 10,000 seeded permutations)')
     .addHelpText(
       'after',
       `
@@ -22,9 +23,9 @@ baseline (ANCOVA) next to it; Benjamini-Hochberg across outcomes; Lee bounds whe
 differs by arm; the complier effect (2SLS) as an extra. Response rates by arm and week, the
 attrition test and the balance table come with every report. The HTML opens offline.`,
     )
-    .action(async (study: string, opts: { out: string }, cmd: Command) => {
+    .action(async (study: string, opts: { out: string; ri?: boolean }, cmd: Command) => {
       const { client, format } = contextOf(cmd);
-      const res = await waiting('Estimating', client.post<{ report: ImpactReport; html: string }>(`/studies/${seg(study)}/impact`, {}));
+      const res = await waiting('Estimating', client.post<{ report: ImpactReport; html: string }>(`/studies/${seg(study)}/impact${opts.ri ? '?ri=1' : ''}`, {}));
       const dir = resolve(opts.out);
       mkdirSync(dir, { recursive: true });
       const jsonFile = join(dir, `${study}-impact.json`);
@@ -36,12 +37,14 @@ attrition test and the balance table come with every report. The HTML opens offl
         print(`${c.treatmentArm} vs ${c.controlArm} (intention to treat)`);
         print(
           table(
-            ['outcome', 'estimator', { header: 'estimate', align: 'right' }, { header: '95% CI', align: 'right' }, { header: 'p', align: 'right' }, { header: 'p (BH)', align: 'right' }],
+            ['outcome', 'estimator', { header: 'estimate', align: 'right' }, { header: '95% CI', align: 'right' }, { header: 'p', align: 'right' }, { header: 'p (BH)', align: 'right' }, ...(opts.ri ? [{ header: 'p (RI)', align: 'right' as const }] : [])],
             c.outcomes
               .filter((o) => o.headline)
               .map((o) => {
                 const h = o.headline as NonNullable<typeof o.headline>;
-                return [o.label, h.estimator, num(h.estimate, 3), `${num(h.ciLower, 3)} to ${num(h.ciUpper, 3)}`, pValue(h.p), h.pAdjusted === null ? '' : pValue(h.pAdjusted)];
+                const ri = h.estimator === 'cr2' ? o.ri?.cr2 : o.ri?.dim;
+                const riCell = ri ? `${pValue(ri.p)} (${ri.exact ? `exact, ${ri.permutations}` : `MC ${ri.permutations}, SE ${num(ri.mcSe, 4)}`})` : '';
+                return [o.label, h.estimator, num(h.estimate, 3), `${num(h.ciLower, 3)} to ${num(h.ciUpper, 3)}`, pValue(h.p), h.pAdjusted === null ? '' : pValue(h.pAdjusted), ...(opts.ri ? [riCell] : [])];
               }),
           ),
         );

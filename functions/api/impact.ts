@@ -12,6 +12,7 @@ import type { ApiRequest, RouteName } from './routes.js';
  * study's first to the current one, the randomization record (for the design) and the modules
  * (who completed one) go into the pure report; the answer is its JSON and the self-contained
  * HTML page. Outcomes are the study's own, or the demo diary's defaults when it has none.
+ * With ?ri=1 the report adds randomization-inference p-values (core/impact/ri.ts).
  */
 export function impactHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'impact'> {
   const participants = new DynamoParticipantStore(ctx.doc, ctx.tableName);
@@ -33,9 +34,12 @@ export function impactHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiR
         participants: people,
         weeks,
         now,
-        ...(initial ? { method: initial.method, initialRandomizationId: initial.randomizationId } : {}),
+        ...(initial ? { method: initial.method, initialRandomizationId: initial.randomizationId, randomization: { seed: initial.seed, algorithm: initial.algorithm } } : {}),
         modules: content.modules ?? [],
         ...(study.outcomes ? { outcomes: study.outcomes } : {}),
+        // ?ri=1: randomization inference beside every estimator; the Monte Carlo stream is seeded by the
+        // study's own randomization seed, so the same data give the same p-values.
+        ...(r.query.ri === '1' || r.query.ri === 'true' ? { ri: { seed: initial?.seed ?? 1 } } : {}),
       });
       ctx.log.info('impact report', { studyId: study.studyId, participants: people.length, weeks: weeks.length, by: r.principal.name });
       return { report, html: impactHtml(report) };

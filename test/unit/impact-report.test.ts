@@ -380,3 +380,32 @@ describe('the HTML report', () => {
     for (const o of DEFAULT_OUTCOMES) expect(html).toContain(o.label);
   });
 });
+
+describe('impact report: randomization inference beside the model-based p-values', () => {
+  // 10 factories of 20, 5 treated: the cluster procedure has C(10, 5) = 252 assignments.
+  const input = { ...synthetic({ clusterSize: 20 }), method: 'cluster' as const, initialRandomizationId: 'ra-1' };
+
+  it('gives exact p-values for the difference in means, OLS and CR2 over every assignment of the study\'s procedure', () => {
+    const report = impactReport({ ...input, ri: { seed: 3 } });
+    const savings = outcome(report, 'weekly_savings');
+    for (const r of [savings.ri?.dim, savings.ri?.ols, savings.ri?.cr2]) {
+      expect(r).toMatchObject({ exact: true, permutations: 252, undefinedDraws: 0 });
+      expect(Math.abs((r?.p as number) * 252 - Math.round((r?.p as number) * 252))).toBeLessThan(1e-9);
+    }
+    expect(savings.ri?.dim?.observed).toBeCloseTo(savings.dim?.estimate as number, 9);
+    expect(savings.ri?.cr2?.observed).toBeCloseTo((savings.cr2?.treatment.estimate as number) / (savings.cr2?.treatment.se as number), 9);
+    // The planted effect is far out in the randomization distribution: only it and its mirror are as extreme.
+    expect(savings.ri?.dim?.p).toBeCloseTo(2 / 252, 12);
+    expect(impactHtml(report)).toContain('RI p = ');
+    expect(impactHtml(report)).toContain('exact, 252 assignments');
+  });
+
+  it('says why it cannot run: no randomization record, or late joiners assigned by rolling enrolment', () => {
+    const { method: _method, ...noRecord } = input;
+    expect(impactReport({ ...noRecord, ri: {} }).notes).toContain('Randomization inference not run: there is no randomization record, so no procedure to re-run (a study randomized outside Sauti cannot be re-randomized).');
+    const late = input.participants.map((p, i) => (i < 3 ? { ...p, assignment: { randomizationId: 'ra-rolling-1', at: '2026-02-02T09:00:00.000Z' } } : p));
+    const notes = impactReport({ ...input, participants: late, ri: {} }).notes;
+    expect(notes.some((n) => n.startsWith('Randomization inference not run: 3 late joiner(s) were assigned by rolling enrolment'))).toBe(true);
+    expect(outcome(impactReport({ ...input, participants: late, ri: {} }), 'weekly_savings').ri).toBeUndefined();
+  });
+});

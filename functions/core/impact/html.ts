@@ -8,6 +8,7 @@
  */
 import type { OutcomeDefinition } from './outcomes.js';
 import type { Comparison, ImpactReport, OutcomeEstimate, RegressionEstimate } from './report.js';
+import type { RiResult } from '../stats/ri.js';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -53,6 +54,8 @@ interface ChartSpec {
   yFormat?: (v: number) => string;
   /** Confidence level of the intervals, e.g. "95%". */
   level?: string;
+  /** What one line stands for, in the accessible description (default "arm"). */
+  seriesOf?: string;
 }
 
 function niceStep(span: number, ticks: number): number {
@@ -156,7 +159,7 @@ export function lineChart(spec: ChartSpec): string {
     parts.push(`<text x="${lx + 30}" y="22" font-size="12" fill="#111">${esc(s.name)}</text>`);
   });
 
-  const label = `${spec.title}. Line chart of ${spec.yLabel} by ${spec.xLabel}, one line per arm (${spec.series.map((s) => s.name).join(', ')})` +
+  const label = `${spec.title}. Line chart of ${spec.yLabel} by ${spec.xLabel}, one line per ${spec.seriesOf ?? 'arm'} (${spec.series.map((s) => s.name).join(', ')})` +
     `${spec.series.some((s) => s.points.some((p) => p.lo !== undefined)) ? `, with ${spec.level ?? '95%'} confidence intervals` : ''}. The numbers are in the table below the chart.`;
   return (
     `<svg role="img" aria-label="${esc(label)}" viewBox="0 0 ${W} ${H}" width="100%" style="max-width:${W}px" font-family="system-ui, sans-serif">` +
@@ -179,6 +182,13 @@ function estimateCell(e: { estimate: number; se: number; ciLower: number; ciUppe
   return `${esc(num(e.estimate))} <span class="se">(${esc(num(e.se))})</span><br><span class="ci">[${esc(num(e.ciLower))}, ${esc(num(e.ciUpper))}]</span><br><span class="p">p ${esc(pval(e.p).startsWith('<') ? '' : '= ')}${esc(pval(e.p))}</span>`;
 }
 const regressionCell = (r: RegressionEstimate | undefined) => (r ? estimateCell(r.treatment) : '–');
+
+/** The randomization-inference p under a model-based one, with how it was obtained. */
+function riLine(r: RiResult | undefined): string {
+  if (!r) return '';
+  const how = r.exact ? `exact, ${r.permutations.toLocaleString('en-US')} assignments` : `±${num(r.mcSe, 4)}, ${r.permutations.toLocaleString('en-US')} permutations`;
+  return `<br><span class="p">RI p = ${esc(pval(r.p))}</span> <span class="se">(${esc(how)})</span>`;
+}
 
 const level = (report: ImpactReport) => `${Math.round((1 - report.alpha) * 1000) / 10}%`;
 
@@ -216,9 +226,9 @@ function comparisonSection(report: ImpactReport, c: Comparison): string {
       mean(o.means.control),
       mean(o.means.treatment),
       `${esc(pct(o.observed.q0))} / ${esc(pct(o.observed.q1))}`,
-      estimateCell(o.dim) + (o.dim && o.dim.design !== 'standard' ? `<br><span class="se">${esc(o.dim.design)}</span>` : ''),
-      regressionCell(o.ols),
-      regressionCell(o.cr2),
+      estimateCell(o.dim) + (o.dim && o.dim.design !== 'standard' ? `<br><span class="se">${esc(o.dim.design)}</span>` : '') + riLine(o.ri?.dim),
+      regressionCell(o.ols) + riLine(o.ri?.ols),
+      regressionCell(o.cr2) + riLine(o.ri?.cr2),
       o.headline ? `${esc(pval(o.headline.pAdjusted))}` : '–',
       lee,
       complier,
@@ -343,6 +353,17 @@ dl dt{font-weight:600;margin-top:.5rem}dl dd{margin-left:1rem}.meta{color:#333}
 @media print{details{display:none}}
 `;
 
+/** The pre-registration the report was checked against: its hash, and every deviation from it. */
+function preregistrationText(report: ImpactReport): string {
+  const p = report.preregistration;
+  if (!p) return '<p>No pre-registration snapshot was given.</p>';
+  const problems = [...(p.intact ? [] : ['The snapshot does not match its hash: it was edited after it was frozen.']), ...p.deviations];
+  return (
+    `<p>Pre-registration <code>sha256:${esc(p.hash)}</code>: ${problems.length === 0 ? 'the analysis follows it (design, outcomes, alpha, randomization inference).' : `${problems.length} deviation(s):`}</p>` +
+    (problems.length > 0 ? `<ul>${problems.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : '')
+  );
+}
+
 /** The report as a self-contained HTML document. */
 export function impactHtml(report: ImpactReport): string {
   const d = report.design;
@@ -368,7 +389,7 @@ export function impactHtml(report: ImpactReport): string {
   const body =
     `<header><h1>Impact report: ${esc(report.studyName)}</h1>` +
     `<p class="meta">Study <code>${esc(report.studyId)}</code> · generated ${esc(report.generatedAt.slice(0, 10))} (${esc(report.generatedAt)}) · current study week ${report.currentStudyWeek} (${esc(report.currentWeek)}) · ${esc(level(report))} intervals, α = ${esc(String(report.alpha))}</p>` +
-    `<p>${esc(designText)} Intention-to-treat effects are the headline; the complier effect is an extra.</p></header>` +
+    `<p>${esc(designText)} Intention-to-treat effects are the headline; the complier effect is an extra.</p>${preregistrationText(report)}</header>` +
     `<section><h2>Design and outcomes</h2>${arms}${outcomes}</section>` +
     report.comparisons.map((c) => comparisonSection(report, c)).join('') +
     chartSection(report) +

@@ -3,6 +3,9 @@ import type { Participant, Study } from '../model.js';
 import type { RandomizationMethod } from '../randomize/assign.js';
 import type { DifferenceInMeansResult } from '../stats/dim.js';
 import type { LeeBoundsResult } from '../stats/lee.js';
+import type { RiOptions } from '../stats/ri.js';
+import type { OutcomeRi } from './ri.js';
+import type { Preregistration, PreregistrationCheck } from './preregistration.js';
 import type { CoefficientResult, RobustSeType } from '../stats/ols.js';
 import type { ArmComparison } from '../stats/study-balance.js';
 import type { DiaryWeekData, OutcomeDefinition, Standardisation } from './outcomes.js';
@@ -31,6 +34,12 @@ export interface ImpactInput {
   /** The education modules, to tell who completed one (for the complier effect). */
   modules?: readonly ImpactModule[];
   alpha?: number;
+  /** Randomization inference beside each estimator (impact/ri.ts); off when absent. */
+  ri?: RiOptions;
+  /** The randomization record's seed and algorithm version, checked against the pre-registration. */
+  randomization?: { seed: number; algorithm: string };
+  /** The frozen pre-registration: the report cites its hash and lists deviations from it. */
+  preregistration?: Preregistration;
 }
 
 export type HeadlineEstimator = 'dim' | 'cr2';
@@ -111,6 +120,8 @@ export interface OutcomeEstimate {
   headline?: Headline;
   lee?: LeeBoundsResult;
   complier?: ComplierEstimate;
+  /** Sharp-null randomization p-values of dim, ols and cr2 (when asked for and possible). */
+  ri?: OutcomeRi;
   notes: string[];
 }
 
@@ -174,6 +185,8 @@ export interface ImpactReport {
   responseRates: ResponseRateRow[];
   balance: ArmComparison[];
   estimators: { name: string; description: string }[];
+  /** Present when a pre-registration was given: its hash, whether it is intact, and the deviations. */
+  preregistration?: PreregistrationCheck;
   notes: string[];
 }
 

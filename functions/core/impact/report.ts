@@ -33,9 +33,12 @@ import { differenceInMeans, type DifferenceInMeansResult } from '../stats/dim.js
 import { tCritical } from '../stats/dist.js';
 import { ivRobust } from '../stats/iv.js';
 import { leeBounds, type LeeBoundsResult } from '../stats/lee.js';
-import { designMatrix, lmRobust, type CoefficientResult, type RobustSeType } from '../stats/ols.js';
+import { lmRobust, type CoefficientResult, type RobustSeType } from '../stats/ols.js';
+import { treatmentFit } from '../stats/lin.js';
 import { studyBalance, type ArmComparison } from '../stats/study-balance.js';
 import { studyWeekIndexer, studyWeeks } from './calendar.js';
+import { outcomeRi, prepareImpactRi } from './ri.js';
+import { checkPreregistration } from './preregistration.js';
 import {
   baselineValues,
   computeOutcome,
@@ -94,15 +97,7 @@ function regression(
   alpha: number,
   clusters?: readonly string[],
 ): RegressionEstimate {
-  const names = Object.keys(covariates);
-  const rows = y.map((_, i) => {
-    const row: Record<string, number> = { treatment: z[i] as number };
-    for (const name of names) row[name] = (covariates[name] as readonly number[])[i] as number;
-    return row;
-  });
-  const { X, names: columns } = designMatrix(rows, { intercept: true, treatment: 'treatment', covariates: names, lin: names.length > 0 });
-  const fit = lmRobust(clusters ? { y, X, names: columns, se: 'CR2', clusters, alpha } : { y, X, names: columns, se: 'HC2', alpha });
-  const treatment = fit.coefficients.find((c) => c.term === 'treatment') as CoefficientResult;
+  const { fit, treatment, names } = treatmentFit(y, z, covariates, alpha, clusters);
   return { se: fit.se, covariates: names, n: fit.n, ...(fit.nClusters !== undefined ? { nClusters: fit.nClusters } : {}), treatment };
 }
 
@@ -214,7 +209,9 @@ export function impactReport(input: ImpactInput): ImpactReport {
   if (!control) notes.push('The study has no control arm: no effect can be estimated.');
   if (valid.some((o) => o.window.fromStudyWeek > currentStudyWeek)) notes.push(`Some outcome windows start after the current study week (${currentStudyWeek}): no follow-up data yet for them.`);
 
-  function estimateOutcome(c: (typeof computed)[number], idx: readonly number[], zOf: (i: number) => number): OutcomeEstimate {
+  const riContext = input.ri ? prepareImpactRi(study, units, input.method, input.initialRandomizationId, input.ri, notes) : undefined;
+
+  function estimateOutcome(c: (typeof computed)[number], idx: readonly number[], zOf: (i: number) => number, arms: { treated: string; control: string }): OutcomeEstimate {
     const { def } = c;
     const out: OutcomeEstimate = {
       outcomeId: def.id,
@@ -298,6 +295,10 @@ export function impactReport(input: ImpactInput): ImpactReport {
     }
     const clusters = clustersKnown ? obs.map((i) => (units[i] as Unit).participant.cluster as string) : undefined;
     if (clusters) out.cr2 = attempt(notes, 'CR2', () => regression(y, z, out.ols ? chosen : {}, alpha, clusters));
+    if (riContext) {
+      const ids = obs.map((i) => (units[i] as Unit).participant.participantId);
+      out.ri = outcomeRi(riContext, { treatedArm: arms.treated, controlArm: arms.control, ids, y, ...(blocks ? { blocks } : {}), ...(clusters ? { clusters } : {}), covariates: chosen, fitted: { ols: out.ols !== undefined, cr2: out.cr2 !== undefined } }, notes);
+    }
 
     const best = headline === 'cr2' ? out.cr2?.treatment : out.dim;
     if (best) {
@@ -385,7 +386,7 @@ export function impactReport(input: ImpactInput): ImpactReport {
         .map((arm) => {
           const idx = units.map((u, i) => (u.armId === arm.armId || u.armId === control.armId ? i : -1)).filter((i) => i >= 0);
           const zOf = (i: number) => ((units[i] as Unit).armId === arm.armId ? 1 : 0);
-          const estimates = computed.map((c) => estimateOutcome(c, idx, zOf));
+          const estimates = computed.map((c) => estimateOutcome(c, idx, zOf, { treated: arm.armId, control: control.armId }));
           const p = estimates.map((e) => (e.headline && Number.isFinite(e.headline.p) ? e.headline.p : null));
           const adjusted = benjaminiHochberg(p);
           estimates.forEach((e, k) => {
@@ -462,6 +463,19 @@ export function impactReport(input: ImpactInput): ImpactReport {
     responseRates,
     balance,
     estimators: ESTIMATOR_DEFINITIONS,
+    ...(input.preregistration
+      ? {
+          preregistration: checkPreregistration(input.preregistration, {
+            study,
+            ...(input.method ? { method: input.method } : {}),
+            ...(input.randomization?.seed !== undefined ? { seed: input.randomization.seed } : {}),
+            ...(input.randomization?.algorithm ? { algorithm: input.randomization.algorithm } : {}),
+            outcomes: valid,
+            alpha,
+            ...(input.ri ? { ri: input.ri } : {}),
+          }),
+        }
+      : {}),
     notes,
   };
 }

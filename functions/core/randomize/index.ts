@@ -1,4 +1,4 @@
-export { RANDOMIZATION_ALGORITHM, RandomizationError, createRng, deriveRng, assertSeed, type RandomizationAlgorithm, type Rng } from './rng.js';
+export { RANDOMIZATION_ALGORITHM, RandomizationError, createRng, deriveRng, assertSeed, standardNormal, type RandomizationAlgorithm, type Rng } from './rng.js';
 export {
   assign,
   auditOf,
@@ -27,3 +27,5 @@ export {
   type RollingState,
   type RollingStratumState,
 } from './rolling.js';
+export { prepareProcedure, type AssignmentProcedure, type ProcedureStratum } from './procedure.js';
+export { supportSize, enumerateSupport, assertInSupport, observedDraw, type SupportSize } from './support.js';

@@ -147,3 +147,8 @@ export function deriveRng(seed: number, labels: readonly (string | number)[]): R
   const digest = createHash('sha256').update(JSON.stringify([RANDOMIZATION_ALGORITHM, seed, ...labels]), 'utf8').digest();
   return fromSeed64(digest.readBigUInt64BE(0));
 }
+
+/** A standard normal draw (Box–Muller, one of the pair), for simulations built on the same generator. */
+export function standardNormal(rng: Rng): number {
+  return Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat());
+}

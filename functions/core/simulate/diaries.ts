@@ -3,7 +3,7 @@ import { type DiaryAnswer, nextWeekRecord, type WeekRecord } from '../diary/week
 import type { Participant } from '../model.js';
 import type { AnswerLike } from '../questionnaire/condition.js';
 import { isAsked } from '../questionnaire/walk.js';
-import { deriveRng, type Rng } from '../randomize/rng.js';
+import { deriveRng, standardNormal, type Rng } from '../randomize/rng.js';
 
 /**
  * Synthetic diaries for demos, training and trying the research workflow on a laptop: each
@@ -54,7 +54,7 @@ function answer(q: Question, rng: Rng, treated: boolean, effect: number): Answer
     for (const [k, v] of Object.entries(w)) if ((r -= v) < 0) return k;
     return Object.keys(w)[0] as string;
   };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat());
+  const normal = () => standardNormal(rng);
   const amount = (mean: number, sd: number) => Math.max(0, Math.round((mean + sd * normal()) / 50) * 50);
   switch (q.id) {
     case 'wage_received':

@@ -17,3 +17,6 @@ export { leeBounds, quantileType7, type LeeBoundsInput, type LeeBoundsResult } f
 export { benjaminiHochberg } from './multiple.js';
 export { ivRobust, type IvRobustInput, type IvRobustResult } from './iv.js';
 export { tInference, tPValue, tCritical, fPValue, type TInference } from './dist.js';
+export { randomizationInference, DEFAULT_RI_LIMIT, DEFAULT_RI_PERMUTATIONS, DEFAULT_RI_SEED, type RiOptions, type RiResult, type RiStatistic } from './ri.js';
+export { riStatistic, unitPositions, type RiEstimator, type RiProblem, type PreparedStatistic } from './ri-statistics.js';
+export { treatmentFit } from './lin.js';

@@ -72,7 +72,7 @@ export class RankDeficientError extends Error {
 /** Relative tolerance for collinearity, as R's `lm` (qr tol = 1e-7) on unit-norm columns. */
 const RANK_TOL = 1e-7;
 /** estimatr: eigenvalues of I − H_ss at or below this are treated as 0 in the inverse square root. */
-const EIGEN_TOL = 1e-12;
+export const EIGEN_TOL = 1e-12;
 
 function toMatrix(rows: readonly (readonly number[])[], k: number, what: string): Matrix {
   const m = new Matrix(rows.length, k);
@@ -159,7 +159,7 @@ const SPAN_TOL = 1e-10;
  * X_s = U·DVt with U (m×p) orthonormal and p = rank(X_s): CR2 then needs only p×k algebra
  * per cluster, so a cluster of 500 rows costs O(500·k²) rather than an O(500³) eigenproblem.
  */
-function thinSvd(Xs: Matrix): { U: Matrix; DVt: Matrix } {
+export function thinSvd(Xs: Matrix): { U: Matrix; DVt: Matrix } {
   const svd = new SingularValueDecomposition(Xs, { autoTranspose: true });
   const d = svd.diagonal;
   const max = Math.max(0, ...d);

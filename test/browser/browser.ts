@@ -1,8 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { ensureWebBuilt } from '../../web/build.js';
+import { killAll, type Stack, startStack, stopStack } from '../support/stack.js';
 
 /**
  * Shared pieces of the browser tests: Debian's chromium driven by playwright-core, axe-core
@@ -44,4 +48,24 @@ export function describeViolations(violations: AxeViolation[]): string[] {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * `npm start` in a scratch data folder and a browser, for the whole test file: started before
+ * its first test, stopped (and the folder removed) after its last.
+ */
+export function liveStack(prefix: string): { stack: Stack; browser: Browser } {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const live = {} as { stack: Stack; browser: Browser };
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    [live.stack, live.browser] = await Promise.all([startStack(dataDir), launch()]);
+  }, 120_000);
+  afterAll(async () => {
+    await live.browser?.close();
+    if (live.stack) await stopStack(live.stack);
+    killAll();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return live;
 }

@@ -2,6 +2,7 @@ import type { Participant, Study } from '../model.js';
 import { type AssignmentAudit, assign, auditOf, type RandomizationMethod } from './assign.js';
 import { RandomizationError } from './rng.js';
 import { nextAssignment, type RollingState } from './rolling.js';
+import { researchParticipants } from '../training.js';
 
 /**
  * Randomizing a study's participants: only consented people without an arm, each assignment
@@ -56,7 +57,7 @@ export async function randomizeStudy(study: Study, req: RandomizeRequest, ports:
   if (runs.some((r) => r.kind === 'initial' && r.status === 'complete')) {
     throw new RandomizationError('This study is already randomized; people who consent later are assigned by rolling enrolment (randomize --rolling).');
   }
-  const people = await ports.participants(study.studyId);
+  const people = researchParticipants(await ports.participants(study.studyId));
   const running = runs.find((r) => r.kind === 'initial' && r.status === 'running' && r.seed === req.seed && r.method === req.method);
   // A resumed run covers the people it assigned before it stopped, plus those still without an arm.
   const units = people.filter((p) => p.consent.state === 'consented' && (!p.armId || (running && p.assignment?.randomizationId === running.randomizationId)));
@@ -103,7 +104,7 @@ export async function assignLateJoiners(study: Study, req: Omit<RandomizeRequest
     };
     if (!(await ports.createRun(run))) throw new RandomizationError('Rolling enrolment was started meanwhile; run it again.');
   }
-  const late = eligible(await ports.participants(study.studyId)).sort((a, b) => (a.createdAt + a.participantId).localeCompare(b.createdAt + b.participantId));
+  const late = eligible(researchParticipants(await ports.participants(study.studyId))).sort((a, b) => (a.createdAt + a.participantId).localeCompare(b.createdAt + b.participantId));
   let assigned = 0;
   for (const p of late) {
     const next = nextAssignment(run.rolling, p.stratum ?? '', arms, req.seed);

@@ -13,7 +13,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { localExportDir } from '../../functions/adapters/export/local-sink.js';
 import type { OutboxEntry } from '../../functions/adapters/dynamo/outbox-gateway.js';
-import { principalOf } from '../../functions/api/auth.js';
+import { principalOf, unauthenticatedMessage } from '../../functions/api/auth.js';
 import type { Study } from '../../functions/core/model.js';
 import { lambdaContext } from './event.js';
 import type { HttpHandler } from './server.js';
@@ -143,8 +143,9 @@ export function createSimulator(deps: SimulatorDeps) {
   }
 
   async function exportFile(req: IncomingMessage, rel: string, res: ServerResponse): Promise<void> {
-    const principal = principalOf({ headers: { authorization: req.headers.authorization ?? '' }, requestContext: {} } as unknown as APIGatewayProxyEventV2, env);
-    if (!principal) return sendJson(res, 401, { error: 'Sign in first: send "Authorization: Bearer <token>".' });
+    const event = { headers: { authorization: req.headers.authorization ?? '' }, requestContext: {} } as unknown as APIGatewayProxyEventV2;
+    const principal = principalOf(event, env);
+    if (!principal) return sendJson(res, 401, { error: unauthenticatedMessage(event, env) });
     if (!principal.roles.some((r) => r === 'researcher' || r === 'admin')) return sendJson(res, 403, { error: 'Exports are for researchers and admins.' });
     const root = resolve(localExportDir(env));
     const file = resolve(root, rel);

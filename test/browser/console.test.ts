@@ -65,7 +65,7 @@ describe('web console', () => {
     // A wrong token is refused on the sign-in page itself, with the API's message.
     await page.getByLabel('Access token').fill('not-a-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/Sign in first/);
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('That token is not valid or has expired; sign in again with a valid token.');
 
     await signIn(page, 'local-researcher');
     answeredBefore = await answeredThisWeek(page);

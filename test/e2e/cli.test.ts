@@ -152,7 +152,7 @@ describe('sauti (the CLI) against npm start', () => {
 
       const wrongToken = await sauti(['studies', '--url', stack.base, '--token', 'not-a-token']);
       expect(wrongToken.code).toBe(1);
-      expect(wrongToken.stderr).toContain('Sign in first: send "Authorization: Bearer <token>".');
+      expect(wrongToken.stderr).toContain('That token is not valid or has expired; sign in again with a valid token.');
       const forbidden = await sauti(['dispatch', ...api]);
       expect(forbidden.code).toBe(1);
       expect(forbidden.stderr).toContain('This needs the role admin; you have researcher.');

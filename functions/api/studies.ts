@@ -80,7 +80,7 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
         const outcome = body.rolling
           ? await assignLateJoiners(study, base, randomization)
           : await randomizeStudy(study, { ...base, method: body.method ?? 'complete' }, randomization);
-        ctx.log.info('randomized', { studyId: study.studyId, randomizationId: outcome.run.randomizationId, assigned: outcome.assigned, by: r.principal.name });
+        ctx.log.info('randomized', { studyId: study.studyId, randomizationId: outcome.run?.randomizationId ?? '(none)', assigned: outcome.assigned, by: r.principal.name });
         return outcome;
       } catch (err) {
         if (err instanceof RandomizationError) throw new ApiError(409, err.message);

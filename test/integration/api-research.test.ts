@@ -105,6 +105,10 @@ describe('a researcher over the API', () => {
   });
 
   it('assigns late joiners by permuted blocks, never moving anyone already assigned', async () => {
+    // Nobody is waiting for an arm yet: nothing is assigned, and no empty run is recorded.
+    const none = await call('POST', '/studies/mombasa-2027/randomize', { rolling: true, seed: 7 });
+    expect(none).toEqual({ status: 200, body: { assigned: 0, kept: 0, message: 'No consented participant is waiting for an arm: nobody was assigned and no run was recorded.' } });
+    expect(((await call('GET', '/studies/mombasa-2027/randomizations')).body.randomizations as unknown[]).length).toBe(1);
     const before = new Map((await new DynamoParticipantStore(t.doc, t.tableName).listByStudy('mombasa-2027')).map((p) => [p.phone, p.armId]));
     expect((await call('POST', '/studies/mombasa-2027/participants/import', { csv: csv(41, 8) })).body).toMatchObject({ created: 8 });
     const res = await call('POST', '/studies/mombasa-2027/randomize', { rolling: true, seed: 7 });

@@ -109,6 +109,8 @@ export const participantsQuery = z.object({
   limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/, 'a number from 1 to 500'))),
   cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,200}$/, 'the nextCursor of the previous page'))),
   arm: z.optional(z.string().check(z.minLength(1))),
+  /** The participant whose export id (`pid`) this is. */
+  exportId: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/, 'an export id (pid): 16 hexadecimal characters'))),
 });
 
 /** Query of the content preview: one language, or every language of the study. */

@@ -13,7 +13,7 @@ import {
   wideVariables,
 } from './diary.js';
 import type { ExportSource } from './ports.js';
-import { pseudonym } from './pseudonym.js';
+import { participantPseudonym, pseudonym } from './pseudonym.js';
 import { redactNumbers } from './redact.js';
 import { studyWeeks, type StudyWeek } from './weeks.js';
 import { BOOLEAN_VALUES, type Dataset, type Row, type Variable, englishValues, yesNo } from './variables.js';
@@ -113,8 +113,7 @@ function whoVariables(ctx: ExportContext, withArm = true): Variable[] {
 /** The who-cells of a participant; the pseudonym is computed once per participant. */
 function whoCells(ctx: ExportContext, p: Pick<Participant, 'phone' | 'armId' | 'stratum' | 'cluster' | 'forgotten'>, withArm = true): Row {
   return {
-    // A forgotten participant has no number left: the id computed from it before it went.
-    pid: p.forgotten?.pseudonym ?? pseudonym(p.phone, ctx.key),
+    pid: participantPseudonym(p, ctx.key),
     ...(ctx.includePhone ? { phone: p.phone } : {}),
     ...(withArm ? { arm: p.armId, stratum: p.stratum, cluster: p.cluster } : {}),
   };

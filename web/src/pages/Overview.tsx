@@ -2,6 +2,7 @@ import { api, type Overview as OverviewData, studyPath } from '../api.js';
 import { Chart } from '../components/Chart.js';
 import { Status } from '../components/Status.js';
 import { useLoad } from '../hooks.js';
+import { CONSENT_LABELS } from '../../../functions/core/console/labels.js';
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 
@@ -40,13 +41,13 @@ function OverviewBody({ o }: { o: OverviewData }) {
           <dl class="stats">
             <dt>Enrolled</dt>
             <dd>{o.enrolment.enrolled}</dd>
-            <dt>Consented</dt>
+            <dt>{CONSENT_LABELS.consented}</dt>
             <dd>{o.enrolment.consented}</dd>
-            <dt>Declined</dt>
+            <dt>{CONSENT_LABELS.declined}</dt>
             <dd>{o.enrolment.declined}</dd>
-            <dt>Opted out</dt>
+            <dt>{CONSENT_LABELS.withdrawn}</dt>
             <dd>{o.enrolment.optedOut}</dd>
-            <dt>Pending</dt>
+            <dt>{CONSENT_LABELS.pending}</dt>
             <dd>{o.enrolment.pending}</dd>
           </dl>
         </div>

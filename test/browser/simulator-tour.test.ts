@@ -144,4 +144,22 @@ describe('the console page', () => {
     await context.close();
   });
 });
+
+describe('the simulated inbox', () => {
+  it('shows each SMS with its date, not only its time', async () => {
+    const context = await live.browser.newContext({ locale: 'en-GB', timezoneId: 'Africa/Nairobi' });
+    const page = await context.newPage();
+    await page.goto(`${live.stack.base}/simulator`);
+    await page.getByLabel('Simulated phone').selectOption('+254700000004');
+    await page.getByLabel('Text to 20880').fill('HELP');
+    await page.getByRole('button', { name: 'Send SMS' }).click();
+    const reply = page.locator('.sms-in time').first();
+    await reply.waitFor({ timeout: 15_000 });
+    const at = (await reply.getAttribute('datetime')) as string;
+    // The day of the reply, in the page's zone and words ("2 Dec 2026, 20:15").
+    const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'Africa/Nairobi' }).format(new Date(at));
+    await expect(reply.textContent()).resolves.toContain(day);
+    await context.close();
+  }, 30_000);
+});
 });

@@ -73,3 +73,22 @@ describe("the README's analyze command after two exports", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ n_treated: 250, n_control: 250 });
   });
 });
+
+describe("the README's research commands, as a new user copies them", () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const ignored = readFileSync('.gitignore', 'utf8').split('\n');
+
+  it('names one export file for analyze, however many exports there are (no glob)', () => {
+    const analyze = /npx sauti analyze --csv (\S+)/.exec(readme)?.[1];
+    expect(analyze).toBe('.data/exports/nairobi-epz-2027/diary_wide-latest.csv');
+  });
+
+  it('writes the impact report where git ignores it', () => {
+    const out = /npx sauti impact \S+ --out (\S+)/.exec(readme)?.[1] as string;
+    expect(ignored.some((line) => line !== '' && `${out}/`.startsWith(line.replace(/^\//, '')))).toBe(true);
+  });
+
+  it('says the CLI needs SAUTI_URL when PORT is not 3000', () => {
+    expect(readme.split('\n').find((line) => line.startsWith('| `PORT`'))).toMatch(/SAUTI_URL=http:\/\/127\.0\.0\.1:\$PORT/);
+  });
+});

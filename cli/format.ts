@@ -22,11 +22,22 @@ export function print(...lines: string[]): void {
   process.stdout.write(lines.map((l) => `${l}\n`).join(''));
 }
 
-/** Each line of a failure on stderr, and exit code 1. */
+/**
+ * Each line of a failure on stderr, and exit code 1. Never a stack trace: a researcher's typo
+ * is not a crash (`SAUTI_DEBUG=1` shows the stack for a bug report).
+ */
 export function printError(err: unknown): void {
-  const lines = err instanceof CliError ? err.lines : [`Unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`];
+  const message = err instanceof Error ? err.message : String(err);
+  const lines = err instanceof CliError ? err.lines : process.env.SAUTI_DEBUG && err instanceof Error ? [err.stack ?? message] : [`error: ${readable(message)}`];
   process.stderr.write(lines.map((l) => `${l}\n`).join(''));
   process.exitCode = 1;
+}
+
+/** A Node error about a file, said plainly (`ENOENT: no such file or directory, open 'x.csv'`). */
+function readable(message: string): string {
+  const file = /^(ENOENT|EACCES|EISDIR)[^']*'([^']+)'/.exec(message);
+  if (file) return `${file[1] === 'ENOENT' ? 'no such file' : file[1] === 'EACCES' ? 'not allowed to read' : 'a folder, not a file'}: ${file[2]}`;
+  return message.split('\n')[0] as string;
 }
 
 export interface Column {

@@ -61,6 +61,8 @@ async function buildInto(out: string, opts: { quiet?: boolean }): Promise<Record
     logLevel: opts.quiet ? 'silent' : 'warning',
   });
   await copyFile(join(WEB_ROOT, 'index.html'), join(out, 'index.html'));
+  // Without an icon every page load asks for /favicon.ico and gets a 404.
+  await copyFile(join(WEB_ROOT, 'favicon.svg'), join(out, 'favicon.svg'));
   // Deployment-specific settings (the Cognito sign-in URL) live in config.js, which a
   // deployment overwrites; locally there are none and the console shows the token form.
   await writeFile(join(out, 'config.js'), 'window.SAUTI_CONFIG = window.SAUTI_CONFIG || {};\n');
@@ -84,7 +86,7 @@ export async function webIsStale(): Promise<boolean> {
   } catch {
     return true;
   }
-  const sources = [...inputs, join(WEB_ROOT, 'index.html'), fileURLToPath(import.meta.url), ...(await moduleFiles())];
+  const sources = [...inputs, join(WEB_ROOT, 'index.html'), join(WEB_ROOT, 'favicon.svg'), fileURLToPath(import.meta.url), ...(await moduleFiles())];
   for (const file of sources) {
     const info = await stat(file).catch(() => undefined);
     // A source gone (renamed, deleted) means the bundle was made from something else.

@@ -56,6 +56,13 @@ export function analyze(opts: AnalyzeOptions, text: string): AnalyzeResult {
     return num(r[opts.outcome]) !== undefined && (isTreated(t) || isControl(t)) && covariates.every((c) => num(r[c]) !== undefined)
       && (!opts.block || r[opts.block]) && (!opts.cluster || r[opts.cluster]);
   });
+  const treatedRows = rows.filter((r) => isTreated(r[opts.treatment] ?? '')).length;
+  if (treatedRows === 0 || treatedRows === rows.length) {
+    const wanted = opts.treatedValue !== undefined ? `${opts.treatment} = ${opts.treatedValue}` : `${opts.treatment} = 1, true, treatment or treated`;
+    const found = valueCounts(records, opts.treatment);
+    if (treatedRows === 0) throw new Error(`no row has ${wanted}; values found: ${found || 'none'}${opts.treatedValue === undefined ? ' (say which with --treated-value)' : ''}.`);
+    throw new Error(`every row with an outcome has ${wanted}: there is no control group; values found: ${found}.`);
+  }
   const y = rows.map((r) => num(r[opts.outcome]) as number);
   const z = rows.map((r) => (isTreated(r[opts.treatment] ?? '') ? 1 : 0));
   const n1 = z.filter((v) => v === 1).length;
@@ -88,6 +95,13 @@ export function analyze(opts: AnalyzeOptions, text: string): AnalyzeResult {
   const c = fit.coefficients.find((k) => k.term === 'z');
   if (!c) throw new Error('No treatment coefficient in the fit.');
   return withRi({ estimator: opts.estimator === 'cr2' ? 'OLS, CR2 cluster-robust' : 'OLS, HC2', estimate: c.estimate, std_error: c.se, df: c.df, p_value: c.p, ci_lower: c.ciLower, ci_upper: c.ciUpper, ...base });
+}
+
+/** `lessons (250), diary (250)`: what a column holds, most frequent first. */
+function valueCounts(records: readonly Record<string, string>[], column: string): string {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r[column] ?? '', (counts.get(r[column] ?? '') ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v === '' ? '(empty)' : v} (${n})`).join(', ');
 }
 
 export function analyzeCommand(program: Command): void {

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { RandomizeOutcome, StoredRandomization } from '../../functions/core/randomize/study.js';
+import type { NothingToAssign, RandomizeOutcome, StoredRandomization } from '../../functions/core/randomize/study.js';
 import { CliError } from '../client.js';
 import { contextOf, seg } from '../context.js';
 import { print, printJson, table, waiting } from '../format.js';
@@ -45,8 +45,9 @@ Examples:
       if (!opts.rolling && !opts.method) throw new CliError([`Choose --method (${METHODS.join(', ')}), or --rolling for late joiners.`]);
       const { client, format } = contextOf(cmd);
       const body = { ...(opts.method ? { method: opts.method } : {}), ...(opts.seed === undefined ? {} : { seed: opts.seed }), rolling: opts.rolling === true };
-      const res = await waiting(opts.rolling ? 'Assigning late joiners' : 'Randomizing', client.post<RandomizeOutcome>(`/studies/${seg(study)}/randomize`, body));
+      const res = await waiting(opts.rolling ? 'Assigning late joiners' : 'Randomizing', client.post<RandomizeOutcome | NothingToAssign>(`/studies/${seg(study)}/randomize`, body));
       if (format === 'json') return printJson(res);
+      if (!res.run) return print(res.message);
       const { run } = res;
       print(
         `Randomization ${run.randomizationId} (${run.kind === 'rolling' ? 'rolling enrolment' : run.method}), ${run.status}, by ${run.by} at ${run.at}.`,

@@ -34,10 +34,13 @@ export function principalOf(event: APIGatewayProxyEventV2, env: NodeJS.ProcessEn
   return { name: entry.name ?? entry.role, roles: [entry.role] };
 }
 
-/** Why a request has no caller, in words for the 401: a local token past its time, or no valid token. */
+/** Why a request has no caller, in words for the 401: a local token past its time, a token not known, or none sent. */
 export function unauthenticatedMessage(event: APIGatewayProxyEventV2, env: NodeJS.ProcessEnv, now: number): string {
   const entry = env.SAUTI_API_TOKENS ? localToken(event, env) : undefined;
-  return entry && isExpired(entry, now) ? 'Your session has expired; sign in again.' : 'Sign in first: send "Authorization: Bearer <token>".';
+  if (entry && isExpired(entry, now)) return 'Your session has expired; sign in again.';
+  // A token was sent: "sign in first" would mislead someone who just did.
+  if (bearerToken(event)) return 'That token is not valid or has expired; sign in again with a valid token.';
+  return 'Sign in first: send "Authorization: Bearer <token>".';
 }
 
 export interface LocalToken {

@@ -13,6 +13,8 @@ import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
 import { contentPreviewQuery, participantsQuery, revealPhoneBody } from './schemas.js';
 import { isForgottenPhone } from '../core/privacy/forget.js';
+import { participantPseudonym, studyKey } from '../core/export/pseudonym.js';
+import { configuredPseudonymSecret } from './exports.js';
 
 type ConsoleRoute = 'me' | 'overview' | 'participants' | 'timeline' | 'revealPhone' | 'audit' | 'contentPreview';
 
@@ -30,7 +32,13 @@ const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toStri
  * written (no record, no number) and with a log line that names the participant, not the number.
  */
 export function consoleHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, ConsoleRoute> {
-  const reader = new DynamoConsoleReader(ctx.doc, ctx.tableName);
+  // Export ids next to console ids, so a timeline can be linked to exported rows (docs/console.md).
+  const reader = new DynamoConsoleReader(ctx.doc, ctx.tableName, undefined, async (studyId) => {
+    const secret = await configuredPseudonymSecret(process.env);
+    if (!secret) return undefined;
+    const key = studyKey(secret, studyId);
+    return (p) => participantPseudonym(p, key);
+  });
   const audit = new DynamoAuditStore(ctx.doc, ctx.tableName);
   const campaigns = new DynamoCampaignStore(ctx.doc, ctx.tableName);
   const randomization = dynamoRandomizationPorts(ctx.doc, ctx.tableName);
@@ -66,6 +74,10 @@ export function consoleHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: Api
       if (limit < 1 || limit > 500) throw new ApiError(400, 'The query is not valid.', [{ field: 'limit', message: 'a number from 1 to 500' }]);
       if (q.arm !== undefined && !study.arms.some((a) => a.armId === q.arm)) {
         throw new ApiError(400, 'The query is not valid.', [{ field: 'arm', message: `"${q.arm}" is not an arm of this study; arms: ${study.arms.map((a) => a.armId).join(', ')}.` }]);
+      }
+      if (q.exportId !== undefined) {
+        const found = await reader.findByExportId(study.studyId, q.exportId);
+        return { participants: found ? [participantRow(found, defaultLanguage(study))] : [] };
       }
       const page = await reader.participantPage(study.studyId, { limit, ...(q.cursor ? { after: decodeCursor(q.cursor) } : {}), ...(q.arm ? { arm: q.arm } : {}) });
       return {

@@ -57,9 +57,15 @@ export function exportHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process
   };
 }
 
-async function pseudonymSecret(env: NodeJS.ProcessEnv): Promise<string> {
+/** The deployment's pseudonym secret, or undefined where none is configured. */
+export async function configuredPseudonymSecret(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (env.PSEUDONYM_SECRET_ARN) return secretString(env.PSEUDONYM_SECRET_ARN);
-  if (env.SAUTI_PSEUDONYM_KEY) return env.SAUTI_PSEUDONYM_KEY;
+  return env.SAUTI_PSEUDONYM_KEY || undefined;
+}
+
+async function pseudonymSecret(env: NodeJS.ProcessEnv): Promise<string> {
+  const secret = await configuredPseudonymSecret(env);
+  if (secret) return secret;
   throw new ApiError(503, 'Exports are not configured here: no pseudonym key (PSEUDONYM_SECRET_ARN in AWS, SAUTI_PSEUDONYM_KEY locally).');
 }
 

@@ -1,5 +1,10 @@
 import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { DATASETS } from '../core/export/variables.js';
+
+// zod/mini ships no messages ("Invalid input"): English ones say what was expected wherever a
+// field below has no message of its own.
+z.config(en());
 
 /**
  * The admin API's request bodies: validated by the handlers, and turned into the OpenAPI
@@ -31,16 +36,27 @@ export const outcomesBody = z.object({ outcomes: z.array(outcomeBody).check(z.mi
 
 export const studyBody = z.object({
   studyId: slug,
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  name: z.string({ error: 'the study name, 1 to 200 characters' }).check(z.trim(), z.minLength(1, 'the study name, 1 to 200 characters'), z.maxLength(200, 'the study name, 1 to 200 characters')),
   country: z.string().check(z.regex(/^[A-Z]{2}$/, 'a two-letter country code, e.g. KE')),
   timeZone: z.string(),
   languages: z.array(z.string()).check(z.minLength(1)),
   serviceCode: z.string().check(z.regex(/^\*\d+(\*\d+)*#$/, 'a USSD code like *384*123#')),
   smsShortCode: z.optional(z.string().check(z.regex(/^\d{3,15}$/, 'digits only'))),
-  contact: z.string().check(z.minLength(1), z.maxLength(40)),
+  contact: z.string({ error: 'who participants call with questions, e.g. a phone number, 1 to 40 characters' }).check(
+    z.minLength(1, 'who participants call with questions, e.g. a phone number, 1 to 40 characters'),
+    z.maxLength(40, 'who participants call with questions, 1 to 40 characters'),
+  ),
   arms: z
-    .array(z.object({ armId: slug, name: z.string().check(z.minLength(1)), ratio: z.number().check(z.positive()), treatment: z.boolean() }))
-    .check(z.minLength(2)),
+    .array(
+      z.object({
+        armId: slug,
+        name: z.string({ error: 'the arm name, e.g. "Diary only"' }).check(z.minLength(1, 'the arm name, e.g. "Diary only"')),
+        ratio: z.number({ error: 'the arm\'s share in randomization, a number above 0 (e.g. 1)' }).check(z.positive('the arm\'s share in randomization, a number above 0 (e.g. 1)')),
+        treatment: z.boolean({ error: 'true for an arm that gets lessons, false for the control' }),
+      }),
+      { error: 'a list of at least two arms: a control (treatment: false) and a treatment arm' },
+    )
+    .check(z.minLength(2, 'a list of at least two arms: a control (treatment: false) and a treatment arm')),
   providers: z._default(z.array(z.object({ id: slug, name: z.string().check(z.minLength(1), z.maxLength(20)), kind: z.enum(['bank', 'mobile_money', 'agent', 'other']) })), []),
   startsOn: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'))),
   schedule: z.optional(z.record(z.string(), z.unknown())),
@@ -93,6 +109,8 @@ export const participantsQuery = z.object({
   limit: z.optional(z.string().check(z.regex(/^\d{1,3}$/, 'a number from 1 to 500'))),
   cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,200}$/, 'the nextCursor of the previous page'))),
   arm: z.optional(z.string().check(z.minLength(1))),
+  /** The participant whose export id (`pid`) this is. */
+  exportId: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/, 'an export id (pid): 16 hexadecimal characters'))),
 });
 
 /** Query of the content preview: one language, or every language of the study. */

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../adapters/dynamo/keys.js';
-import { createStudy } from '../adapters/dynamo/study-admin.js';
+import { createStudy, type StudyClaim, StudyTakenError } from '../adapters/dynamo/study-admin.js';
 import type { Content } from '../core/content/schema.js';
 import { type OutcomeDefinition, outcomeProblems } from '../core/impact/outcomes.js';
 import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
 import { dynamoRandomizationPorts } from '../adapters/dynamo/randomization-store.js';
 import { parseEnrolmentCsv } from '../core/enrol/csv-import.js';
 import type { Study } from '../core/model.js';
+import { countryProblem } from '../core/phone.js';
 import { RandomizationError } from '../core/randomize/rng.js';
 import { assignLateJoiners, randomizeStudy } from '../core/randomize/study.js';
 import { policyProblems, studySchedule } from '../core/schedule/policy.js';
@@ -29,6 +30,7 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
       const content = await ctx.content();
       const problems = [
         ...body.languages.filter((l) => !content.languages.includes(l)).map((l) => ({ field: 'languages', message: `"${l}" has no content; available: ${content.languages.join(', ')}.` })),
+        ...[countryProblem(body.country)].filter((m) => m !== undefined).map((message) => ({ field: 'country', message })),
         ...(validZone(body.timeZone) ? [] : [{ field: 'timeZone', message: `"${body.timeZone}" is not an IANA time zone (e.g. Africa/Nairobi).` }]),
         ...(body.arms.some((a) => !a.treatment) ? [] : [{ field: 'arms', message: 'A study needs a control arm (treatment: false) to estimate impact.' }]),
         ...(new Set(body.arms.map((a) => a.armId)).size === body.arms.length ? [] : [{ field: 'arms', message: 'Two arms have the same armId.' }]),
@@ -40,8 +42,13 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
       try {
         await createStudy(ctx.doc, ctx.tableName, study);
       } catch (err) {
-        if (err instanceof Error && err.name === 'TransactionCanceledException') {
-          throw new ApiError(409, `The study id "${study.studyId}", its USSD code or its SMS short code is already taken.`);
+        if (err instanceof StudyTakenError) {
+          const what: Record<StudyClaim, string> = {
+            studyId: `the study id "${study.studyId}" is already taken`,
+            serviceCode: `the USSD code ${study.serviceCode} is already taken by another study`,
+            smsShortCode: `the SMS short code ${study.smsShortCode ?? ''} is already taken by another study`,
+          };
+          throw new ApiError(409, `The study cannot be created: ${err.taken.map((t) => what[t]).join('; ')}.`, err.taken.map((t) => ({ field: t, message: `${what[t]}; choose another.` })));
         }
         throw err;
       }
@@ -73,7 +80,7 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
         const outcome = body.rolling
           ? await assignLateJoiners(study, base, randomization)
           : await randomizeStudy(study, { ...base, method: body.method ?? 'complete' }, randomization);
-        ctx.log.info('randomized', { studyId: study.studyId, randomizationId: outcome.run.randomizationId, assigned: outcome.assigned, by: r.principal.name });
+        ctx.log.info('randomized', { studyId: study.studyId, randomizationId: outcome.run?.randomizationId ?? '(none)', assigned: outcome.assigned, by: r.principal.name });
         return outcome;
       } catch (err) {
         if (err instanceof RandomizationError) throw new ApiError(409, err.message);

@@ -96,6 +96,11 @@ export interface Participant {
   /** Digital maturity: reach by USSD only, or send SMS reminders too. */
   channel?: 'ussd' | 'sms';
   source: 'ussd' | 'import' | 'seed';
+  /**
+   * A throw-away number made by a training tool (the simulator's guided tour): it walks the real
+   * menus but is never research data, so exports, impact and balance leave it out (invariant 10).
+   */
+  training?: { tool: 'tour'; at: string };
   /** A "FORGET" by SMS waiting for its confirmation (core/privacy/forget.ts). */
   forgetRequest?: { at: string; smsId: string };
   /** Set once the participant is forgotten: the phone is gone, the export id kept. */

@@ -1,4 +1,4 @@
-import { type CountryCode, type MetadataJson, parsePhoneNumberFromString } from 'libphonenumber-js/core';
+import { type CountryCode, isSupportedCountry, type MetadataJson, parsePhoneNumberFromString } from 'libphonenumber-js/core';
 import metadata from './phone-metadata.json' with { type: 'json' };
 
 /**
@@ -24,4 +24,18 @@ function parse(raw: string, defaultCountry: string | undefined): string | undefi
   const options = defaultCountry ? { defaultCountry: defaultCountry as CountryCode } : {};
   const parsed = parsePhoneNumberFromString(raw.trim(), options, metadata as unknown as MetadataJson);
   return parsed?.isValid() ? parsed.number : undefined;
+}
+
+/**
+ * Why a study's country cannot be used (undefined: it can): it must be an ISO 3166-1 alpha-2
+ * code, and one whose numbers Sauti can read, or every enrolment would fail later.
+ */
+export function countryProblem(country: string): string | undefined {
+  const name = /^[A-Z]{2}$/.test(country) ? new Intl.DisplayNames(['en'], { type: 'region' }).of(country) : undefined;
+  if (!name || name === country || name === 'Unknown Region') return `"${country}" is not an ISO 3166-1 country code (two capital letters, e.g. KE for Kenya).`;
+  if (!isSupportedCountry(country as CountryCode, metadata as unknown as MetadataJson)) {
+    const known = Object.keys((metadata as unknown as { countries: Record<string, unknown> }).countries).sort().join(', ');
+    return `${country} (${name}) is not a country whose phone numbers Sauti reads; supported: ${known}.`;
+  }
+  return undefined;
 }

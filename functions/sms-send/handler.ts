@@ -97,6 +97,7 @@ export function createSendHandler(deps: SenderDeps) {
         }
         return study;
       },
+      now: clock.now(),
       batchSize: Number(env.SAUTI_SEND_BATCH_SIZE ?? 100),
       onAccepted: async (accepted) => {
         const at = clock.now().toISOString();
@@ -116,6 +117,7 @@ export function createSendHandler(deps: SenderDeps) {
           failures.push({ itemIdentifier: sqsId });
         } else if (r.status === 'sent') return; // stored right after its bulk request (onAccepted)
         else if (r.status === 'skipped') await messages.closed(m.messageId, 'skipped', r.reason, at);
+        else if (r.status === 'deferred') await messages.defer(m.messageId, r.until, clock.now());
         else {
           await messages.closed(m.messageId, 'failed', r.reason, at);
           if (r.optedOut) await optOut(m, at);

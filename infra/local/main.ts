@@ -18,9 +18,11 @@ import { LocalQueue } from './queue.js';
 import { content } from '../../content/index.js';
 import { dispatchAll } from '../../functions/adapters/dynamo/dispatch-ports.js';
 import { DynamoOutboxGateway } from '../../functions/adapters/dynamo/outbox-gateway.js';
+import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 import { DynamoStudyStore } from '../../functions/adapters/dynamo/study-store.js';
 import type { Study } from '../../functions/core/model.js';
 import { createSimulator, simulatedStudies } from './simulator.js';
+import { tourParticipant } from './tour.js';
 import { ensureWebBuilt, WEB_DIST } from '../../web/build.js';
 
 const env = process.env;
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
     );
     const atCallbacks = createCallbacksHandler({ queue, clock });
     const studyStore = new DynamoStudyStore(doc, env.TABLE_NAME);
+    const participantStore = new DynamoParticipantStore(doc, env.TABLE_NAME);
     const simulator = createSimulator({
       clock,
       ussd,
@@ -152,6 +155,17 @@ async function main(): Promise<void> {
       callbackToken: env.SAUTI_CALLBACK_TOKEN,
       outbox: new DynamoOutboxGateway(doc, env.TABLE_NAME, () => clock.now()),
       simulatorEnabled: gateway instanceof DynamoOutboxGateway,
+      startTour: async (studyId) => {
+        const study = await studyStore.getStudy(studyId);
+        if (!study) return undefined;
+        // A drawn number may already be someone's: draw again rather than touch theirs.
+        for (let attempt = 0; attempt < 5; attempt += 1) {
+          const p = tourParticipant(study, clock.now());
+          if (!p) return undefined;
+          if (await participantStore.addParticipant(p)) return { phone: p.phone };
+        }
+        return undefined;
+      },
       studies: async () => {
         const studies = (await Promise.all((await studyStore.studyIds()).map((id) => studyStore.getStudy(id)))).filter((s): s is Study => s !== undefined);
         return simulatedStudies(studies, Object.fromEntries([seeded, dhaka].filter((s) => s !== undefined).map((s) => [s.study.studyId, seededPhones(s.study, clock)])));

@@ -13,7 +13,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { localExportDir } from '../../functions/adapters/export/local-sink.js';
 import type { OutboxEntry } from '../../functions/adapters/dynamo/outbox-gateway.js';
-import { principalOf } from '../../functions/api/auth.js';
+import { principalOf, unauthenticatedMessage } from '../../functions/api/auth.js';
 import type { Study } from '../../functions/core/model.js';
 import type { Clock } from '../../functions/core/ports.js';
 import { lambdaContext } from './event.js';
@@ -29,6 +29,11 @@ export interface SimulatorDeps {
   studies: () => Promise<SimulatedStudy[]>;
   /** The stack's clock: simulated phones dial and text at the time the handlers see. */
   clock: Clock;
+  /**
+   * Makes the guided tour's throw-away participant in the study (infra/local/tour.ts) and
+   * gives its number; undefined when the study is unknown or has no number to make.
+   */
+  startTour?: (studyId: string) => Promise<{ phone: string } | undefined>;
   env?: NodeJS.ProcessEnv;
   /**
    * False when the stack sends through Africa's Talking: it may then hold real participants,
@@ -53,6 +58,7 @@ const ussdBody = z.object({
   serviceCode: z.string().check(z.regex(/^\*\d+(\*\d+)*#$/, 'a USSD code like *384*123#')),
   text: z.string().check(z.maxLength(500)),
 });
+const tourBody = z.object({ studyId: z.string().check(z.regex(/^[\w-]{1,64}$/, 'a study id like athi-river-2026')) });
 const smsBody = z.object({ from: phone, to: z.string().check(z.regex(/^\d{3,15}$/, 'a short code (digits)')), text: z.string().check(z.minLength(1), z.maxLength(918)) });
 
 /** Percent-encoding as Africa's Talking's servers do it (`*` escaped too). */
@@ -124,6 +130,14 @@ export function createSimulator(deps: SimulatorDeps) {
     sendJson(res, 202, { id });
   }
 
+  async function tour(body: unknown, res: ServerResponse): Promise<void> {
+    const req = tourBody.safeParse(body);
+    if (!req.success) return sendJson(res, 400, problems(req.error.issues));
+    const made = await deps.startTour?.(req.data.studyId);
+    if (!made) return sendJson(res, 404, { error: `No tour number could be made for study ${req.data.studyId}.` });
+    sendJson(res, 201, { phone: made.phone, label: 'tour, synthetic' });
+  }
+
   async function inbox(url: URL, res: ServerResponse): Promise<void> {
     const to = phone.safeParse(url.searchParams.get('phone') ?? '');
     if (!to.success) return sendJson(res, 400, { error: 'Give ?phone=+254700000001 (an international number).' });
@@ -132,8 +146,10 @@ export function createSimulator(deps: SimulatorDeps) {
   }
 
   async function exportFile(req: IncomingMessage, rel: string, res: ServerResponse): Promise<void> {
-    const principal = principalOf({ headers: { authorization: req.headers.authorization ?? '' }, requestContext: {} } as unknown as APIGatewayProxyEventV2, env, deps.clock.now().getTime());
-    if (!principal) return sendJson(res, 401, { error: 'Sign in first: send "Authorization: Bearer <token>".' });
+    const event = { headers: { authorization: req.headers.authorization ?? '' }, requestContext: {} } as unknown as APIGatewayProxyEventV2;
+    const now = deps.clock.now().getTime();
+    const principal = principalOf(event, env, now);
+    if (!principal) return sendJson(res, 401, { error: unauthenticatedMessage(event, env, now) });
     if (!principal.roles.some((r) => r === 'researcher' || r === 'admin')) return sendJson(res, 403, { error: 'Exports are for researchers and admins.' });
     const root = resolve(localExportDir(env));
     const file = resolve(root, rel);
@@ -173,10 +189,11 @@ export function createSimulator(deps: SimulatorDeps) {
       await inbox(url, res);
       return true;
     }
-    if (req.method === 'POST' && (path === '/local/simulator/ussd' || path === '/local/simulator/sms')) {
+    if (req.method === 'POST' && (path === '/local/simulator/ussd' || path === '/local/simulator/sms' || path === '/local/simulator/tour')) {
       const parsed = json();
       if (typeof parsed === 'symbol') sendJson(res, 400, { error: 'The body is not valid JSON.' });
       else if (path.endsWith('/ussd')) await ussd(parsed, res);
+      else if (path.endsWith('/tour')) await tour(parsed, res);
       else await sms(parsed, res);
       return true;
     }

@@ -82,7 +82,13 @@ describe('sauti (the CLI) against npm start', () => {
       expect(await ok(['study', 'create', file('study.json', JSON.stringify(study))])).toMatchObject({ study: { studyId: 'cli-test-2027' } });
       const again = await sauti(['study', 'create', file('study.json', JSON.stringify(study)), ...api]);
       expect(again).toMatchObject({ code: 1, stdout: '' });
-      expect(again.stderr).toMatch(/already taken/);
+      expect(again.stderr).toMatch(/the study id "cli-test-2027" is already taken/);
+      expect(again.stderr).toMatch(/^\s*studyId\b/m);
+      // A country that is not ISO 3166 is refused at once, not at the first enrolment.
+      const zz = await sauti(['study', 'create', file('zz.json', JSON.stringify({ ...study, studyId: 'zz-2027', country: 'ZZ' })), ...api]);
+      expect(zz).toMatchObject({ code: 1, stdout: '' });
+      expect(zz.stderr).toMatch(/country.*"ZZ" is not an ISO 3166-1 country code/);
+      expect(zz.stderr).not.toMatch(/Invalid input|\n\s+at /);
 
       // Line 5 (the header is line 1) is wrong: it is named, and nobody is imported.
       const badRows = [...rows];
@@ -146,7 +152,7 @@ describe('sauti (the CLI) against npm start', () => {
 
       const wrongToken = await sauti(['studies', '--url', stack.base, '--token', 'not-a-token']);
       expect(wrongToken.code).toBe(1);
-      expect(wrongToken.stderr).toContain('Sign in first: send "Authorization: Bearer <token>".');
+      expect(wrongToken.stderr).toContain('That token is not valid or has expired; sign in again with a valid token.');
       const forbidden = await sauti(['dispatch', ...api]);
       expect(forbidden.code).toBe(1);
       expect(forbidden.stderr).toContain('This needs the role admin; you have researcher.');

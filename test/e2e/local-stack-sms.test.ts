@@ -51,15 +51,17 @@ async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms =
 
 describe('npm start -- --clock … --speed …', () => {
   it('sends the week\'s prompts to the outbox, honours STOP, files an SMS diary and previews a campaign', async () => {
-    // Friday 17:30 in Nairobi (20:30 in Dhaka), 300× faster: a dispatcher tick every 3 s.
-    const stack = await startStack(dataDir, undefined, ['--clock', '2026-11-27T17:30:00+03:00', '--speed', '300']);
-    expect(stack.output()).toContain('the dispatcher runs every 3 s (clock from 2026-11-27T17:30:00+03:00 at 300×)');
+    // Friday 17:00 in Nairobi (20:00 in Dhaka, an hour before its quiet hours), 300× faster: a dispatcher tick every 3 s.
+    const stack = await startStack(dataDir, undefined, ['--clock', '2026-11-27T17:00:00+03:00', '--speed', '300']);
+    expect(stack.output()).toContain('the dispatcher runs every 3 s (clock from 2026-11-27T17:00:00+03:00 at 300×)');
     try {
       // Dhaka's 18:00 prompt is already due (and 21:00 quiet hours not yet come); Nairobi's after 18:00.
       const kenya = await eventually(() => outbox(stack, 'athi-river-2026'), (m) => m.length >= 36);
       expect(new Set(kenya.map((m) => m.to)).size).toBe(36);
       const dhaka = await outbox(stack, 'dhaka-2026');
       expect(new Set(dhaka.map((m) => m.to)).size).toBe(36);
+      // The sender re-checks quiet hours: nothing reached Dhaka at or after 21:00 there (15:00 UTC).
+      for (const m of dhaka) expect(m.at < '2026-11-27T15:00:00.000Z').toBe(true);
       // In each participant's language; Kenyan prompts at or after 18:00 Nairobi (15:00 UTC).
       const first = kenya.find((m) => m.to === '+254700000001');
       expect(first?.text).toBe(smsText(content, 'prompt', 'sw', { code: '*384*123#' }));

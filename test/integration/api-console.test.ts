@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../functions/adapters/content.js';
 import { DynamoCampaignStore } from '../../functions/adapters/dynamo/campaign-store.js';
@@ -62,6 +65,8 @@ let control: Participant[] = [];
 let withdrawn: Participant;
 
 beforeAll(async () => {
+  // The deployment's pseudonym key: the console shows each participant's export id with it.
+  Object.assign(process.env, { SAUTI_PSEUDONYM_KEY: 'console-test-pseudonym-key', SAUTI_EXPORT_DIR: mkdtempSync(join(tmpdir(), 'sauti-console-export-')) });
   t = await createTestTable();
   api = await apiHandler(t, TOKENS, { now: () => now + later });
   expect((await call('POST', '/studies', { body: study })).status).toBe(201);
@@ -237,9 +242,27 @@ describe('GET /participants', () => {
     // In id order, each exactly once.
     expect(seen.map((r) => r.participantId)).toEqual([...everyone].sort());
     const row = seen.find((r) => r.participantId === withdrawn.participantId);
-    expect(row).toEqual({ participantId: withdrawn.participantId, arm: 'diary', language: withdrawn.lang, channel: 'sms', consent: 'withdrawn', enrolledAt: withdrawn.createdAt });
+    expect(row).toEqual({ participantId: withdrawn.participantId, exportId: expect.stringMatching(/^[0-9a-f]{16}$/), arm: 'diary', language: withdrawn.lang, channel: 'sms', consent: 'withdrawn', enrolledAt: withdrawn.createdAt });
     expect(seen.find((r) => r.participantId === 'p_declined')).toMatchObject({ consent: 'declined', language: 'en' });
     expect(seen.filter((r) => r.consent === 'pending')).toHaveLength(2);
+  });
+
+  it("shows each participant's export id (the pid of the exports) beside the console id, and finds them by it", async () => {
+    const p = treated[0] as Participant;
+    const timeline = (await call('GET', `/studies/${base}/participants/${p.participantId}/timeline`)).body as unknown as Timeline;
+    const exportId = timeline.participant.exportId as string;
+    expect(exportId).toMatch(/^[0-9a-f]{16}$/);
+    // The same id as in the study's exports: the timeline links to exported rows.
+    const exported = await call('POST', `/studies/${base}/exports`, { body: { dataset: 'diary_long' } });
+    expect(exported.status).toBe(200);
+    const pids = new Set(readFileSync(exported.body.file as string, 'utf8').split('\n').slice(1).map((line) => line.split(',')[0]));
+    expect(pids.has(exportId)).toBe(true);
+    const found = await call('GET', `/studies/${base}/participants`, { query: { exportId } });
+    expect((found.body.participants as { participantId: string }[]).map((r) => r.participantId)).toEqual([p.participantId]);
+    expectNoPhone(found.body);
+    expect((await call('GET', `/studies/${base}/participants`, { query: { exportId: '0000000000000000' } })).body).toEqual({ participants: [] });
+    const bad = await call('GET', `/studies/${base}/participants`, { query: { exportId: 'p_0096c11f8e784d0f' } });
+    expect((bad.body.problems as { field: string; message: string }[])).toEqual([{ field: 'exportId', message: 'an export id (pid): 16 hexadecimal characters' }]);
   });
 
   it('filters by arm across pages', async () => {

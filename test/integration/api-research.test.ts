@@ -47,6 +47,31 @@ describe('a researcher over the API', () => {
     expect((await call('POST', '/studies', { ...study, studyId: 'ngo-study' }, 'n-token')).status).toBe(403);
   });
 
+  it('says what each study field expects: an ISO country with phone numbers, names, arms; and which of id, USSD code or short code is taken', async () => {
+    const problems = async (body: unknown) => ((await call('POST', '/studies', body)).body.problems as { field: string; message: string }[]).map((p) => `${p.field}: ${p.message}`);
+    expect(await problems({ ...study, studyId: 'zz-study', country: 'ZZ', serviceCode: '*384*779#' })).toEqual(['country: "ZZ" is not an ISO 3166-1 country code (two capital letters, e.g. KE for Kenya).']);
+    expect((await problems({ ...study, studyId: 'fr-study', country: 'FR', serviceCode: '*384*779#' }))[0]).toMatch(/^country: FR \(France\) is not a country whose phone numbers Sauti reads; supported: .*KE/);
+    const vague = await problems({ ...study, studyId: 'vague-study', name: '', contact: '', arms: [{ ...study.arms[0], ratio: 0 }] });
+    expect(vague).toEqual([
+      'name: the study name, 1 to 200 characters',
+      'contact: who participants call with questions, e.g. a phone number, 1 to 40 characters',
+      "arms.0.ratio: the arm's share in randomization, a number above 0 (e.g. 1)",
+      'arms: a list of at least two arms: a control (treatment: false) and a treatment arm',
+    ]);
+    expect(vague.join('\n')).not.toMatch(/Invalid input/);
+    // mombasa-2027 exists (the test above): the same id, then only its USSD code, then only its short code.
+    const taken = async (body: unknown) => {
+      const res = await call('POST', '/studies', body);
+      expect(res.status).toBe(409);
+      return (res.body.problems as { field: string }[]).map((p) => p.field);
+    };
+    expect(await taken({ ...study, serviceCode: '*384*780#', smsShortCode: '40991' })).toEqual(['studyId']);
+    expect(await taken({ ...study, studyId: 'other-2027', smsShortCode: '40992' })).toEqual(['serviceCode']);
+    expect(await taken({ ...study, studyId: 'other-2027', serviceCode: '*384*781#' })).toEqual(['smsShortCode']);
+    const res = await call('POST', '/studies', { ...study, serviceCode: '*384*780#', smsShortCode: '40991' });
+    expect(res.body.error).toBe('The study cannot be created: the study id "mombasa-2027" is already taken.');
+  });
+
   it('imports nothing when a row is wrong, and reports each bad row by line', async () => {
     const file = `${csv(1, 3)}\nnot-a-phone,en,day,factory-1,consented,2026-11-v2,30,3000,x\n0712000001,fr,day,factory-1,maybe,,30,3000,x`;
     const res = await call('POST', '/studies/mombasa-2027/participants/import', { csv: file });
@@ -80,6 +105,10 @@ describe('a researcher over the API', () => {
   });
 
   it('assigns late joiners by permuted blocks, never moving anyone already assigned', async () => {
+    // Nobody is waiting for an arm yet: nothing is assigned, and no empty run is recorded.
+    const none = await call('POST', '/studies/mombasa-2027/randomize', { rolling: true, seed: 7 });
+    expect(none).toEqual({ status: 200, body: { assigned: 0, kept: 0, message: 'No consented participant is waiting for an arm: nobody was assigned and no run was recorded.' } });
+    expect(((await call('GET', '/studies/mombasa-2027/randomizations')).body.randomizations as unknown[]).length).toBe(1);
     const before = new Map((await new DynamoParticipantStore(t.doc, t.tableName).listByStudy('mombasa-2027')).map((p) => [p.phone, p.armId]));
     expect((await call('POST', '/studies/mombasa-2027/participants/import', { csv: csv(41, 8) })).body).toMatchObject({ created: 8 });
     const res = await call('POST', '/studies/mombasa-2027/randomize', { rolling: true, seed: 7 });

@@ -42,7 +42,8 @@ describe('roles on every route', () => {
     const token = role === undefined ? undefined : role === 'bad-token' ? 'bad-token' : role === 'expired-token' ? 'old-token' : TOKENS[role as Role];
     const res = await call(route.method, concrete(route.path), { ...(token ? { token } : {}), ...(route.method === 'POST' ? { body: {} } : {}) });
     if (token === 'old-token') expect(res).toEqual({ status: 401, body: { error: 'Your session has expired; sign in again.' } });
-    else if (!token || token === 'bad-token') expect(res.status).toBe(401);
+    else if (token === 'bad-token') expect(res).toEqual({ status: 401, body: { error: 'That token is not valid or has expired; sign in again with a valid token.' } });
+    else if (!token) expect(res).toEqual({ status: 401, body: { error: 'Sign in first: send "Authorization: Bearer <token>".' } });
     else if (!(route.roles as readonly string[]).includes(role as string)) expect(res.status).toBe(403);
     else expect([200, 201, 400, 404, 409]).toContain(res.status);
   });

@@ -33,7 +33,8 @@ beforeAll(async () => {
   // The sender reads its configuration at import: no AT credentials, so the outbox.
   Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, AT_USERNAME: '', AT_API_KEY: '' });
   // The sender runs on the test's clock: a system-clock sender made this test a time bomb
-  // (its "sent at" fell after the test's dates once the real date passed them).
+  // (its "sent at" fell after the test's dates once the real date passed them), and it
+  // checks quiet hours at send time.
   outbox = new DynamoOutboxGateway(t.doc, t.tableName, clock.now);
   const sender = (await import('../../functions/sms-send/handler.js')).createSendHandler({ gateway: outbox, clock }) as (e: SQSEvent) => Promise<SQSBatchResponse>;
   queue = new LocalQueue(sender, { now: () => now });
@@ -123,5 +124,31 @@ describe('the dispatcher', () => {
     const again = await dispatchStudy(input(kenya), recording);
     expect(again).toEqual({ created: 0, enqueued: DEMO_PARTICIPANTS - 1 });
     expect(sent.map((m) => m.messageId)).not.toContain(tried.messageId);
+  });
+
+  it('holds a queue that backed up past 21:00 until the morning: nothing lands in quiet hours, nothing twice', async () => {
+    now = Date.parse('2026-12-18T12:00:00Z'); // Friday 18:00 in Dhaka: prompts planned in time
+    expect((await dispatchStudy(input(dhaka), ports())).created).toBe(DEMO_PARTICIPANTS);
+    const phones = ['+8801700000001', '+8801700000036'];
+    const before = await Promise.all(phones.map(async (to) => (await outbox.list({ to })).length));
+    // The queue is held back (a provider outage, a busy machine) until 21:37 in Dhaka.
+    now = Date.parse('2026-12-18T15:37:00Z');
+    await drain();
+    expect(await Promise.all(phones.map(async (to) => (await outbox.list({ to })).length))).toEqual(before);
+    const messages = new DynamoMessageStore(t.doc, t.tableName);
+    const [prompt] = await messages.getMany(['prompt#dhaka-2026#2026-W51#dhaka-001#0']);
+    expect(prompt).toMatchObject({ status: 'queued', notBefore: '2026-12-19T02:00:00.000Z' }); // Saturday 08:00 in Dhaka
+
+    // Ticks through the night re-enqueue nothing; the first at 08:00 sends each prompt once.
+    now = Date.parse('2026-12-19T01:45:00Z');
+    expect((await dispatchStudy(input(dhaka), ports())).enqueued).toBe(0);
+    now = Date.parse('2026-12-19T02:00:00Z');
+    expect(await dispatchStudy(input(dhaka), ports())).toEqual({ created: 0, enqueued: DEMO_PARTICIPANTS });
+    await drain();
+    expect(await Promise.all(phones.map(async (to) => (await outbox.list({ to })).length))).toEqual(before.map((n) => n + 1));
+    const [sent] = await messages.getMany(['prompt#dhaka-2026#2026-W51#dhaka-001#0']);
+    expect(sent?.status).toBe('accepted');
+    expect(Date.parse(sent?.sentAt ?? '')).toBeGreaterThanOrEqual(Date.parse('2026-12-19T02:00:00Z'));
+    expect(queue.deadLetters).toEqual([]);
   });
 });

@@ -18,6 +18,9 @@ let svc: Awaited<ReturnType<typeof ussdService>>;
 let handler: (e: SQSEvent) => Promise<SQSBatchResponse>;
 let messages: DynamoMessageStore;
 let now = 0;
+// The sender's clock: a weekday morning in Nairobi plus the queue's simulated time, so quiet
+// hours (checked at send time) never depend on when the suite runs.
+const daytime = { now: () => new Date(Date.parse('2026-11-27T06:00:00Z') + now) };
 let n = 0;
 
 beforeAll(async () => {
@@ -25,7 +28,8 @@ beforeAll(async () => {
   svc = await ussdService(t);
   at = await startFakeAt({ apiKey: 'test-key' });
   Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, AT_USERNAME: 'sauti-test', AT_API_KEY: 'test-key', AT_BASE_URL: at.url, SAUTI_MAX_RECEIVES: '3' });
-  handler = (await import('../../functions/sms-send/handler.js')).handler;
+  const { createSendHandler, gatewayFromEnv } = await import('../../functions/sms-send/handler.js');
+  handler = createSendHandler({ gateway: () => gatewayFromEnv(process.env, daytime), clock: daytime });
   messages = new DynamoMessageStore(t.doc, t.tableName);
 });
 
@@ -137,7 +141,7 @@ describe('a sender that dies between two bulk requests', () => {
         return new Map(batch.to.map((to) => [to, { status: 'accepted' as const, providerId: `AT-${to}` }]));
       },
     };
-    const send = createSendHandler({ gateway, clock: { now: () => new Date('2026-11-27T15:00:00Z') } });
+    const send = createSendHandler({ gateway, clock: daytime });
     const event = (ms: OutboundMessage[], receive: number): SQSEvent => ({
       Records: ms.map((m) => ({ messageId: `sqs-${m.messageId}`, body: JSON.stringify(m), attributes: { ApproximateReceiveCount: String(receive) } })) as unknown as SQSEvent['Records'],
     });

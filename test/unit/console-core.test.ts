@@ -134,4 +134,10 @@ describe('the overview', () => {
     expect(o.weeks[2]?.byArm[0]?.rate).toBe(0.5);
     expect(o.enrolment).toEqual({ enrolled: 4, consented: 4, declined: 0, optedOut: 0, pending: 0 });
   });
+
+  it('marks the weeks before the first prompt as not prompted, and the current week as partial', () => {
+    const message = (period: string) => ({ participantId: 'a', purpose: 'prompt', period, status: 'accepted' as const, createdAt: '2026-10-16T15:00:00Z' });
+    const o = studyOverview({ study, calendar, participants: [], weeks: [], messages: [message(calendar[1]?.id as string)], complaints: [], campaigns: [], content: { modules: [] }, lang: 'en' });
+    expect(o.weeks.map((w) => [w.studyWeek, w.prompted, w.partial])).toEqual([[0, false, false], [1, true, false], [2, false, false], [3, false, true]]);
+  });
 });

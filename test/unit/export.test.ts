@@ -376,8 +376,12 @@ describe('runExport', () => {
     const log = { info: (m: string, x?: Record<string, unknown>) => logged.push([m, x]), warn: () => undefined, error: () => undefined };
     const result = await runExport({ ...req, dataset }, { source: new MemorySource([p], [week(p, '2026-W49', 1, { wage_received: 'no' })]), sink: new LocalFileSink(dir), content, key, log });
     expect(result.csv.location).toBe(join(dir, kenya.studyId, `${dataset}-2026-12-01T09-00-00-000Z.csv`));
-    expect(readdirSync(join(dir, kenya.studyId)).sort()).toEqual([`${dataset}-2026-12-01T09-00-00-000Z.codebook.json`, `${dataset}-2026-12-01T09-00-00-000Z.codebook.md`, `${dataset}-2026-12-01T09-00-00-000Z.csv`]);
+    // Each file also under a stable name, the newest export's (`sauti analyze --csv …-latest.csv`).
+    expect(readdirSync(join(dir, kenya.studyId)).sort()).toEqual(
+      [`${dataset}-2026-12-01T09-00-00-000Z`, `${dataset}-latest`].flatMap((base) => [`${base}.codebook.json`, `${base}.codebook.md`, `${base}.csv`]).sort(),
+    );
     const csv = readFileSync(result.csv.location, 'utf8');
+    expect(readFileSync(join(dir, kenya.studyId, `${dataset}-latest.csv`), 'utf8')).toBe(csv);
     expect(parse(csv, { columns: true })).toHaveLength(result.rows);
     expect(JSON.parse(readFileSync(result.codebook.json.location, 'utf8'))).toMatchObject({ dataset, rows: result.rows, generatedBy: 'Dr R' });
     expect(logged).toEqual([['export', expect.objectContaining({ by: 'Dr R', dataset, rows: result.rows, includePhone: false, at: req.now.toISOString() })]]);

@@ -340,6 +340,17 @@ describe('when estimators cannot run', () => {
   });
 });
 
+describe('the HTML report of a study where nobody took a quiz', () => {
+  it('draws no empty quiz chart, and says why', () => {
+    const input = synthetic({ seed: 5 });
+    const report = impactReport({ ...input, participants: input.participants.map(({ lessons: _lessons, ...p }) => p) });
+    const html = impactHtml(report);
+    expect(html).toMatch(/<p class="no-chart" data-outcome="quiz_score">Lesson quiz score: no chart, as nobody has answered a lesson quiz yet\./);
+    expect(html).not.toMatch(/aria-label="Lesson quiz score/);
+    expect(html.match(/<svg[^>]*>/g)).toHaveLength(report.weekly.length);
+  });
+});
+
 describe('the HTML report', () => {
   const input = synthetic({ seed: 3, respond: { treated: 0.9, control: 0.7 } });
   const hostile = '<script>alert("x")</script> & Sons';

@@ -17,6 +17,9 @@ function recordingGateway(script: Record<string, RecipientOutcome> = {}) {
   return { gateway, batches };
 }
 
+/** Friday 10:00 in Nairobi, the demo study's zone: outside quiet hours (21:00-08:00). */
+const DAYTIME = new Date('2026-11-27T07:00:00Z');
+
 const people: Participant[] = [
   participant({ phone: '+254711000001', participantId: 'a', armId: 'treatment' }),
   participant({ phone: '+254711000002', participantId: 'b', armId: 'control' }),
@@ -28,6 +31,7 @@ const deps = (gateway: SmsGateway) => ({
   participants: async () => people,
   study: async () => study(),
   batchSize: 2,
+  now: DAYTIME,
 });
 const msg = (p: Participant, text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage => ({
   messageId: `${text}#${p.participantId}`, studyId: p.studyId, participantId: p.participantId, phone: p.phone, text, treatmentOnly: false, ...extra,
@@ -104,4 +108,34 @@ describe('sending SMS', () => {
       }),
     );
   });
+
+describe('quiet hours, checked again at send time', () => {
+  // Planned at 17:55, but the queue was held back: the sender runs at 21:37 in Nairobi.
+  const night = new Date('2026-11-27T18:37:00Z');
+  const [a, b] = people as [Participant, Participant];
+
+  it('holds a prompt or a lesson until 08:00, drops a reminder, and still answers a text at once', async () => {
+    const { gateway, batches } = recordingGateway();
+    const prompt = msg(a, 'Diary?', { messageId: 'prompt#athi-river-2026#2026-W48#a#0' });
+    const lesson = msg(a, 'Lesson 1', { messageId: 'lesson#athi-river-2026#c1-1#a#0', treatmentOnly: true });
+    const reminder = msg(b, 'Reminder', { messageId: 'reminder#athi-river-2026#2026-W48#b#1' });
+    const reply = msg(b, 'Help', { messageId: 'reply#athi-river-2026#SMS1#b#0', reply: true });
+    const results = await sendMessages([prompt, lesson, reminder, reply], { ...deps(gateway), now: night });
+    const morning = new Date('2026-11-28T05:00:00Z'); // Saturday 08:00 in Nairobi
+    expect(results.get(prompt.messageId)).toEqual({ status: 'deferred', until: morning });
+    expect(results.get(lesson.messageId)).toEqual({ status: 'deferred', until: morning });
+    expect(results.get(reminder.messageId)).toEqual({ status: 'skipped', reason: 'quiet-hours' });
+    expect(results.get(reply.messageId)?.status).toBe('sent');
+    expect(batches.flatMap((x) => x.to)).toEqual([b.phone]);
+  });
+
+  it("uses the study's own quiet hours and zone", async () => {
+    const { gateway, batches } = recordingGateway();
+    const prompt = msg(a, 'Diary?', { messageId: 'prompt#athi-river-2026#2026-W48#a#0' });
+    // 21:37 in Nairobi, but this study is quiet only from 23:00.
+    const late = { ...deps(gateway), now: night, study: async () => study({ schedule: { quiet: { start: 23, end: 6 } } }) };
+    expect((await sendMessages([prompt], late)).get(prompt.messageId)?.status).toBe('sent');
+    expect(batches).toHaveLength(1);
+  });
+});
 });

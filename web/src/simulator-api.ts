@@ -25,5 +25,7 @@ export const simulator = {
   config: () => call<{ studies: SimStudy[] }>('/config'),
   ussd: (body: { sessionId: string; phoneNumber: string; serviceCode: string; text: string }) => call<{ screen: string; end: boolean; raw: string }>('/ussd', { method: 'POST', body }),
   sms: (body: { from: string; to: string; text: string }) => call<{ id: string }>('/sms', { method: 'POST', body }),
+  /** A throw-away synthetic participant for the guided tour (never a seeded or real one). */
+  tour: (body: { studyId: string }) => call<{ phone: string; label: string }>('/tour', { method: 'POST', body }),
   inbox: (phone: string) => call<{ messages: SimMessage[] }>(`/inbox?phone=${encodeURIComponent(phone)}`),
 };

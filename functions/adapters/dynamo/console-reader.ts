@@ -28,7 +28,44 @@ export class DynamoConsoleReader {
     private readonly tableName: string,
     /** Weeks queried at once. */
     private readonly concurrency = 4,
+    /**
+     * The study's export id (`pid`) of a participant item, when the deployment has the
+     * pseudonym key: the number is read for it here and dropped before the item goes up.
+     */
+    private readonly exportIds?: (studyId: string) => Promise<((p: { phone: string; forgotten?: { pseudonym?: string } }) => string) | undefined>,
   ) {}
+
+  /** Names to project for listed participants: the number too when it becomes an export id. */
+  private withIdFields(names: readonly string[]): string[] {
+    return this.exportIds ? [...names, 'phone', 'forgotten'] : [...names];
+  }
+
+  /** The item with its export id in place of the number (invariant 6 holds above this line). */
+  private async exportIdsOf(studyId: string): Promise<(item: Record<string, unknown>) => ConsoleParticipant> {
+    const pid = await this.exportIds?.(studyId);
+    return (item) => {
+      const { phone, forgotten, ...rest } = item;
+      const exportId = pid && typeof phone === 'string' ? pid({ phone, ...(forgotten ? { forgotten: forgotten as { pseudonym?: string } } : {}) }) : undefined;
+      return { ...(rest as unknown as ConsoleParticipant), ...(forgotten ? { forgotten } : {}), ...(exportId ? { exportId } : {}) } as ConsoleParticipant;
+    };
+  }
+
+  /**
+   * The participant with this export id, or undefined: a read of the study's participants (a
+   * pid cannot be turned back into a number), for the console's search by export id.
+   */
+  async findByExportId(studyId: string, exportId: string): Promise<ConsoleParticipant | undefined> {
+    if (!this.exportIds) return undefined;
+    const toRow = await this.exportIdsOf(studyId);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.participantIndex(studyId, '').gsi1pk },
+      ...projection(this.withIdFields(PARTICIPANT)),
+    });
+    return items.map(toRow).find((p) => p.exportId === exportId);
+  }
 
   async participants(studyId: string): Promise<ConsoleParticipant[]> {
     const items = await queryAll(this.doc, {
@@ -48,6 +85,7 @@ export class DynamoConsoleReader {
    */
   async participantPage(studyId: string, opts: { limit: number; after?: string; arm?: string }): Promise<{ participants: ConsoleParticipant[]; next?: string }> {
     const found: ConsoleParticipant[] = [];
+    const toRow = await this.exportIdsOf(studyId);
     let after = opts.after;
     for (;;) {
       const out = await this.doc.send(
@@ -56,7 +94,7 @@ export class DynamoConsoleReader {
           IndexName: GSI1,
           KeyConditionExpression: after === undefined ? 'gsi1pk = :pk' : 'gsi1pk = :pk AND gsi1sk > :after',
           ...(opts.arm ? { FilterExpression: '#arm = :arm' } : {}),
-          ...projection(PARTICIPANT, opts.arm ? { '#arm': 'armId' } : {}),
+          ...projection(this.withIdFields(PARTICIPANT), opts.arm ? { '#arm': 'armId' } : {}),
           ExpressionAttributeValues: {
             ':pk': keys.participantIndex(studyId, '').gsi1pk,
             ...(after === undefined ? {} : { ':after': after }),
@@ -67,7 +105,7 @@ export class DynamoConsoleReader {
         }),
       );
       for (const item of out.Items ?? []) {
-        found.push(item as unknown as ConsoleParticipant);
+        found.push(toRow(item));
         if (found.length === opts.limit) return { participants: found, next: (item as { participantId: string }).participantId };
       }
       const last = out.LastEvaluatedKey?.gsi1sk;
@@ -92,10 +130,10 @@ export class DynamoConsoleReader {
 
   /** The participant with this id, without the phone number, and the key of their partition (for the timeline's reads). */
   private async locate(studyId: string, participantId: string): Promise<{ participant: ConsoleParticipant; pk: string } | undefined> {
-    const item = await this.indexEntry(studyId, participantId, ['pk', ...PARTICIPANT]);
+    const item = await this.indexEntry(studyId, participantId, ['pk', ...this.withIdFields(PARTICIPANT)]);
     if (!item) return undefined;
     const { pk, ...participant } = item;
-    return { participant: participant as unknown as ConsoleParticipant, pk: String(pk) };
+    return { participant: (await this.exportIdsOf(studyId))(participant), pk: String(pk) };
   }
 
   /** Everything on one participant's timeline, or undefined when the study has no such participant. */

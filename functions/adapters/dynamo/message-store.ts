@@ -16,6 +16,8 @@ export interface MessageRecord {
   /** Sends the provider asked to retry, and the last reason. */
   attempts?: number;
   lastError?: string;
+  /** Held back at send time (quiet hours): not enqueued again before this. */
+  notBefore?: string;
   /** When the provider accepted it (reminder spacing counts from here, not from planning). */
   sentAt?: string;
   /** The message as sent, so a lost enqueue can be redone from the record alone. */
@@ -182,6 +184,25 @@ export class DynamoMessageStore {
   }
 
   /** Ends a message that was not sent: refused by the provider, or blocked by the send-time check. */
+  /**
+   * Back to `queued` until `until` (it would have gone out in quiet hours): not an attempt, and
+   * not the queue's to retry; the dispatcher enqueues it again once `notBefore` has passed.
+   */
+  async defer(messageId: string, until: Date, at: Date): Promise<void> {
+    await conditionally(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageKey(messageId),
+          UpdateExpression: 'SET #status = :queued, updatedAt = :at, notBefore = :until',
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':at': at.toISOString(), ':until': until.toISOString() },
+        }),
+      ),
+    );
+  }
+
   async closed(messageId: string, status: 'failed' | 'skipped', reason: string, at: string): Promise<void> {
     await this.advance(messageId, status, reason, at);
   }

@@ -5,7 +5,10 @@ import type { MessageStatus } from '../sms/delivery.js';
  * What the console reads, as the adapters hand it over: never a phone number. Participants
  * come without `phone` (the adapter does not even project it), messages without phone or text.
  */
-export type ConsoleParticipant = Omit<Participant, 'phone' | 'baseline'>;
+export type ConsoleParticipant = Omit<Participant, 'phone' | 'baseline'> & {
+  /** The export id (`pid`), computed by the adapter from the number it then drops. */
+  exportId?: string;
+};
 
 export interface ConsoleMessage {
   participantId: string;
@@ -46,6 +49,8 @@ export interface ConsoleComplaint {
 /** One participant as the console lists them (contract of GET /participants). */
 export interface ParticipantRow {
   participantId: string;
+  /** The `pid` of this participant in exports, when the deployment has its pseudonym key. */
+  exportId?: string;
   arm?: string;
   language: string;
   channel: string;
@@ -58,6 +63,7 @@ export interface ParticipantRow {
 export function participantRow(p: ConsoleParticipant, defaultLanguage: string): ParticipantRow {
   return {
     participantId: p.participantId,
+    ...(p.exportId ? { exportId: p.exportId } : {}),
     ...(p.armId ? { arm: p.armId } : {}),
     language: p.lang ?? defaultLanguage,
     // No channel recorded: the dispatcher sends SMS unless the participant chose USSD only.

@@ -18,7 +18,16 @@ export interface StudyOverview {
   languages: string[];
   arms: { armId: string; name: string; treatment: boolean; participants: number }[];
   enrolment: { enrolled: number; consented: number; declined: number; optedOut: number; pending: number };
-  weeks: { week: string; studyWeek: number; start: string; byArm: { armId: string; expected: number; answered: number; rate: number }[] }[];
+  weeks: {
+    week: string;
+    studyWeek: number;
+    start: string;
+    /** Any prompt went out, or any diary was kept, that week: before that a 0% is no measurement. */
+    prompted: boolean;
+    /** The current week, still open: its rate is partial. */
+    partial: boolean;
+    byArm: { armId: string; expected: number; answered: number; rate: number }[];
+  }[];
   delivery: { queued: number; sent: number; delivered: number; failed: number; skipped: number; failures: { reason: string; count: number }[] };
   complaints: { week: string; provider: string; providerName: string; count: number }[];
   modules: { moduleId: string; title: string; byArm: { armId: string; sent: number; started: number; completed: number; completionRate: number }[] }[];
@@ -91,12 +100,17 @@ export function studyOverview(input: OverviewInput): StudyOverview {
       ? 0
       : Math.min(weekOf(p.assignment.at), firstRecord.get(p.participantId) ?? Infinity);
   const entry = new Map(participants.map((p) => [p.participantId, entryWeek(p)]));
+  const promptedWeeks = new Set([...input.messages.filter((m) => m.purpose === 'prompt').map((m) => m.period), ...input.weeks.map((w) => w.week)]);
+  const lastWeek = input.calendar.at(-1)?.id;
   const weeks = input.calendar.map((w) => {
     const answered = answeredBy.get(w.id) ?? new Set<string>();
     return {
       week: w.id,
       studyWeek: w.studyWeek,
       start: isoWeekMonday(w.id),
+      prompted: promptedWeeks.has(w.id),
+      // The calendar runs up to now: its last week has not closed.
+      partial: w.id === lastWeek,
       byArm: study.arms.map((arm) => {
         const expected = inArm(arm.armId).filter((p) => (entry.get(p.participantId) ?? 0) <= w.studyWeek);
         const n = expected.filter((p) => answered.has(p.participantId)).length;

@@ -1,5 +1,6 @@
 import type { Content } from '../content/schema.js';
 import type { Study } from '../model.js';
+import { consentLabel } from './labels.js';
 import { type ConsoleComplaint, type ConsoleMessage, type ConsoleParticipant, type ConsoleWeek, type ParticipantRow, participantRow } from './model.js';
 
 export type TimelineKind = 'diary' | 'lesson' | 'message' | 'complaint' | 'consent';
@@ -49,7 +50,7 @@ export function participantTimeline(input: {
   if (p.createdAt) events.push({ at: p.createdAt, kind: 'consent', title: 'Enrolled', detail: `source: ${p.source}` });
   if (p.consent?.at) {
     const detail = [p.consent.version ? `version ${p.consent.version}` : '', p.consent.channel ? `by ${p.consent.channel}` : ''].filter(Boolean).join(', ');
-    events.push({ at: p.consent.at, kind: 'consent', title: `Consent: ${p.consent.state}`, ...(detail ? { detail } : {}), status: p.consent.state });
+    events.push({ at: p.consent.at, kind: 'consent', title: `Consent: ${consentLabel(p.consent.state)}`, ...(detail ? { detail } : {}), status: p.consent.state });
   }
   if (p.assignment && p.armId) {
     const arm = study.arms.find((a) => a.armId === p.armId);

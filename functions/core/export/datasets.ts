@@ -13,10 +13,11 @@ import {
   wideVariables,
 } from './diary.js';
 import type { ExportSource } from './ports.js';
-import { pseudonym } from './pseudonym.js';
+import { participantPseudonym, pseudonym } from './pseudonym.js';
 import { redactNumbers } from './redact.js';
 import { studyWeeks, type StudyWeek } from './weeks.js';
 import { BOOLEAN_VALUES, type Dataset, type Row, type Variable, englishValues, yesNo } from './variables.js';
+import { researchParticipants } from '../training.js';
 
 /**
  * The row generators of the research exports: each reads the study through the ExportSource
@@ -112,8 +113,7 @@ function whoVariables(ctx: ExportContext, withArm = true): Variable[] {
 /** The who-cells of a participant; the pseudonym is computed once per participant. */
 function whoCells(ctx: ExportContext, p: Pick<Participant, 'phone' | 'armId' | 'stratum' | 'cluster' | 'forgotten'>, withArm = true): Row {
   return {
-    // A forgotten participant has no number left: the id computed from it before it went.
-    pid: p.forgotten?.pseudonym ?? pseudonym(p.phone, ctx.key),
+    pid: participantPseudonym(p, ctx.key),
     ...(ctx.includePhone ? { phone: p.phone } : {}),
     ...(withArm ? { arm: p.armId, stratum: p.stratum, cluster: p.cluster } : {}),
   };
@@ -130,7 +130,12 @@ function diaryForm(ctx: ExportContext): Questionnaire {
 }
 
 async function* participantsWith<R>(ctx: ExportContext, source: ExportSource, read: (p: Participant) => Promise<R>): AsyncGenerator<[Participant, R]> {
-  yield* inOrder(source.participants(ctx.study.studyId), READ_CONCURRENCY, read);
+  yield* inOrder(researchPages(ctx, source), READ_CONCURRENCY, read);
+}
+
+/** Pages of real participants: a training tool's throw-away numbers are never exported. */
+async function* researchPages(ctx: ExportContext, source: ExportSource): AsyncGenerator<Participant[]> {
+  for await (const page of source.participants(ctx.study.studyId)) yield researchParticipants(page);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,7 +358,7 @@ async function* lessonRows(ctx: ExportContext, source: ExportSource): AsyncGener
   const modules = ctx.content.modules ?? [];
   const treatment = new Set(ctx.study.arms.filter((a) => a.treatment).map((a) => a.armId));
   const inContent = new Set(modules.flatMap((m) => m.lessons.map((l) => `${m.id}/${l.id}`)));
-  for await (const page of source.participants(ctx.study.studyId)) {
+  for await (const page of researchPages(ctx, source)) {
     const out: Row[] = [];
     for (const p of page) {
       const done = p.lessons ?? {};

@@ -29,6 +29,14 @@ export function pseudonym(phone: string, key: Uint8Array): string {
   return createHmac('sha256', key).update(phone, 'utf8').digest('hex').slice(0, PSEUDONYM_LENGTH);
 }
 
+/**
+ * A participant's export id (`pid`), wherever a researcher sees one: exports, the console.
+ * A forgotten participant has no number left: the id computed from it before it went.
+ */
+export function participantPseudonym(p: { phone: string; forgotten?: { pseudonym?: string } }, key: Uint8Array): string {
+  return p.forgotten?.pseudonym ?? pseudonym(p.phone, key);
+}
+
 /** How `pid` is made, in words, for the codebook. */
 export const PSEUDONYM_METHOD =
   `First ${PSEUDONYM_LENGTH} hexadecimal characters of HMAC-SHA256(study key, phone number in E.164), ` +

@@ -280,12 +280,24 @@ function balanceSection(report: ImpactReport): string {
   );
 }
 
+function noChartReason(label: string, kind: string | undefined): string {
+  if (kind === 'quiz_score') {
+    return `${label}: no chart, as nobody has answered a lesson quiz yet. Quizzes come with the lessons of the treatment arms (the control arm never takes one), and simulated diaries take no lessons.`;
+  }
+  return `${label}: no chart, as no participant has a value for it in any week yet.`;
+}
+
 function chartSection(report: ImpactReport): string {
   const armNames = (id: string) => armName(report, id);
   const parts: string[] = [];
   for (const series of report.weekly) {
     const weeks = series.weeks;
     const def = report.outcomes.find((o) => o.id === series.outcomeId);
+    // An empty chart reads as "zero" or as a bug: say why there is nothing to draw instead.
+    if (!weeks.some((w) => w.arms.some((a) => a.n > 0))) {
+      parts.push(`<p class="no-chart" data-outcome="${esc(series.outcomeId)}">${esc(noChartReason(series.label, def?.kind))}</p>`);
+      continue;
+    }
     const share = def?.kind === 'share_weeks' || def?.kind === 'any' || def?.kind === 'quiz_score';
     const chart = lineChart({
       title: `${series.label}: mean by arm and study week`,

@@ -51,6 +51,7 @@ import {
   type Standardisation,
 } from './outcomes.js';
 import { ESTIMATOR_DEFINITIONS, type ImpactModule, type ImpactInput, type HeadlineEstimator, type ImpactDesign, type ArmSummary, type Descriptive, type RegressionEstimate, type ComplierEstimate, type Headline, type OutcomeEstimate, type AttritionTest, type Comparison, type WeeklyArmMean, type OutcomeSeries, type ResponseRateRow, type ImpactReport } from './report-model.js';
+import { researchParticipants } from '../training.js';
 export { ESTIMATOR_DEFINITIONS } from './report-model.js';
 export type { ImpactModule, ImpactInput, HeadlineEstimator, ImpactDesign, ArmSummary, Descriptive, RegressionEstimate, ComplierEstimate, Headline, OutcomeEstimate, AttritionTest, Comparison, WeeklyArmMean, OutcomeSeries, ResponseRateRow, ImpactReport } from './report-model.js';
 
@@ -114,8 +115,10 @@ export function impactReport(input: ImpactInput): ImpactReport {
 
   const control = study.arms.find((a) => !a.treatment);
   const armIds = new Set(study.arms.map((a) => a.armId));
-  const assignedPeople = input.participants.filter((p) => p.armId !== undefined && armIds.has(p.armId));
-  const unassigned = input.participants.length - assignedPeople.length;
+  // A training tool's numbers (the simulator's tour) answer real menus but are not research data.
+  const people = researchParticipants(input.participants);
+  const assignedPeople = people.filter((p) => p.armId !== undefined && armIds.has(p.armId));
+  const unassigned = people.length - assignedPeople.length;
   if (unassigned > 0) notes.push(`${unassigned} participant(s) without an arm of this study are not in the analysis.`);
 
   const recordsBy = new Map<string, DiaryWeekData[]>();
@@ -441,7 +444,7 @@ export function impactReport(input: ImpactInput): ImpactReport {
 
   let balance: ArmComparison[] = [];
   try {
-    balance = studyBalance(study, input.participants);
+    balance = studyBalance(study, people);
   } catch (err) {
     notes.push(`Balance table: ${message(err)}`);
   }

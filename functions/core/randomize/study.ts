@@ -2,6 +2,7 @@ import type { Participant, Study } from '../model.js';
 import { type AssignmentAudit, assign, auditOf, type RandomizationMethod } from './assign.js';
 import { RandomizationError } from './rng.js';
 import { nextAssignment, type RollingState } from './rolling.js';
+import { researchParticipants } from '../training.js';
 
 /**
  * Randomizing a study's participants: only consented people without an arm, each assignment
@@ -56,7 +57,7 @@ export async function randomizeStudy(study: Study, req: RandomizeRequest, ports:
   if (runs.some((r) => r.kind === 'initial' && r.status === 'complete')) {
     throw new RandomizationError('This study is already randomized; people who consent later are assigned by rolling enrolment (randomize --rolling).');
   }
-  const people = await ports.participants(study.studyId);
+  const people = researchParticipants(await ports.participants(study.studyId));
   const running = runs.find((r) => r.kind === 'initial' && r.status === 'running' && r.seed === req.seed && r.method === req.method);
   // A resumed run covers the people it assigned before it stopped, plus those still without an arm.
   const units = people.filter((p) => p.consent.state === 'consented' && (!p.armId || (running && p.assignment?.randomizationId === running.randomizationId)));
@@ -89,13 +90,24 @@ export async function randomizeStudy(study: Study, req: RandomizeRequest, ports:
  * in enrolment order, by permuted blocks within their stratum. The block state is saved after
  * each person, so a run that stops half-way continues where it stopped.
  */
-export async function assignLateJoiners(study: Study, req: Omit<RandomizeRequest, 'method'>, ports: RandomizationPorts): Promise<RandomizeOutcome> {
+/** Nobody waited for an arm and no rolling run existed: nothing was written. */
+export interface NothingToAssign {
+  run?: undefined;
+  assigned: 0;
+  kept: 0;
+  message: string;
+}
+
+export async function assignLateJoiners(study: Study, req: Omit<RandomizeRequest, 'method'>, ports: RandomizationPorts): Promise<RandomizeOutcome | NothingToAssign> {
   const runs = await ports.runs(study.studyId);
   if (!runs.some((r) => r.kind === 'initial' && r.status === 'complete')) throw new RandomizationError('Randomize the study first; rolling enrolment is for people who consent later.');
   const arms = study.arms.map((a) => ({ armId: a.armId, ratio: a.ratio }));
   if (arms.some((a) => !Number.isInteger(a.ratio))) throw new RandomizationError('Rolling enrolment needs whole-number arm ratios (e.g. 1:1 or 1:2).');
   let run = runs.find((r) => r.kind === 'rolling');
   if (run && run.seed !== req.seed) throw new RandomizationError(`Rolling enrolment of this study uses seed ${run.seed}; use it again.`);
+  const late = eligible(researchParticipants(await ports.participants(study.studyId))).sort((a, b) => (a.createdAt + a.participantId).localeCompare(b.createdAt + b.participantId));
+  // An audit record of a run that assigned nobody (no algorithm, no inputs) would only mislead.
+  if (late.length === 0 && !run) return { assigned: 0, kept: 0, message: 'No consented participant is waiting for an arm: nobody was assigned and no run was recorded.' };
   if (!run) {
     run = {
       algorithm: '', seed: req.seed, method: 'block', inputsHash: '', counts: arms.map((a) => ({ armId: a.armId, n: 0 })), byBlock: [], by: req.by, at: req.now.toISOString(),
@@ -103,7 +115,6 @@ export async function assignLateJoiners(study: Study, req: Omit<RandomizeRequest
     };
     if (!(await ports.createRun(run))) throw new RandomizationError('Rolling enrolment was started meanwhile; run it again.');
   }
-  const late = eligible(await ports.participants(study.studyId)).sort((a, b) => (a.createdAt + a.participantId).localeCompare(b.createdAt + b.participantId));
   let assigned = 0;
   for (const p of late) {
     const next = nextAssignment(run.rolling, p.stratum ?? '', arms, req.seed);

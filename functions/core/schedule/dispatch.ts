@@ -28,6 +28,8 @@ export interface StoredMessage extends OutboundMessage {
   timeZone?: string;
   /** Sends tried and given back for a retry: such a message is the queue's, not a lost enqueue. */
   attempts?: number;
+  /** Held back by the sender at send time (quiet hours): enqueued again once this has passed. */
+  notBefore?: string;
   campaignId?: string;
 }
 
@@ -144,8 +146,11 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
 
   // Recorded, never tried and still queued long after: its enqueue was lost (a crash); enqueue
   // it again. One the sender tried is the queue's to retry, then the DLQ's: not re-enqueued here.
+  // One the sender held back for quiet hours goes back to the queue once its morning has come.
   const stale = now.getTime() - (ctx.requeueAfterMs ?? 10 * 60_000);
-  const again = recorded.filter((m) => m.status === 'queued' && !m.attempts && Date.parse(m.createdAt) < stale).map(outbound);
+  const again = recorded
+    .filter((m) => m.status === 'queued' && (m.notBefore !== undefined ? Date.parse(m.notBefore) <= now.getTime() : !m.attempts && Date.parse(m.createdAt) < stale))
+    .map(outbound);
 
   const byId = new Map(promptable.map((p) => [p.participantId, p]));
   const due = planDue({ timeZone: study.timeZone, studyStart: ctx.start, policy: schedule, reminderAfterHours: schedule.reminderAfterHours, now, participants: promptable, activity });

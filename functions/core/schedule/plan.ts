@@ -46,7 +46,7 @@ export function planDue(input: PlanInput): DueMessage[] {
   const due: DueMessage[] = [];
   for (const p of input.participants) {
     // Only people in the study who accept SMS: USSD-only participants dial in themselves.
-    if (p.consent.state !== 'consented' || p.channel === 'ussd') continue;
+    if (p.consent.state !== 'consented' || p.channel === 'ussd' || p.training) continue;
     const act = input.activity.get(p.participantId) ?? { diaryComplete: false, promptSent: false, remindersSent: 0 };
     const promptAt = promptDue(now, timeZone, policy, p.reminder);
     if (!act.promptSent && !act.diaryComplete && promptAt <= now && !quietNow) {

@@ -1,4 +1,6 @@
 import type { Participant, Study } from '../model.js';
+import { isQuietHour, outOfQuietHours, studySchedule } from '../schedule/policy.js';
+import { TZDate } from '@date-fns/tz';
 import type { RecipientOutcome, SmsGateway } from './gateway.js';
 
 /**
@@ -25,7 +27,9 @@ export interface OutboundMessage {
 
 export type SendResult =
   | { status: 'sent'; providerId: string; cost?: string }
-  | { status: 'skipped'; reason: 'not-opted-in' | 'control-arm' | 'unknown-participant' }
+  | { status: 'skipped'; reason: 'not-opted-in' | 'control-arm' | 'unknown-participant' | 'quiet-hours' }
+  /** It would land in quiet hours: it waits, queued, until `until` (the morning), then goes. */
+  | { status: 'deferred'; until: Date }
   | { status: 'failed'; reason: string; optedOut: boolean }
   | { status: 'retry'; reason: string };
 
@@ -34,6 +38,8 @@ export interface SendDeps {
   /** Current state of the participants, read at send time. */
   participants: (keys: { studyId: string; phone: string }[]) => Promise<Participant[]>;
   study: (studyId: string) => Promise<Study | undefined>;
+  /** Now, from the injected clock: a queue that backed up must not send at night. */
+  now: Date;
   /** Recipients per bulk request. */
   batchSize?: number;
   /**
@@ -56,6 +62,21 @@ export function blocked(m: OutboundMessage, p: Participant | undefined, study: S
   return undefined;
 }
 
+/**
+ * Quiet hours, checked again when the message actually goes, in the study's zone: it was
+ * planned outside them, but a backed-up queue (an outage, retries with backoff) can carry it
+ * into the night. A prompt or a lesson then waits for the morning; a reminder is dropped, as by
+ * morning it may remind someone who has answered since; replies to a text the number just sent
+ * us, and the STOP confirmation, go at once.
+ */
+export function quietHoursHold(m: OutboundMessage, study: Study | undefined, now: Date): Extract<SendResult, { status: 'skipped' | 'deferred' }> | undefined {
+  if (!study || m.reply || m.stopConfirmation) return undefined;
+  const { quiet } = studySchedule(study);
+  if (!isQuietHour(new TZDate(now.getTime(), study.timeZone).getHours(), quiet)) return undefined;
+  if (m.messageId.startsWith('reminder#')) return { status: 'skipped', reason: 'quiet-hours' };
+  return { status: 'deferred', until: outOfQuietHours(now, study.timeZone, quiet) };
+}
+
 export async function sendMessages(messages: readonly OutboundMessage[], deps: SendDeps): Promise<Map<string, SendResult>> {
   const results = new Map<string, SendResult>();
   const people = await deps.participants(messages.map((m) => ({ studyId: m.studyId, phone: m.phone })));
@@ -68,6 +89,11 @@ export async function sendMessages(messages: readonly OutboundMessage[], deps: S
     const reason = blocked(m, byKey.get(`${m.studyId}|${m.phone}`), studies.get(m.studyId));
     if (reason) {
       results.set(m.messageId, { status: 'skipped', reason });
+      continue;
+    }
+    const held = quietHoursHold(m, studies.get(m.studyId), deps.now);
+    if (held) {
+      results.set(m.messageId, held);
       continue;
     }
     const key = JSON.stringify([m.text, m.from ?? '', m.studyId]);

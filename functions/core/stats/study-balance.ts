@@ -1,5 +1,6 @@
 import type { Participant, Study } from '../model.js';
 import { balanceTable, type BalanceResult } from './balance.js';
+import { isResearchParticipant } from '../training.js';
 
 /**
  * The balance table of a randomized study: each treatment arm against the first control arm,
@@ -30,7 +31,7 @@ export function studyBalance(study: Study, participants: readonly Participant[])
   return study.arms
     .filter((a) => a.treatment)
     .map((arm) => {
-      const people = participants.filter((p) => p.consent.state === 'consented' && (p.armId === arm.armId || p.armId === control.armId));
+      const people = participants.filter((p) => isResearchParticipant(p) && p.consent.state === 'consented' && (p.armId === arm.armId || p.armId === control.armId));
       const names = [...new Set(people.flatMap((p) => Object.keys(p.baseline?.answers ?? {})))].sort();
       const skipped: ArmComparison['skipped'] = [];
       const used = names.filter((name) => {

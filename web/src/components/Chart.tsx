@@ -16,6 +16,9 @@ export interface Series {
   data: number[];
 }
 
+/** Straight segments between measured points: a smoothed curve bulges past the real values. */
+const TENSION = 0;
+
 /** Colour-blind-safe (Okabe-Ito) colours, in series order. */
 const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 
@@ -40,7 +43,7 @@ export function Chart(props: { title: string; type: 'line' | 'bar'; labels: stri
           data: s.data,
           borderColor: COLOURS[i % COLOURS.length],
           backgroundColor: COLOURS[i % COLOURS.length],
-          tension: 0.2,
+          tension: TENSION,
         })),
       },
       options: {
@@ -64,7 +67,7 @@ export function Chart(props: { title: string; type: 'line' | 'bar'; labels: stri
     <figure class="chart">
       <figcaption>{props.title}</figcaption>
       <div class="chart-box">
-        <canvas ref={canvas} role="img" aria-label={`${props.title}. The same numbers are in the table below.`} />
+        <canvas ref={canvas} data-tension={TENSION} role="img" aria-label={`${props.title}. The same numbers are in the table below.`} />
       </div>
       <details>
         <summary>Show as a table</summary>

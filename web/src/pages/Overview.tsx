@@ -2,6 +2,7 @@ import { api, type Overview as OverviewData, studyPath } from '../api.js';
 import { Chart } from '../components/Chart.js';
 import { Status } from '../components/Status.js';
 import { useLoad } from '../hooks.js';
+import { CONSENT_LABELS } from '../../../functions/core/console/labels.js';
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 
@@ -20,7 +21,10 @@ export function Overview({ studyId }: { studyId: string }) {
 
 function OverviewBody({ o }: { o: OverviewData }) {
   const armName = (id: string) => o.arms.find((a) => a.armId === id)?.name ?? id;
-  const weeks = o.weeks.map((w) => w.week);
+  // Weeks before the first prompt measured nothing: a 0% there would draw a ramp that never was.
+  const first = o.weeks.findIndex((w) => w.prompted);
+  const charted = first < 0 ? [] : o.weeks.slice(first);
+  const weeks = charted.map((w) => (w.partial ? `${w.week} (partial)` : w.week));
   const latest = o.weeks.at(-1);
   const providers = [...new Set(o.complaints.map((c) => c.provider))];
   const complaintWeeks = [...new Set(o.complaints.map((c) => c.week))].sort();
@@ -40,13 +44,13 @@ function OverviewBody({ o }: { o: OverviewData }) {
           <dl class="stats">
             <dt>Enrolled</dt>
             <dd>{o.enrolment.enrolled}</dd>
-            <dt>Consented</dt>
+            <dt>{CONSENT_LABELS.consented}</dt>
             <dd>{o.enrolment.consented}</dd>
-            <dt>Declined</dt>
+            <dt>{CONSENT_LABELS.declined}</dt>
             <dd>{o.enrolment.declined}</dd>
-            <dt>Opted out</dt>
+            <dt>{CONSENT_LABELS.withdrawn}</dt>
             <dd>{o.enrolment.optedOut}</dd>
-            <dt>Pending</dt>
+            <dt>{CONSENT_LABELS.pending}</dt>
             <dd>{o.enrolment.pending}</dd>
           </dl>
         </div>
@@ -75,6 +79,10 @@ function OverviewBody({ o }: { o: OverviewData }) {
             <dt>Failed</dt>
             <dd>{o.delivery.failed}</dd>
           </dl>
+          <p class="hint" data-testid="delivery-hint">
+            Sent: accepted by the SMS provider. Delivered: confirmed by the provider's delivery reports. The local outbox stands in for the provider and sends no delivery
+            reports, so locally Delivered stays 0.
+          </p>
           {o.delivery.failures.length > 0 && (
             <>
               <h3>Why messages failed</h3>
@@ -113,14 +121,18 @@ function OverviewBody({ o }: { o: OverviewData }) {
       </div>
 
       <h2>Diaries answered per week</h2>
-      <Chart
-        title="Response rate per week and arm"
-        type="line"
-        labels={weeks}
-        max={1}
-        format={pct}
-        series={o.arms.map((a) => ({ label: a.name, data: o.weeks.map((w) => w.byArm.find((b) => b.armId === a.armId)?.rate ?? 0) }))}
-      />
+      {charted.length === 0 ? (
+        <p>No diary prompt has gone out yet: nothing to chart.</p>
+      ) : (
+        <Chart
+          title="Response rate per week and arm (the current week is partial)"
+          type="line"
+          labels={weeks}
+          max={1}
+          format={pct}
+          series={o.arms.map((a) => ({ label: a.name, data: charted.map((w) => w.byArm.find((b) => b.armId === a.armId)?.rate ?? 0) }))}
+        />
+      )}
       <div class="table-scroll" tabIndex={0}>
         <table data-testid="weeks-table">
           <caption>Answered of expected, per week and arm</caption>
@@ -137,7 +149,7 @@ function OverviewBody({ o }: { o: OverviewData }) {
           <tbody>
             {[...o.weeks].reverse().map((w) => (
               <tr key={w.week}>
-                <th scope="row">{w.week}</th>
+                <th scope="row">{w.partial ? `${w.week} (partial: still open)` : w.week}</th>
                 {o.arms.map((a) => {
                   const b = w.byArm.find((x) => x.armId === a.armId);
                   return <td key={a.armId}>{b ? `${b.answered} / ${b.expected} (${pct(b.rate)})` : '–'}</td>;

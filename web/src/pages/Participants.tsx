@@ -2,23 +2,55 @@ import { useState } from 'preact/hooks';
 import { api, type ParticipantRow, type Role, type Study, studyPath, type TimelineEvent } from '../api.js';
 import { Status } from '../components/Status.js';
 import { messageOf, useLoad } from '../hooks.js';
+import { consentLabel } from '../../../functions/core/console/labels.js';
 
 /** Pseudonymous participants, 50 a page; the API pages with an opaque cursor. */
 export function Participants({ study, roles }: { study: Study; roles: Role[] }) {
   const [arm, setArm] = useState('');
+  const [exportId, setExportId] = useState('');
+  const [search, setSearch] = useState('');
   // The cursors of the pages seen so far, so "Previous" can go back without the API supporting it.
   const [cursors, setCursors] = useState<string[]>(['']);
   const cursor = cursors.at(-1) ?? '';
   const page = useLoad(() => {
-    const q = new URLSearchParams({ limit: '50', ...(cursor ? { cursor } : {}), ...(arm ? { arm } : {}) });
+    const q = new URLSearchParams(exportId ? { exportId } : { limit: '50', ...(cursor ? { cursor } : {}), ...(arm ? { arm } : {}) });
     return api<{ participants: ParticipantRow[]; nextCursor?: string }>(studyPath(study.studyId, `/participants?${q}`));
-  }, [study.studyId, arm, cursor]);
+  }, [study.studyId, arm, cursor, exportId]);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title" tabIndex={-1}>
         Participants
       </h1>
-      <p class="muted">Pseudonymous ids only. Phone numbers are never listed.</p>
+      <p class="muted">
+        Pseudonymous ids only; phone numbers are never listed. Each participant has a console id (used here and on the audit trail) and an export id, the <code>pid</code> of
+        their rows in exports and the impact data.
+      </p>
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setExportId(search.trim().toLowerCase());
+          setCursors(['']);
+        }}
+      >
+        <label>
+          Find by export id (pid){' '}
+          <input value={search} placeholder="09d44989441b9a2e" pattern="[0-9a-fA-F]{16}" title="16 hexadecimal characters, as in an export's pid column" onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
+        </label>
+        <button type="submit">Find</button>
+        {exportId && (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              setExportId('');
+              setSearch('');
+            }}
+          >
+            Show all
+          </button>
+        )}
+      </form>
       <label>
         Arm{' '}
         <select
@@ -44,7 +76,8 @@ export function Participants({ study, roles }: { study: Study; roles: Role[] }) 
                 <caption class="visually-hidden">Participants, page {cursors.length}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Participant</th>
+                    <th scope="col">Console id</th>
+                    <th scope="col">Export id (pid)</th>
                     <th scope="col">Arm</th>
                     <th scope="col">Language</th>
                     <th scope="col">Channel</th>
@@ -59,10 +92,13 @@ export function Participants({ study, roles }: { study: Study; roles: Role[] }) 
                       <th scope="row">
                         <a href={`/participants/${encodeURIComponent(p.participantId)}`}>{p.participantId}</a>
                       </th>
+                      <td>
+                        <code>{p.exportId ?? '–'}</code>
+                      </td>
                       <td>{p.arm ?? '–'}</td>
                       <td>{p.language}</td>
                       <td>{p.channel}</td>
-                      <td>{p.consent}</td>
+                      <td>{consentLabel(p.consent)}</td>
                       <td>{p.cluster ?? '–'}</td>
                       <td>{p.stratum ?? '–'}</td>
                     </tr>
@@ -148,7 +184,10 @@ export function Timeline({ study, participantId, roles }: { study: Study; partic
         {(d) => (
           <>
             <p>
-              Arm {d.participant.arm ?? '–'} · {d.participant.language} · {d.participant.channel} · consent {d.participant.consent}
+              Console id <code>{d.participant.participantId}</code> · export id (pid) <code data-testid="export-id">{d.participant.exportId ?? '–'}</code>
+            </p>
+            <p>
+              Arm {d.participant.arm ?? '–'} · {d.participant.language} · {d.participant.channel} · consent: {consentLabel(d.participant.consent)}
             </p>
             {roles.includes('admin') && <RevealPhone studyId={study.studyId} participantId={participantId} />}
             <h2>Timeline</h2>

@@ -5,7 +5,7 @@ import { USSD_LIMIT } from '../../../functions/core/ussd/limits.js';
 import { PhoneScreen } from '../components/PhoneScreen.js';
 import { messageOf, useLoad } from '../hooks.js';
 import { type SimMessage, type SimStudy, simulator } from '../simulator-api.js';
-import { TOUR, TOUR_PHONE, type TourStep } from '../tour.js';
+import { TOUR, type TourStep, tourMove } from '../tour.js';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -56,15 +56,18 @@ function SimulatorBody({ studies }: { studies: SimStudy[] }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [tourStep, setTourStep] = useState<number>();
+  const [tourStopped, setTourStopped] = useState<string>();
+  // The tour's own number, read by the steps that follow the one that made it (before a re-render).
+  const tourPhone = useRef<string>();
   const answerRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => setDialCode(study?.serviceCode ?? ''), [study?.serviceCode]);
 
-  const hop = async (s: Omit<Session, 'screen' | 'raw' | 'end'>) => {
+  const hop = async (s: Omit<Session, 'screen' | 'raw' | 'end'>, from = phone) => {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await simulator.ussd({ sessionId: s.id, phoneNumber: phone, serviceCode: s.code, text: s.inputs.join('*') });
+      const r = await simulator.ussd({ sessionId: s.id, phoneNumber: from, serviceCode: s.code, text: s.inputs.join('*') });
       setSession({ ...s, screen: r.screen, raw: r.raw, end: r.end });
       setAnswer('');
       answerRef.current?.focus();
@@ -74,10 +77,10 @@ function SimulatorBody({ studies }: { studies: SimStudy[] }) {
       setBusy(false);
     }
   };
-  const dial = (code = dialCode) => hop({ id: newSessionId(), code, inputs: [] });
-  const send = (key = answer) => {
+  const dial = (code = dialCode, from = phone) => hop({ id: newSessionId(), code, inputs: [] }, from);
+  const send = (key = answer, from = phone) => {
     if (!session || session.end) return Promise.resolve();
-    return hop({ id: session.id, code: session.code, inputs: [...session.inputs, key] });
+    return hop({ id: session.id, code: session.code, inputs: [...session.inputs, key] }, from);
   };
   const hangUp = () => {
     setSession(undefined);
@@ -92,27 +95,31 @@ function SimulatorBody({ studies }: { studies: SimStudy[] }) {
     else if (!session) setDialCode((c) => c + k);
   };
 
-  const runTourStep = async (step: TourStep) => {
+  /** Runs one step of the tour; a sentence when the tour must stop instead. */
+  const runTourStep = async (step: TourStep): Promise<string | undefined> => {
     const a = step.action;
-    if (a.kind === 'select') {
-      if (!phones.some((p) => p.phone === a.phone)) setAdded((list) => [...list, a.phone]);
-      pickPhone(a.phone);
-    } else if (a.kind === 'dial') {
-      // The phone state above may not have re-rendered yet: dial with the tour's own number.
-      setBusy(true);
+    if (a.kind === 'start') {
       try {
-        const id = newSessionId();
-        const code = study?.serviceCode ?? dialCode;
-        const r = await simulator.ussd({ sessionId: id, phoneNumber: TOUR_PHONE, serviceCode: code, text: '' });
-        setSession({ id, code, inputs: [], screen: r.screen, raw: r.raw, end: r.end });
+        const made = await simulator.tour({ studyId: study?.studyId ?? '' });
+        tourPhone.current = made.phone;
+        setAdded((list) => (list.includes(made.phone) ? list : [...list, made.phone]));
+        pickPhone(made.phone);
+        return undefined;
       } catch (err) {
-        setError(messageOf(err));
-      } finally {
-        setBusy(false);
+        return `The tour could not make its own number, so it did not start: ${messageOf(err)}`;
       }
-    } else if (a.kind === 'answer') {
-      await send(a.key);
     }
+    const own = tourPhone.current;
+    if (!own) return 'The tour has no number of its own: start it again.';
+    if (phone !== own) return `The tour stopped: ${phone} is selected, not the tour's own number ${own}. Nothing was pressed.`;
+    if (a.kind === 'dial') {
+      await dial(study?.serviceCode ?? dialCode, own);
+      return undefined;
+    }
+    const move = tourMove(a, session?.screen);
+    if (move.stop) return move.stop;
+    if (move.press !== undefined) await send(move.press, own);
+    return undefined;
   };
 
   const screenText = session ? session.screen : `${study?.name ?? 'Sauti'}\n\nDial ${dialCode || '…'}`;
@@ -243,13 +250,17 @@ function SimulatorBody({ studies }: { studies: SimStudy[] }) {
           <Tour
             step={tourStep}
             busy={busy}
+            stopped={tourStopped}
             onStart={() => {
+              setTourStopped(undefined);
+              tourPhone.current = undefined;
               setTourStep(0);
             }}
             onNext={async (i) => {
               const step = TOUR[i];
-              if (step) await runTourStep(step);
-              setTourStep(i + 1 < TOUR.length ? i + 1 : undefined);
+              const stop = step ? await runTourStep(step) : undefined;
+              if (stop) setTourStopped(stop);
+              setTourStep(!stop && i + 1 < TOUR.length ? i + 1 : undefined);
             }}
             onStop={() => setTourStep(undefined)}
           />
@@ -271,7 +282,21 @@ function ScreenCount({ raw, end }: { raw: string; end: boolean }) {
   );
 }
 
-function Tour({ step, busy, onStart, onNext, onStop }: { step: number | undefined; busy: boolean; onStart: () => void; onNext: (i: number) => Promise<void>; onStop: () => void }) {
+function Tour({
+  step,
+  busy,
+  stopped,
+  onStart,
+  onNext,
+  onStop,
+}: {
+  step: number | undefined;
+  busy: boolean;
+  stopped: string | undefined;
+  onStart: () => void;
+  onNext: (i: number) => Promise<void>;
+  onStop: () => void;
+}) {
   const current = useRef<HTMLLIElement>(null);
   useEffect(() => current.current?.scrollIntoView?.({ block: 'nearest' }), [step]);
   return (
@@ -279,7 +304,12 @@ function Tour({ step, busy, onStart, onNext, onStop }: { step: number | undefine
       <h2 id="tour-title">Guided tour: a weekly diary</h2>
       {step === undefined ? (
         <>
-          <p>Walk through a diary as a participant, one screen at a time, with what each screen is for.</p>
+          {stopped && (
+            <p role="alert" class="error" data-testid="tour-stopped">
+              {stopped}
+            </p>
+          )}
+          <p>Walk through a diary as a participant, one screen at a time, with what each screen is for. The tour makes its own synthetic number: no participant's data changes.</p>
           <button type="button" onClick={onStart}>
             Start the guided tour
           </button>
@@ -343,7 +373,7 @@ function Inbox({ phone, shortCode }: { phone: string; shortCode: string | undefi
             <li key={m.key} class={`sms sms-${m.dir}`}>
               <span class="visually-hidden">{m.dir === 'in' ? 'Received: ' : 'Sent: '}</span>
               {m.text}
-              <time dateTime={m.at}>{new Date(m.at).toLocaleTimeString()}</time>
+              <time dateTime={m.at}>{new Date(m.at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</time>
             </li>
           ))}
         </ol>

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { differenceInMeans } from '../../functions/core/stats/dim.js';
 import { designMatrix, lmRobust } from '../../functions/core/stats/ols.js';
-import { CliError } from '../client.js';
 import { print, printJson } from '../format.js';
 import { analyzeRi, type AnalyzeRi, type RiCliOptions, type RiRow } from './analyze-ri.js';
 
@@ -126,14 +125,10 @@ export function analyzeCommand(program: Command): void {
     .option('--id <col>', 'unit id column for --ri (default: pid, else the row number)')
     .addHelpText('after', '\nRows with a missing outcome, treatment, covariate, block or cluster are left out and counted in "dropped".\nThe numbers match R\'s estimatr (difference_in_means, lm_robust HC2 / CR2).')
     .action((opts: AnalyzeOptions & { format?: string }, cmd: Command) => {
-      let result: AnalyzeResult;
-      try {
-        if (!['dim', 'ols', 'cr2'].includes(opts.estimator)) throw new Error(`--estimator must be dim, ols or cr2, not "${opts.estimator}".`);
-        result = analyze(opts, readFileSync(opts.csv, 'utf8'));
-      } catch (err) {
-        // One line, no stack: bad options, a file that does not match the design, an estimator that cannot run.
-        throw new CliError([err instanceof Error ? err.message : String(err)]);
-      }
+      // A bad option, a file that does not match the design, an estimator that cannot run: the
+      // CLI's one error path (cli/format.ts printError) says it in one line, without a stack.
+      if (!['dim', 'ols', 'cr2'].includes(opts.estimator)) throw new Error(`--estimator must be dim, ols or cr2, not "${opts.estimator}".`);
+      const result: AnalyzeResult = analyze(opts, readFileSync(opts.csv, 'utf8'));
       const format = (cmd.optsWithGlobals() as { format?: string }).format;
       if (format === 'table') {
         print(`${result.estimator}: ${result.estimate.toFixed(4)} (SE ${result.std_error.toFixed(4)}, df ${result.df.toFixed(2)}), 95% CI ${result.ci_lower.toFixed(4)} to ${result.ci_upper.toFixed(4)}, p = ${result.p_value.toPrecision(3)}; ${result.n_treated} treated, ${result.n_control} control, ${result.dropped} dropped`);

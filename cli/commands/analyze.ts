@@ -83,7 +83,7 @@ export function analyze(opts: AnalyzeOptions, text: string): AnalyzeResult {
         covariates: complete ? Object.fromEntries(covariates.map((c) => [c, num(r[c]) as number])) : {},
       }];
     });
-    return { ...result, ri: analyzeRi(opts, design, covariates) };
+    return { ...result, ri: analyzeRi(opts, unitsOf(design, opts.riMethod), covariates) };
   };
   if (opts.estimator === 'dim') {
     const r = differenceInMeans({ y, z, ...(opts.block ? { blocks: rows.map((row) => row[opts.block as string] as string) } : {}) });
@@ -94,6 +94,20 @@ export function analyze(opts: AnalyzeOptions, text: string): AnalyzeResult {
   const c = fit.coefficients.find((k) => k.term === 'z');
   if (!c) throw new Error('No treatment coefficient in the fit.');
   return withRi({ estimator: opts.estimator === 'cr2' ? 'OLS, CR2 cluster-robust' : 'OLS, HC2', estimate: c.estimate, std_error: c.se, df: c.df, p_value: c.p, ci_lower: c.ciLower, ci_upper: c.ciUpper, ...base });
+}
+
+/**
+ * A panel (diary_wide has a row per participant and week) repeats each unit id. Where whole
+ * clusters were randomized, every row of a cluster shares its arm and the procedure counts
+ * clusters, not rows, so each row may stand as its own unit: the permutation distribution is the
+ * same. Where people were randomized one by one, their rows must move together, which this
+ * file-level test cannot do: it says so instead of treating weeks as people.
+ */
+function unitsOf(design: RiRow[], method: string | undefined): RiRow[] {
+  const units = new Set(design.map((r) => r.id)).size;
+  if (units === design.length) return design;
+  if (method === 'cluster' || method === 'block_cluster') return design.map((r, i) => ({ ...r, id: `${r.id}#${i}` }));
+  throw new Error(`--ri with --ri-method ${method ?? '(none)'}: the file has ${design.length} rows for ${units} units (a panel, such as diary_wide with a row per week); people randomized one by one need one row each (e.g. a participant-level file), or a cluster method if whole clusters were randomized.`);
 }
 
 /** `lessons (250), diary (250)`: what a column holds, most frequent first. */

@@ -73,4 +73,15 @@ describe('sauti analyze --ri', () => {
     expect(ok.stdout).toMatch(/^OLS, CR2 cluster-robust: .* p = /m);
     expect(ok.stdout).toMatch(/^randomization inference \(CR2 t statistic of the regression on treatment, block_cluster\): p = [\d.]+, exact over 63,504 assignments$/m);
   });
+
+  it('takes a panel (a row per participant and week, as diary_wide) where whole clusters were randomized, and refuses it where people were', () => {
+    // Three weeks per participant, with the week's noise: the rows of one person share the arm.
+    const [header, ...rows] = text.split('\n');
+    const panel = [header, ...rows.flatMap((r) => [0, 1, 2].map((w) => r.replace(/,(\d+)$/, (_, v: string) => `,${Number(v) + w * 7}`)))].join('\n');
+    const r = analyze({ ...base, estimator: 'cr2', ri: true, riMethod: 'block_cluster' }, panel);
+    // The same 252² assignments of factories: rows count for the statistic, not for the procedure.
+    expect(r.ri).toMatchObject({ exact: true, permutations: 63_504, method: 'block_cluster' });
+    expect(r.ri?.observed).toBeCloseTo(r.estimate / r.std_error, 9);
+    expect(() => analyze({ ...base, estimator: 'dim', ri: true, riMethod: 'block' }, panel)).toThrow(/file has \d+ rows for 500 units \(a panel/);
+  });
 });

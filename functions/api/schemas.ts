@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { DATASETS } from '../core/export/variables.js';
+import { SMS_PROVIDERS } from '../core/sms/providers.js';
 
 /**
  * The admin API's request bodies: validated by the handlers, and turned into the OpenAPI
@@ -37,6 +38,14 @@ export const studyBody = z.object({
   languages: z.array(z.string()).check(z.minLength(1)),
   serviceCode: z.string().check(z.regex(/^\*\d+(\*\d+)*#$/, 'a USSD code like *384*123#')),
   smsShortCode: z.optional(z.string().check(z.regex(/^\d{3,15}$/, 'digits only'))),
+  /** The SMS provider and sender; checked against the country by messagingProblems. */
+  messaging: z.optional(
+    z.object({
+      provider: z.enum(SMS_PROVIDERS, `one of ${SMS_PROVIDERS.join(', ')}`),
+      from: z.optional(z.string().check(z.regex(/^[A-Za-z0-9 ._-]{1,16}$/, 'a sender id or short code (letters, digits, up to 16)'))),
+      masked: z.optional(z.boolean()),
+    }),
+  ),
   contact: z.string().check(z.minLength(1), z.maxLength(40)),
   arms: z
     .array(z.object({ armId: slug, name: z.string().check(z.minLength(1)), ratio: z.number().check(z.positive()), treatment: z.boolean() }))

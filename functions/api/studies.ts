@@ -12,6 +12,7 @@ import type { Study } from '../core/model.js';
 import { RandomizationError } from '../core/randomize/rng.js';
 import { assignLateJoiners, randomizeStudy } from '../core/randomize/study.js';
 import { policyProblems, studySchedule } from '../core/schedule/policy.js';
+import { messagingProblems, providerOf } from '../core/sms/providers.js';
 import { studyBalance } from '../core/stats/study-balance.js';
 import type { ApiContext } from './context.js';
 import { importBody, outcomesBody, randomizeBody, studyBody } from './schemas.js';
@@ -34,6 +35,7 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
         ...(new Set(body.arms.map((a) => a.armId)).size === body.arms.length ? [] : [{ field: 'arms', message: 'Two arms have the same armId.' }]),
         ...policyProblems(studySchedule({ schedule: body.schedule as Study['schedule'] })).map((message) => ({ field: 'schedule', message })),
         ...outcomesProblems(body.outcomes ?? [], content),
+        ...(body.messaging ? messagingProblems(body.country, body.messaging) : messagingProblems(body.country, { provider: providerOf(body) })).map((message) => ({ field: 'messaging', message })),
       ];
       if (problems.length > 0) throw new ApiError(400, 'The study is not valid.', problems);
       const study: Study = { ...(body as Omit<Study, 'createdAt'>), createdAt: ctx.clock.now().toISOString() };

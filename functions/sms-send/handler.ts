@@ -1,14 +1,12 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { AfricasTalkingSmsGateway } from '../adapters/africastalking/sms-gateway.js';
 import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
 import { DynamoMessageStore } from '../adapters/dynamo/message-store.js';
-import { DynamoOutboxGateway } from '../adapters/dynamo/outbox-gateway.js';
 import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
 import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
 import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
 import { createLogger } from '../adapters/logger.js';
-import { secretString } from '../adapters/secrets.js';
+import { gatewayFromEnv } from '../adapters/sms-gateways.js';
 import type { Study } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import { clockFromEnv } from '../adapters/clock.js';
@@ -127,18 +125,8 @@ export function createSendHandler(deps: SenderDeps) {
   };
 }
 
-/**
- * Africa's Talking when credentials are configured (a secret in AWS, variables locally), the
- * local outbox otherwise: never both.
- */
-export async function gatewayFromEnv(env: NodeJS.ProcessEnv, clock: Clock): Promise<SmsGateway> {
-  let credentials = env.AT_USERNAME && env.AT_API_KEY ? { username: env.AT_USERNAME, apiKey: env.AT_API_KEY } : undefined;
-  if (!credentials && env.AT_CREDENTIALS_SECRET_ARN) {
-    credentials = JSON.parse(await secretString(env.AT_CREDENTIALS_SECRET_ARN)) as { username: string; apiKey: string };
-  }
-  if (credentials) return new AfricasTalkingSmsGateway({ ...credentials, ...(env.AT_BASE_URL ? { baseUrl: env.AT_BASE_URL } : {}) });
-  return new DynamoOutboxGateway(createDocumentClient(dynamoConfigFromEnv()), env.TABLE_NAME ?? 'sauti', () => clock.now());
-}
+/** The gateways per provider (adapters/sms-gateways.ts); re-exported for the local stack. */
+export { gatewayFromEnv };
 
 const clock = clockFromEnv();
 export const handler = createSendHandler({ gateway: () => gatewayFromEnv(process.env, clock), clock });

@@ -23,7 +23,7 @@ export function contentProblems(content: unknown): string[] {
       if (!l.quiz.choices.some((ch) => ch.name === l.quiz.correct)) problems.push(`modules.${m.id}.${l.id}: quiz answer "${l.quiz.correct}" is not a choice`);
     }
   }
-  problems.push(...keywordProblems(c));
+  problems.push(...keywordProblems(c), ...oneWayProblems(c));
   problems.push(...screenProblems(c), ...smsProblems(smsRows(c)));
   return problems;
 }
@@ -42,6 +42,20 @@ function keywordProblems(c: Content): string[] {
         if (other && other !== intent) problems.push(`keywords: "${w}" is both ${other} and ${intent}`);
         owner.set(key, intent);
       }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Texts sent on one-way routes (Bangladesh) must not invite an SMS answer that cannot
+ * arrive: no "SMS", no "reply", no example of the SMS diary reply (D 8000 …).
+ */
+function oneWayProblems(c: Content): string[] {
+  const problems: string[] = [];
+  for (const key of ['promptOneWay', 'reminderOneWay'] as const) {
+    for (const [lang, text] of Object.entries(c.sms?.[key] ?? {})) {
+      if (/\bSMS\b|\brepl|\bjibu|\bD \d/i.test(text)) problems.push(`sms.${key} [${lang}]: offers an SMS answer, which a one-way route cannot carry`);
     }
   }
   return problems;

@@ -7,7 +7,8 @@ import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
 import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
 import { createLogger } from '../adapters/logger.js';
 import { gatewayFromEnv } from '../adapters/sms-gateways.js';
-import type { Study } from '../core/model.js';
+import type { Participant, Study } from '../core/model.js';
+import { providerOptOut } from '../core/sms/opt-out.js';
 import type { Clock } from '../core/ports.js';
 import { clockFromEnv } from '../adapters/clock.js';
 import type { SmsGateway } from '../core/sms/gateway.js';
@@ -51,12 +52,7 @@ export function createSendHandler(deps: SenderDeps) {
   // The queue's maxReceiveCount (infra/stack.ts): on that attempt a retry becomes a failure.
   const maxReceives = deps.maxReceives ?? Number(env.SAUTI_MAX_RECEIVES ?? 5);
 
-  /** The provider says the number opted out (406): nothing more goes to it (invariant 3). */
-  async function optOut(m: OutboundMessage, at: string): Promise<void> {
-    const [p] = await participants.getMany([{ studyId: m.studyId, phone: m.phone }]);
-    if (!p || p.consent.state !== 'consented') return;
-    await optOuts.saveParticipant({ ...p, consent: { ...p.consent, state: 'withdrawn', at, channel: 'provider' }, updatedAt: at }, p.updatedAt);
-  }
+  const optOutPorts = { participant: async (key: { studyId: string; phone: string }) => (await participants.getMany([key]))[0], save: (p: Participant, prev: string) => optOuts.saveParticipant(p, prev) };
 
   return async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     const failures: { itemIdentifier: string }[] = [];
@@ -116,7 +112,7 @@ export function createSendHandler(deps: SenderDeps) {
         else if (r.status === 'skipped') await messages.closed(m.messageId, 'skipped', r.reason, at);
         else {
           await messages.closed(m.messageId, 'failed', r.reason, at);
-          if (r.optedOut) await optOut(m, at);
+          if (r.optedOut) await providerOptOut(optOutPorts, m, at);
         }
       }),
     );

@@ -14,23 +14,26 @@ export interface InfobipStatus {
   description?: string;
 }
 
-/** Do-not-disturb and blocked-destination refusals: the number opted out, as an AT 406. */
+/** Do-not-disturb (REJECTED_DND) and blocked-destination refusals: the number opted out, as an AT 406. */
 export function isOptOut(status: InfobipStatus): boolean {
-  return /DND|BLACKLIST|BLOCKED|OPT.?OUT/i.test(status.name ?? '');
+  return /DND|DESTINATION_BLOCK|BLACKLIST|OPT.?OUT/i.test(status.name ?? '');
 }
 
 /** What the send answer's status of one destination means. */
 export function sendOutcome(status: InfobipStatus, providerId: string): RecipientOutcome {
   const reason = `${status.groupName ?? `group ${status.groupId}`}${status.name ? ` ${status.name}` : ''}`;
   if (status.groupId === 1 || status.groupId === 3) return { status: 'accepted', providerId };
-  // Our messageId again: the first send with it was accepted, so this one went too, once.
-  if (/DUPLICATE_MESSAGE_ID/i.test(status.name ?? '')) return { status: 'accepted', providerId };
   if (status.groupId === 2 || status.groupId === 4 || status.groupId === 5) return { status: 'permanent', reason, optedOut: isOptOut(status) };
   return { status: 'retry', reason: `unknown status ${reason}` };
 }
 
-/** The message status a delivery report moves to, or undefined for a group we do not know. */
+/**
+ * The message status a delivery report moves to, or undefined for a group we do not know.
+ * DELIVERED_TO_OPERATOR is in the delivered group but not final (the handset's report may
+ * follow): it ranks below Success, so the later report still moves the message on.
+ */
 export function reportStatus(status: InfobipStatus): DeliveryStatus | undefined {
+  if (status.groupId === 3 && status.name === 'DELIVERED_TO_OPERATOR') return 'Buffered';
   const byGroup: Record<number, DeliveryStatus> = { 1: 'Submitted', 2: 'Failed', 3: 'Success', 4: 'Expired', 5: 'Rejected' };
   return byGroup[status.groupId];
 }

@@ -134,4 +134,12 @@ describe('the overview', () => {
     expect(o.weeks[2]?.byArm[0]?.rate).toBe(0.5);
     expect(o.enrolment).toEqual({ enrolled: 4, consented: 4, declined: 0, optedOut: 0, pending: 0 });
   });
+
+  it('says when the provider sends no delivery reports: an SSL Wireless message stays sent, never failed', () => {
+    const messages = ['a', 'b'].map((participantId) => ({ participantId, purpose: 'prompt', period: '2026-W44', createdAt: '2026-10-30T15:00:00Z', status: 'accepted' as const }));
+    const base = { calendar, participants: [], weeks: [], complaints: [], campaigns: [], content: { modules: [] }, lang: 'en' };
+    const bd = studyOverview({ ...base, study: { ...study, country: 'BD', messaging: { provider: 'sslwireless' } }, messages });
+    expect(bd.delivery).toMatchObject({ sent: 2, failed: 0, provider: 'SSL Wireless', reports: false });
+    expect(studyOverview({ ...base, study, messages }).delivery).toMatchObject({ provider: "Africa's Talking", reports: true });
+  });
 });

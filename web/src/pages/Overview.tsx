@@ -75,6 +75,11 @@ function OverviewBody({ o }: { o: OverviewData }) {
             <dt>Failed</dt>
             <dd>{o.delivery.failed}</dd>
           </dl>
+          {o.delivery.reports === false && (
+            <p class="muted" data-testid="no-delivery-reports">
+              {o.delivery.provider} sends no delivery reports: "sent" means accepted by {o.delivery.provider}, the last we learn. It is not a failure.
+            </p>
+          )}
           {o.delivery.failures.length > 0 && (
             <>
               <h3>Why messages failed</h3>

@@ -127,8 +127,8 @@ export function providerReport(runs: readonly ProviderRun[]): { markdown: string
     '',
     `${PROVIDER_N.toLocaleString('en-US')} prompts per provider through the sender core (\`sendMessages\`) and \`ProviderRouter\` to each real adapter and its fake,`,
     "the local queue capped at the provider's request rate (core/sms/providers.ts) × its batch limit; no DynamoDB, so the figures are the",
-    "providers' own: calls per message against the fewest their batch limit allows, and the pace under their cap (a provider's cap must",
-    'never be exceeded, so here the target is an upper bound). Each recipient reached exactly once, no call over the limit.',
+    "providers' own: calls per message against the fewest their batch limit allows, and the pace under their cap: close to it, never far",
+    'above (a provider refuses what exceeds its rate, SSL Wireless with 4029/4031). Each recipient reached exactly once, no call over the limit.',
     '',
     table,
   ].join('\n');

@@ -116,7 +116,10 @@ export function createSendHandler(deps: SenderDeps) {
         }
       }),
     );
-    log.info('send batch', { messages: batch.length, retry: failures.length });
+    // Why messages go back to the queue, counted per reason: provider reasons carry no numbers or keys (the adapters scrub them).
+    const reasons: Record<string, number> = {};
+    for (const r of results.values()) if (r.status === 'retry') reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
+    log.info('send batch', { messages: batch.length, retry: failures.length, ...(Object.keys(reasons).length > 0 ? { retryReasons: reasons } : {}) });
     return { batchItemFailures: failures };
   };
 }

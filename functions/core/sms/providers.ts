@@ -42,7 +42,8 @@ const AT_COUNTRIES = ['KE', 'UG', 'TZ', 'RW', 'NG', 'MW', 'ZM', 'ET', 'GH', 'CI'
 export const PROVIDERS: Readonly<Record<SmsProvider, ProviderTraits>> = {
   africastalking: { label: "Africa's Talking", countries: AT_COUNTRIES, maxBatch: 100, requestsPerSecond: 10, twoWay: () => true, deliveryReports: true },
   // Bangladesh by a dedicated route only, one-way like every standard A2P route there.
-  infobip: { label: 'Infobip', maxBatch: 100, requestsPerSecond: 20, twoWay: (country) => country !== 'BD', deliveryReports: true },
+  // Infobip's throughput is set per account; 10 requests (1,000 messages) a second is a conservative default.
+  infobip: { label: 'Infobip', maxBatch: 100, requestsPerSecond: 10, twoWay: (country) => country !== 'BD', deliveryReports: true },
   // SSL Wireless is a Bangladeshi aggregator; its Push SMS API has no inbound and no report callback.
   sslwireless: { label: 'SSL Wireless', countries: ['BD'], maxBatch: 100, requestsPerSecond: 5, twoWay: () => false, deliveryReports: false },
 };

@@ -24,8 +24,9 @@ import { startDynamoLocal } from '../infra/local/dynamodb.js';
 import { LocalQueue } from '../infra/local/queue.js';
 import { type FakeAt, startFakeAt } from '../test/support/fake-at-server.js';
 import { type BenchResult, type Metric, atMost, batchWrite, inPool, mdTable, progress, times, timed } from './lib.js';
-import { systemClock } from '../functions/core/ports.js';
+
 import { createDocumentClient, createDynamoClient } from '../functions/adapters/dynamo/client.js';
+import { BENCH_DAYTIME, type ProviderRun, providerReport, runProviders } from './send-providers.js';
 
 /**
  * Messages sent under the cap. 100,000 is the aim, but on this 2-core machine the sender tops
@@ -244,7 +245,7 @@ export async function run(): Promise<BenchResult> {
     const gateway = new TimedGateway(new AfricasTalkingSmsGateway({ username: 'sauti-bench', apiKey: API_KEY, baseUrl: fake.url }));
     // Imported only now: the module also builds its default handler from the environment.
     const { createSendHandler } = await import('../functions/sms-send/handler.js');
-    const handler = createSendHandler({ gateway, clock: systemClock, maxReceives: MAX_RECEIVES });
+    const handler = createSendHandler({ gateway, clock: { now: () => BENCH_DAYTIME }, maxReceives: MAX_RECEIVES });
     const store = new DynamoMessageStore(doc, TABLE);
 
     const runs: SendRun[] = [];
@@ -269,7 +270,7 @@ export async function run(): Promise<BenchResult> {
       console.log(`  local queue alone (handler does nothing): ${int(q.n)} messages in ${secs(q.ms)}`);
       alone.push(q);
     }
-    return report(runs, alone, setup.ms);
+    return report(runs, alone, setup.ms, await runProviders());
   } finally {
     for (const [k, v] of Object.entries(before)) {
       if (v === undefined) delete process.env[k];
@@ -282,7 +283,8 @@ export async function run(): Promise<BenchResult> {
   }
 }
 
-function report(runs: SendRun[], alone: { n: number; ms: number }[], setupMs: number): BenchResult {
+function report(runs: SendRun[], alone: { n: number; ms: number }[], setupMs: number, providers: readonly ProviderRun[]): BenchResult {
+  const perProvider = providerReport(providers);
   const [uncapped, capped] = runs as [SendRun, SendRun];
   const tput = (r: SendRun) => r.messages / (r.ms / 1000);
   const last = alone.at(-1) ?? { n: 1, ms: 0 };
@@ -308,6 +310,7 @@ function report(runs: SendRun[], alone: { n: number; ms: number }[], setupMs: nu
       target: '≥ 0.9× cap', pass: tput(capped) >= 0.9 * capped.cap,
     },
     atMost('Sending: recipients per AT call (max)', capped.maxRecipients, 100, (n) => String(n)),
+    ...perProvider.metrics,
   ];
   const markdown = [
     `${int(capped.messages)} weekly prompts to as many consented participants, a third each in English, Kiswahili and Bengali, recorded`,
@@ -342,7 +345,9 @@ function report(runs: SendRun[], alone: { n: number; ms: number }[], setupMs: nu
     `N (${int(N_DEFAULT)}) is the largest that keeps the run near 4 minutes (setup, untimed: ${secs(setupMs)}); \`SAUTI_BENCH_N=100000\` runs the full size.`,
     'The cap is set from the measured ceiling because a fixed one (2,000 msg/s, say) would be far above what this machine can do.',
     '',
-    'Reproduce: `npm run bench -- send` (`SAUTI_BENCH_N=3000 npm run bench -- send` for a quick run).',
+    'Reproduce: `npm run bench -- send` (`SAUTI_BENCH_N=3000 SAUTI_BENCH_PROVIDER_N=1500 npm run bench -- send` for a quick run).',
+    '',
+    perProvider.markdown,
   ].join('\n');
   return { title: 'Sending: prompts in three languages through the sender', markdown, metrics };
 }

@@ -8,6 +8,8 @@ import { contentProblems } from '../functions/core/content/check.js';
 import { smsRows } from '../functions/core/content/check-screens.js';
 import { type Content, contentSchema } from '../functions/core/content/schema.js';
 import { explore } from '../functions/core/questionnaire/reach.js';
+import { capabilityWarnings, PROVIDERS, providerOf } from '../functions/core/sms/providers.js';
+import { demoStudy, dhakaStudy } from '../infra/local/demo.js';
 import { loadContentFromDisk } from './load.js';
 
 const raw = loadContentFromDisk();
@@ -35,6 +37,15 @@ if (parsed.success) {
     const weeks = explore(form).askedPerWeek.map((w) => `week ${w.week}: ${w.min}-${w.max}`).join(', ');
     console.log(`${form.id}: ${form.questions.length} questions; asked per respondent ${weeks}`);
   }
+}
+
+// The demo studies' channel mix against what their providers can do: warnings, not failures
+// (a study may knowingly send where no delivery report comes back).
+for (const study of [demoStudy('*384*123#', new Date(0)), dhakaStudy(new Date(0))]) {
+  const provider = providerOf(study);
+  const oneWay = !PROVIDERS[provider].twoWay(study.country);
+  console.log(`${study.studyId}: SMS through ${PROVIDERS[provider].label}${oneWay ? ', one-way: prompts and reminders offer USSD only (sms.promptOneWay, sms.reminderOneWay)' : ''}`);
+  for (const w of capabilityWarnings(study, { sms: true, smsReplies: study.smsShortCode !== undefined, languages: study.languages })) console.log(`  warning: ${w}`);
 }
 
 if (problems.length) {

@@ -24,6 +24,9 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/at/{token}/ussd/events', lambda: 'atCallbacks' },
   { method: 'POST', path: '/at/{token}/sms', lambda: 'atCallbacks' },
   { method: 'POST', path: '/at/{token}/sms/delivery', lambda: 'atCallbacks' },
+  // Infobip webhooks: same Lambda, same path-token scheme, JSON bodies.
+  { method: 'POST', path: '/hooks/{token}/infobip/reports', lambda: 'atCallbacks' },
+  { method: 'POST', path: '/hooks/{token}/infobip/inbound', lambda: 'atCallbacks' },
   { method: 'GET', path: '/health', lambda: 'health' },
   { method: 'GET', path: '/api/v1/{proxy+}', lambda: 'api', auth: 'jwt' },
   { method: 'POST', path: '/api/v1/{proxy+}', lambda: 'api', auth: 'jwt' },

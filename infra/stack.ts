@@ -94,10 +94,12 @@ export const SEND_MAX_RECEIVES = 5;
 export const sendQueueProducers: readonly FunctionName[] = ['atCallbacks', 'dispatcher'];
 
 /** The secrets of the stack, and the environment variable that hands each one's ARN to a Lambda. */
-export type SecretName = 'callbackToken' | 'atCredentials' | 'pseudonymKey';
+export type SecretName = 'callbackToken' | 'atCredentials' | 'sslWirelessCredentials' | 'infobipCredentials' | 'pseudonymKey';
 export const secretEnv: Record<SecretName, string> = {
   callbackToken: 'CALLBACK_TOKEN_SECRET_ID',
   atCredentials: 'AT_CREDENTIALS_SECRET_ARN',
+  sslWirelessCredentials: 'SSLWIRELESS_CREDENTIALS_SECRET_ARN',
+  infobipCredentials: 'INFOBIP_CREDENTIALS_SECRET_ARN',
   pseudonymKey: 'PSEUDONYM_SECRET_ARN',
 };
 
@@ -110,8 +112,8 @@ export const secretReaders: Record<FunctionName, readonly SecretName[]> = {
   // Cognito checks the caller before the API runs; the API reads only the key of the exports'
   // pseudonymous participant ids.
   api: ['pseudonymKey'],
-  // The only Lambda that talks to the Africa's Talking API.
-  sender: ['atCredentials'],
+  // The only Lambda that talks to the SMS providers' APIs (each study's provider).
+  sender: ['atCredentials', 'sslWirelessCredentials', 'infobipCredentials'],
   dispatcher: [],
 };
 
@@ -198,6 +200,8 @@ export class SautiStack extends Stack {
   readonly table: Table;
   readonly callbackToken: Secret;
   readonly atCredentials: Secret;
+  readonly sslWirelessCredentials: Secret;
+  readonly infobipCredentials: Secret;
   readonly pseudonymKey: Secret;
   readonly exportsBucket: Bucket;
   readonly exportsLogBucket: Bucket;
@@ -278,6 +282,11 @@ export class SautiStack extends Stack {
       reason:
         "The Africa's Talking API key is issued in the AT dashboard and has no API to rotate it; operators replace the secret value when they regenerate the key",
     });
+    // SSL Wireless (Bangladesh) and Infobip credentials. Generated with the key only: until an
+    // operator adds the SID / base URL (Set…CredentialsCommand), the sender treats the provider
+    // as unconfigured and its studies' SMS go to the outbox records, never to a provider.
+    this.sslWirelessCredentials = this.providerSecret('SslWirelessCredentials', 'SSL Wireless Push SMS API v3 credentials, JSON {"apiToken": "...", "sid": "...", "baseUrl"?: "..."}', 'apiToken', 'SSL Wireless');
+    this.infobipCredentials = this.providerSecret('InfobipCredentials', 'Infobip SMS API credentials, JSON {"apiKey": "...", "baseUrl": "https://<account>.api.infobip.com"}', 'apiKey', 'Infobip');
     // The deployment secret behind the exports' pseudonymous ids (functions/core/export/pseudonym.ts):
     // each study's key is derived from it, so one secret serves every study.
     this.pseudonymKey = new Secret(this, 'PseudonymKey', {
@@ -289,7 +298,9 @@ export class SautiStack extends Stack {
       reason:
         'Rotating the pseudonym key would give every participant a new pid, so exports before and after could no longer be joined (the panel would break); it is kept, and only the API Lambda may read it',
     });
-    this.secrets = { callbackToken: this.callbackToken, atCredentials: this.atCredentials, pseudonymKey: this.pseudonymKey };
+    this.secrets = {
+      callbackToken: this.callbackToken, atCredentials: this.atCredentials, sslWirelessCredentials: this.sslWirelessCredentials, infobipCredentials: this.infobipCredentials, pseudonymKey: this.pseudonymKey,
+    };
 
     [this.exportsBucket, this.exportsLogBucket] = this.exportBuckets();
 
@@ -647,6 +658,19 @@ export class SautiStack extends Stack {
     return [pool, client, domain];
   }
 
+  /** A provider's API credentials: a generated placeholder key, the rest set by the operator. */
+  private providerSecret(id: string, what: string, key: string, provider: string): Secret {
+    const secret = new Secret(this, id, {
+      description: `Sauti: ${what}`,
+      generateSecretString: { secretStringTemplate: JSON.stringify({}), generateStringKey: key, passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: `The ${provider} key is issued in the provider's portal, which has no API to rotate it; operators replace the secret value when they regenerate the key`,
+    });
+    return secret;
+  }
+
   /** The HTTP API with exactly the routes of infra/routes.ts on a throttled, logged $default stage. */
   private httpApi(): HttpApi {
     const api = new HttpApi(this, 'Api', {
@@ -817,7 +841,7 @@ export class SautiStack extends Stack {
       new CfnOutput(this, id, {
         value: base + route.path.replace('{token}', TOKEN_PLACEHOLDER).replace('/{proxy+}', ''),
         description: route.path.includes('{token}')
-          ? `${route.method} ${route.path}: paste into the Africa's Talking dashboard with ${TOKEN_PLACEHOLDER} replaced by the CallbackToken secret (see ReadCallbackTokenCommand)`
+          ? `${route.method} ${route.path}: paste into the ${route.path.includes('/infobip/') ? 'Infobip portal (webhooks)' : "Africa's Talking dashboard"} with ${TOKEN_PLACEHOLDER} replaced by the CallbackToken secret (see ReadCallbackTokenCommand)`
           : route.auth === 'jwt'
             ? `${route.path}: admin API, Cognito token (UserPoolClientId) as Authorization: Bearer`
             : `${route.method} ${route.path}`,
@@ -845,6 +869,14 @@ export class SautiStack extends Stack {
     new CfnOutput(this, 'AtCredentialsSecretName', {
       value: this.atCredentials.secretName,
       description: "Secrets Manager secret with the Africa's Talking credentials (see SetAtCredentialsCommand)",
+    });
+    new CfnOutput(this, 'SetSslWirelessCredentialsCommand', {
+      value: `aws secretsmanager put-secret-value --secret-id ${this.sslWirelessCredentials.secretName} --secret-string '{"apiToken":"<SSL Wireless API token>","sid":"<SID>"}'`,
+      description: "Stores the SSL Wireless credentials (Bangladeshi studies); whitelist the sender's outgoing IP in the SSL Wireless portal",
+    });
+    new CfnOutput(this, 'SetInfobipCredentialsCommand', {
+      value: `aws secretsmanager put-secret-value --secret-id ${this.infobipCredentials.secretName} --secret-string '{"apiKey":"<Infobip API key>","baseUrl":"https://<account>.api.infobip.com"}'`,
+      description: 'Stores the Infobip credentials (studies with messaging.provider infobip)',
     });
     new CfnOutput(this, 'SetAtCredentialsCommand', {
       value: `aws secretsmanager put-secret-value --secret-id ${this.atCredentials.secretName} --secret-string '{"username":"<AT username>","apiKey":"<AT API key>"}'`,

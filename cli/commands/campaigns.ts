@@ -36,6 +36,8 @@ export function previewTable(p: CampaignPreview): string[] {
   );
   if (p.audience.counted.length > 0) lines.push(`Audience: ${p.audience.counted.map((a) => `${a.armId}/${a.lang} ${a.count}`).join(', ')}.`);
   for (const a of p.audience.ignored) lines.push(`Not counted: ${a.armId}/${a.lang} ${a.count}: ${a.reason}`);
+  // Older servers answer without warnings.
+  for (const w of p.warnings ?? []) lines.push(`Warning (${p.provider}): ${w}`);
   return lines;
 }
 

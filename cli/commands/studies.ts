@@ -26,7 +26,7 @@ export function studyCommands(program: Command): void {
   study
     .command('create')
     .summary('Create a study from a JSON file')
-    .description('Create a study from a JSON file (POST /studies): studyId, name, country, timeZone, languages, serviceCode, smsShortCode, contact, arms [{ armId, name, ratio, treatment }], providers, startsOn, schedule, smsCost')
+    .description('Create a study from a JSON file (POST /studies): studyId, name, country, timeZone, languages, serviceCode, smsShortCode, contact, arms [{ armId, name, ratio, treatment }], providers, startsOn, schedule, smsCost, messaging { provider: africastalking | infobip | sslwireless, from?, masked? }')
     .argument('<file.json>', 'the study as JSON')
     .addHelpText(
       'after',

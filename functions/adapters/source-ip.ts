@@ -52,8 +52,8 @@ export function inCidr(ip: string, cidr: Cidr): boolean {
 }
 
 /** The allowlist of the environment: undefined when none is configured (every source allowed). */
-export function allowlistFromEnv(env: NodeJS.ProcessEnv = process.env): (Cidr | undefined)[] | undefined {
-  const raw = env.AT_SOURCE_IPS?.trim();
+export function allowlistFromEnv(env: NodeJS.ProcessEnv = process.env, variable = 'AT_SOURCE_IPS'): (Cidr | undefined)[] | undefined {
+  const raw = env[variable]?.trim();
   if (!raw) return undefined;
   return raw.split(',').filter((s) => s.trim() !== '').map(parseCidr);
 }
@@ -72,7 +72,9 @@ export function bodyBytes(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64
 /** A refusal (403 for a source outside the allowlist, 413 for an oversize body), or undefined to go on. */
 export function callbackRefusal(event: APIGatewayProxyEventV2, env: NodeJS.ProcessEnv = process.env): APIGatewayProxyStructuredResultV2 | undefined {
   const text = (statusCode: number, body: string) => ({ statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body });
-  if (!sourceAllowed(event.requestContext?.http?.sourceIp, allowlistFromEnv(env))) return text(403, 'Forbidden');
+  // Infobip's webhooks come from Infobip's addresses, with a list of their own.
+  const variable = event.rawPath?.startsWith('/hooks/') ? 'INFOBIP_SOURCE_IPS' : 'AT_SOURCE_IPS';
+  if (!sourceAllowed(event.requestContext?.http?.sourceIp, allowlistFromEnv(env, variable))) return text(403, 'Forbidden');
   if (bodyBytes(event) > MAX_CALLBACK_BODY_BYTES) return text(413, 'Payload Too Large');
   return undefined;
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { DATASETS } from '../core/export/variables.js';
+import { SMS_PROVIDERS } from '../core/sms/providers.js';
 
 // zod/mini ships no messages ("Invalid input"): English ones say what was expected wherever a
 // field below has no message of its own.
@@ -42,6 +43,14 @@ export const studyBody = z.object({
   languages: z.array(z.string()).check(z.minLength(1)),
   serviceCode: z.string().check(z.regex(/^\*\d+(\*\d+)*#$/, 'a USSD code like *384*123#')),
   smsShortCode: z.optional(z.string().check(z.regex(/^\d{3,15}$/, 'digits only'))),
+  /** The SMS provider and sender; checked against the country by messagingProblems. */
+  messaging: z.optional(
+    z.object({
+      provider: z.enum(SMS_PROVIDERS, `one of ${SMS_PROVIDERS.join(', ')}`),
+      from: z.optional(z.string().check(z.regex(/^[A-Za-z0-9 ._-]{1,16}$/, 'a sender id or short code (letters, digits, up to 16)'))),
+      masked: z.optional(z.boolean()),
+    }),
+  ),
   contact: z.string({ error: 'who participants call with questions, e.g. a phone number, 1 to 40 characters' }).check(
     z.minLength(1, 'who participants call with questions, e.g. a phone number, 1 to 40 characters'),
     z.maxLength(40, 'who participants call with questions, 1 to 40 characters'),

@@ -13,6 +13,7 @@ import { countryProblem } from '../core/phone.js';
 import { RandomizationError } from '../core/randomize/rng.js';
 import { assignLateJoiners, randomizeStudy } from '../core/randomize/study.js';
 import { policyProblems, studySchedule } from '../core/schedule/policy.js';
+import { messagingProblems, providerOf } from '../core/sms/providers.js';
 import { studyBalance } from '../core/stats/study-balance.js';
 import type { ApiContext } from './context.js';
 import { importBody, outcomesBody, randomizeBody, studyBody } from './schemas.js';
@@ -28,14 +29,17 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
     createStudy: async (r) => {
       const body = validated(studyBody, r.body, 'study');
       const content = await ctx.content();
+      const country = countryProblem(body.country);
       const problems = [
         ...body.languages.filter((l) => !content.languages.includes(l)).map((l) => ({ field: 'languages', message: `"${l}" has no content; available: ${content.languages.join(', ')}.` })),
-        ...[countryProblem(body.country)].filter((m) => m !== undefined).map((message) => ({ field: 'country', message })),
+        ...[country].filter((m) => m !== undefined).map((message) => ({ field: 'country', message })),
         ...(validZone(body.timeZone) ? [] : [{ field: 'timeZone', message: `"${body.timeZone}" is not an IANA time zone (e.g. Africa/Nairobi).` }]),
         ...(body.arms.some((a) => !a.treatment) ? [] : [{ field: 'arms', message: 'A study needs a control arm (treatment: false) to estimate impact.' }]),
         ...(new Set(body.arms.map((a) => a.armId)).size === body.arms.length ? [] : [{ field: 'arms', message: 'Two arms have the same armId.' }]),
         ...policyProblems(studySchedule({ schedule: body.schedule as Study['schedule'] })).map((message) => ({ field: 'schedule', message })),
         ...outcomesProblems(body.outcomes ?? [], content),
+        // Which providers serve a country is only worth saying of a real country.
+        ...(country ? [] : messagingProblems(body.country, body.messaging ?? { provider: providerOf(body) })).map((message) => ({ field: 'messaging', message })),
       ];
       if (problems.length > 0) throw new ApiError(400, 'The study is not valid.', problems);
       const study: Study = { ...(body as Omit<Study, 'createdAt'>), createdAt: ctx.clock.now().toISOString() };

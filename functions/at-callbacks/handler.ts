@@ -19,9 +19,14 @@ import { clockFromEnv } from '../adapters/clock.js';
 import { isDeliveryStatus } from '../core/sms/delivery.js';
 import { handleInboundSms, replyMessage } from '../core/sms/inbound-service.js';
 import { cachedStudyDirectory } from '../core/studies.js';
+import type { Participant } from '../core/model.js';
+import { providerOptOut } from '../core/sms/opt-out.js';
+import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
+import { infobipHook } from './infobip-hooks.js';
 
 /**
- * Africa's Talking callbacks other than the USSD hop. Each is kept as received, once per
+ * Provider callbacks other than the USSD hop: Africa's Talking's forms under `/at/{token}/…`,
+ * and Infobip's JSON webhooks under `/hooks/{token}/infobip/…` (infobip-hooks.ts). Each is kept as received, once per
  * provider id (AT resends), then acted on: an incoming SMS is interpreted (STOP, START, HELP,
  * diary reply, complaint) and its reply queued; a delivery report moves its message forward.
  * End-of-session USSD events are only kept. Also answers GET /health.
@@ -56,6 +61,8 @@ export function createCallbacksHandler(deps: CallbackDeps) {
   // Incoming SMS name the short code they went to; cached like service codes on the USSD path.
   const shortCodes = cachedStudyDirectory({ studyForServiceCode: (code) => studyStore.studyForShortCode(code) }, clock);
   let content: Promise<Content> | undefined;
+  const participants = new DynamoParticipantStore(doc, tableName);
+  const optOutPorts = { participant: async (key: { studyId: string; phone: string }) => (await participants.getMany([key]))[0], save: (p: Participant, prev: string) => ussdStore.saveParticipant(p, prev) };
 
   async function incomingSms(fields: Record<string, string>, id: string): Promise<void> {
     const study = await shortCodes.studyForServiceCode(fields.to ?? '');
@@ -91,6 +98,9 @@ export function createCallbacksHandler(deps: CallbackDeps) {
     if (refused) return refused;
     if (!tokenAccepted(event, await callbackTokens(process.env, clock.now().getTime()))) return notFound();
     const token = event.pathParameters?.token ?? '';
+    const hook = /^\/hooks\/[^/]+\/infobip\/(reports|inbound)$/.exec(event.rawPath)?.[1] as 'reports' | 'inbound' | undefined;
+    if (hook) return infobipHook(hook, event, { store, messages, incomingSms, optOut: (key, at) => providerOptOut(optOutPorts, key, at).then(() => undefined), log, now: () => clock.now().toISOString() });
+    if (!event.rawPath.startsWith(`/at/${token}/`)) return notFound();
     const suffix = event.rawPath.slice(`/at/${token}`.length);
     const route = kinds[suffix];
     if (!route) return notFound();

@@ -1,6 +1,7 @@
 /** Entities of Sauti as the core sees them; storage layout lives in the adapters. */
 import type { OutcomeDefinition } from './impact/outcomes.js';
 import type { SchedulePolicy } from './schedule/policy.js';
+import type { Messaging } from './sms/providers.js';
 
 export type Lang = string;
 
@@ -30,8 +31,10 @@ export interface Study {
   startsOn?: string;
   /** Short code or long number participants text; incoming SMS to it belong to this study. */
   smsShortCode?: string;
-  /** Sender id or short code outbound SMS come from (the account default when absent). */
+  /** Sender id or short code outbound SMS come from (the account default when absent); `messaging.from` wins. */
   smsFrom?: string;
+  /** The SMS provider and sender (core/sms/providers.ts); by country when absent (Bangladesh: SSL Wireless). */
+  messaging?: Messaging;
   /** The weekly prompt, quiet hours and reminders; DEFAULT_SCHEDULE where absent. */
   schedule?: Partial<StudySchedule>;
   /** What one SMS segment costs, for campaign previews (e.g. 0.8 KES). */

@@ -1,15 +1,14 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { AfricasTalkingSmsGateway } from '../adapters/africastalking/sms-gateway.js';
 import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
 import { DynamoMessageStore } from '../adapters/dynamo/message-store.js';
-import { DynamoOutboxGateway } from '../adapters/dynamo/outbox-gateway.js';
 import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
 import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
 import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
 import { createLogger } from '../adapters/logger.js';
-import { secretString } from '../adapters/secrets.js';
-import type { Study } from '../core/model.js';
+import { gatewayFromEnv } from '../adapters/sms-gateways.js';
+import type { Participant, Study } from '../core/model.js';
+import { providerOptOut } from '../core/sms/opt-out.js';
 import type { Clock } from '../core/ports.js';
 import { clockFromEnv } from '../adapters/clock.js';
 import type { SmsGateway } from '../core/sms/gateway.js';
@@ -53,12 +52,7 @@ export function createSendHandler(deps: SenderDeps) {
   // The queue's maxReceiveCount (infra/stack.ts): on that attempt a retry becomes a failure.
   const maxReceives = deps.maxReceives ?? Number(env.SAUTI_MAX_RECEIVES ?? 5);
 
-  /** The provider says the number opted out (406): nothing more goes to it (invariant 3). */
-  async function optOut(m: OutboundMessage, at: string): Promise<void> {
-    const [p] = await participants.getMany([{ studyId: m.studyId, phone: m.phone }]);
-    if (!p || p.consent.state !== 'consented') return;
-    await optOuts.saveParticipant({ ...p, consent: { ...p.consent, state: 'withdrawn', at, channel: 'provider' }, updatedAt: at }, p.updatedAt);
-  }
+  const optOutPorts = { participant: async (key: { studyId: string; phone: string }) => (await participants.getMany([key]))[0], save: (p: Participant, prev: string) => optOuts.saveParticipant(p, prev) };
 
   return async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     const failures: { itemIdentifier: string }[] = [];
@@ -120,27 +114,20 @@ export function createSendHandler(deps: SenderDeps) {
         else if (r.status === 'deferred') await messages.defer(m.messageId, r.until, clock.now());
         else {
           await messages.closed(m.messageId, 'failed', r.reason, at);
-          if (r.optedOut) await optOut(m, at);
+          if (r.optedOut) await providerOptOut(optOutPorts, m, at);
         }
       }),
     );
-    log.info('send batch', { messages: batch.length, retry: failures.length });
+    // Why messages go back to the queue, counted per reason: provider reasons carry no numbers or keys (the adapters scrub them).
+    const reasons: Record<string, number> = {};
+    for (const r of results.values()) if (r.status === 'retry') reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
+    log.info('send batch', { messages: batch.length, retry: failures.length, ...(Object.keys(reasons).length > 0 ? { retryReasons: reasons } : {}) });
     return { batchItemFailures: failures };
   };
 }
 
-/**
- * Africa's Talking when credentials are configured (a secret in AWS, variables locally), the
- * local outbox otherwise: never both.
- */
-export async function gatewayFromEnv(env: NodeJS.ProcessEnv, clock: Clock): Promise<SmsGateway> {
-  let credentials = env.AT_USERNAME && env.AT_API_KEY ? { username: env.AT_USERNAME, apiKey: env.AT_API_KEY } : undefined;
-  if (!credentials && env.AT_CREDENTIALS_SECRET_ARN) {
-    credentials = JSON.parse(await secretString(env.AT_CREDENTIALS_SECRET_ARN)) as { username: string; apiKey: string };
-  }
-  if (credentials) return new AfricasTalkingSmsGateway({ ...credentials, ...(env.AT_BASE_URL ? { baseUrl: env.AT_BASE_URL } : {}) });
-  return new DynamoOutboxGateway(createDocumentClient(dynamoConfigFromEnv()), env.TABLE_NAME ?? 'sauti', () => clock.now());
-}
+/** The gateways per provider (adapters/sms-gateways.ts); re-exported for the local stack. */
+export { gatewayFromEnv };
 
 const clock = clockFromEnv();
 export const handler = createSendHandler({ gateway: () => gatewayFromEnv(process.env, clock), clock });

@@ -21,6 +21,7 @@ export function demoStudy(serviceCode: string, now: Date): Study {
     languages: ['en', 'sw'],
     serviceCode,
     smsShortCode: DEMO_SMS_SHORT_CODE,
+    messaging: { provider: 'africastalking' },
     smsCost: { perSegment: 0.8, currency: 'KES' },
     contact: '0800 720 123',
     arms: DEMO_ARMS,
@@ -37,9 +38,11 @@ export function demoStudy(serviceCode: string, now: Date): Study {
 }
 
 /**
- * A second, Bengali-speaking demo study (Dhaka garment workers), so every language can be
- * tried locally. Africa's Talking does not serve Bangladesh: this study is for the local
- * stack and tests until a Bangladeshi gateway sits behind the same port.
+ * A second, Bengali-speaking demo study (Dhaka garment workers) on SSL Wireless, the
+ * Bangladeshi aggregator (Africa's Talking does not serve Bangladesh). Its route is one-way:
+ * prompts and reminders offer USSD only (the `…OneWay` texts), never an SMS diary reply. The
+ * short code stays for trying Bengali keywords in the local simulator; the campaign preview
+ * says that nothing texted to it arrives over SSL Wireless.
  */
 export const DHAKA_SERVICE_CODE = '*384*880#';
 export const DHAKA_SMS_SHORT_CODE = '26880';
@@ -53,6 +56,8 @@ export function dhakaStudy(now: Date): Study {
     languages: ['bn', 'en'],
     serviceCode: DHAKA_SERVICE_CODE,
     smsShortCode: DHAKA_SMS_SHORT_CODE,
+    // A masked (brand) sender: the prompts and receipts are transactional, and may be in English.
+    messaging: { provider: 'sslwireless', from: 'SAUTI', masked: true },
     smsCost: { perSegment: 0.35, currency: 'BDT' },
     contact: '09600 000 000',
     arms: DEMO_ARMS,

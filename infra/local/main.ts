@@ -21,6 +21,8 @@ import { DynamoOutboxGateway } from '../../functions/adapters/dynamo/outbox-gate
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 import { DynamoStudyStore } from '../../functions/adapters/dynamo/study-store.js';
 import type { Study } from '../../functions/core/model.js';
+import { describeRoutes } from '../../functions/adapters/sms-gateways.js';
+import { PROVIDERS } from '../../functions/core/sms/providers.js';
 import { createSimulator, simulatedStudies } from './simulator.js';
 import { tourParticipant } from './tour.js';
 import { ensureWebBuilt, WEB_DIST } from '../../web/build.js';
@@ -44,8 +46,11 @@ if (args.help) {
   --clock   start the simulated clock at this instant (e.g. 2026-11-27T17:50:00+03:00)
   --speed   simulated seconds per real second (e.g. 60: an hour a minute); default 1
 
-Environment: PORT (3000), HOST, SAUTI_DATA_DIR (.data), AT_USERNAME + AT_API_KEY (send through
-Africa's Talking instead of the local outbox), SAUTI_SEND_RATE (messages a second, 50).`);
+Environment: PORT (3000), HOST, SAUTI_DATA_DIR (.data), SAUTI_SEND_RATE (messages a second, 50),
+and per SMS provider (a study whose provider has none goes to the local outbox):
+  AT_USERNAME + AT_API_KEY [AT_BASE_URL]                       Africa's Talking
+  SSLWIRELESS_API_TOKEN + SSLWIRELESS_SID [SSLWIRELESS_BASE_URL]  SSL Wireless (Bangladesh)
+  INFOBIP_API_KEY + INFOBIP_BASE_URL                           Infobip`);
   process.exit(0);
 }
 if (args.clock ?? env.SAUTI_CLOCK_START) {
@@ -154,7 +159,8 @@ async function main(): Promise<void> {
       atCallbacks,
       callbackToken: env.SAUTI_CALLBACK_TOKEN,
       outbox: new DynamoOutboxGateway(doc, env.TABLE_NAME, () => clock.now()),
-      simulatorEnabled: gateway instanceof DynamoOutboxGateway,
+      // The simulator's inbox is the outbox: on while any provider writes to it.
+      simulatorEnabled: gateway.routes.some((r) => r.gateway instanceof DynamoOutboxGateway),
       startTour: async (studyId) => {
         const study = await studyStore.getStudy(studyId);
         if (!study) return undefined;
@@ -176,7 +182,7 @@ async function main(): Promise<void> {
       server?.once('error', reject);
       server?.listen(port, host, resolveListen);
     });
-    printBanner(seeded, dhaka, dynamo.endpoint, gateway instanceof DynamoOutboxGateway ? 'the local outbox' : "Africa's Talking");
+    printBanner(seeded, dhaka, dynamo.endpoint, describeRoutes(gateway, (p) => PROVIDERS[p].label));
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
     await shutdown(1);

@@ -19,18 +19,27 @@ import { seedDemos } from '../../infra/local/seed.js';
 import { createLocalServer } from '../../infra/local/server.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { type FakeAt, startFakeAt } from '../support/fake-at-server.js';
+import { type FakeSsl, type FakeSslRequest, startFakeSslWireless } from '../support/fake-sslwireless-server.js';
+import { SslWirelessSmsGateway } from '../../functions/adapters/sslwireless/sms-gateway.js';
+import { ProviderRouter } from '../../functions/core/sms/router.js';
+import type { SmsGateway } from '../../functions/core/sms/gateway.js';
+import { providerKey } from '../../functions/core/sms/idempotency.js';
 
 /**
  * A study week on a fake clock, end to end: the dispatcher ticks every 15 simulated minutes
- * over both demo studies (Nairobi, UTC+3, and Dhaka, UTC+6); the real sender sends through
- * the real `africastalking` SDK to the fake AT server; participants answer, stop and report
- * over the HTTP callbacks; staff create a campaign over the admin API. Then every SMS that
- * reached "Africa's Talking" is checked against the rules.
+ * over both demo studies (Nairobi, UTC+3, and Dhaka, UTC+6); the one real sender routes each
+ * study to its provider: Kenya through the real `africastalking` SDK to the fake AT server,
+ * Dhaka through the SSL Wireless adapter to the fake SSL Wireless API, in the same run.
+ * Participants answer, stop and report over the HTTP callbacks; staff create a campaign over
+ * the admin API. Then every SMS that reached a provider is checked against the rules.
  */
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 let t: TestTable;
 let fake: FakeAt;
+let ssl: FakeSsl;
+/** The first SSL Wireless send of the week: the sender dies after the provider accepted it. */
+let crashAfterSsl = true;
 let server: Server;
 let base: string;
 let queue: LocalQueue;
@@ -39,8 +48,10 @@ let dhaka: Study;
 let people: Participant[];
 let now = Date.parse('2026-11-26T21:00:00Z'); // Friday 00:00 in Nairobi
 const clock = { now: () => new Date(now) };
-/** Every recipient of every AT request, with the simulated time it went out. */
+/** Every recipient of every provider request (AT and SSL Wireless), with the simulated time it went out. */
 const sent: { at: number; to: string; text: string }[] = [];
+/** Every SSL Wireless call, with the simulated time. */
+const sslCalls: (FakeSslRequest & { at: number })[] = [];
 const TOKEN = 'week-token';
 
 beforeAll(async () => {
@@ -55,7 +66,22 @@ beforeAll(async () => {
     SAUTI_API_TOKENS: JSON.stringify({ ngo: { role: 'ngo' } }),
   });
   fake = await startFakeAt({ apiKey: 'week-key' });
-  const gateway = new AfricasTalkingSmsGateway({ username: 'sandbox', apiKey: 'week-key', baseUrl: fake.url, timeoutMs: 30_000 });
+  ssl = await startFakeSslWireless({ apiToken: 'ssl-week-token', sid: 'SAUTIBD' });
+  const at = new AfricasTalkingSmsGateway({ username: 'sandbox', apiKey: 'week-key', baseUrl: fake.url, timeoutMs: 30_000 });
+  const sslGateway = new SslWirelessSmsGateway({ apiToken: 'ssl-week-token', sid: 'SAUTIBD', baseUrl: ssl.url, timeoutMs: 30_000 });
+  const crashing: SmsGateway = {
+    async sendBulk(batch) {
+      const outcomes = await sslGateway.sendBulk(batch);
+      if (crashAfterSsl) {
+        crashAfterSsl = false;
+        throw new Error('sender crashed after SSL Wireless accepted');
+      }
+      return outcomes;
+    },
+  };
+  // Infobip is not used by either study: a request to it would fail the run.
+  const nowhere: SmsGateway = { sendBulk: () => Promise.reject(new Error('no study sends through Infobip here')) };
+  const gateway = new ProviderRouter({ africastalking: at, sslwireless: crashing, infobip: nowhere });
   const { createSendHandler } = await import('../../functions/sms-send/handler.js');
   const { createCallbacksHandler } = await import('../../functions/at-callbacks/handler.js');
   const { createApiHandler } = await import('../../functions/api/handler.js');
@@ -75,14 +101,20 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.close();
   await fake?.close();
+  await ssl?.close();
 });
 
 /** Sends what is queued and stamps each AT recipient with the simulated time. */
 async function drain(): Promise<void> {
   const before = fake.requests.length;
+  const sslBefore = ssl.requests.length;
   await queue.poll();
   for (const r of fake.requests.slice(before)) {
     if (r.message !== undefined) for (const to of r.accepted) sent.push({ at: now, to, text: r.message });
+  }
+  for (const r of ssl.requests.slice(sslBefore)) {
+    sslCalls.push({ ...r, at: now });
+    for (const m of r.accepted) sent.push({ at: now, to: `+${m.msisdn}`, text: m.text });
   }
 }
 
@@ -101,14 +133,16 @@ const incoming = (from: string, text: string, to = DEMO_SMS_SHORT_CODE) => post(
 const localHour = (at: number, zone: string) => new TZDate(at, zone).getHours();
 const studyOf = (phone: string) => (phone.startsWith('+880') ? dhaka : kenya);
 const person = (phone: string) => people.find((p) => p.phone === phone) as Participant;
+/** Dhaka is on a one-way route: its prompt and reminder are the USSD-only texts. */
 const textOf = (key: 'prompt' | 'reminder' | 'stopConfirmation' | 'diaryReceived', phone: string) =>
-  smsText(content, key, person(phone).lang ?? 'en', { code: studyOf(phone).serviceCode });
+  smsText(content, studyOf(phone) === dhaka && (key === 'prompt' || key === 'reminder') ? `${key}OneWay` : key, person(phone).lang ?? 'en', { code: studyOf(phone).serviceCode });
 const to = (phone: string) => sent.filter((s) => s.to === phone);
 
 const ANSWERED = '+254700000002'; // answers the diary by SMS on Saturday morning
 const STOPPED = '+254700000003'; // sends STOP on Friday evening, after the prompt
 const FLAKY = '+254700000010'; // AT answers 500 for this number once
 const BLACKLISTED = '+254700000011'; // AT answers 406: opted out at the operator
+const BD_BLOCKED = '+8801700000014'; // SSL Wireless answers 4026: a blocked number
 
 describe('a simulated study week', () => {
   it('runs from Friday to Sunday night in 15-minute ticks', async () => {
@@ -128,6 +162,7 @@ describe('a simulated study week', () => {
     expect(await new DynamoCampaignStore(t.doc, t.tableName).create(bad)).toBe(true);
 
     fake.script({ number: FLAKY, statusCode: 500, times: 1 }, { number: BLACKLISTED, statusCode: 406 });
+    ssl.script({ msisdn: BD_BLOCKED.slice(1), statusCode: 4026 });
     const end = Date.parse('2026-11-29T21:00:00Z'); // Monday 00:00 in Nairobi
     let doubled = false;
     let failedOnce = false;
@@ -153,7 +188,7 @@ describe('a simulated study week', () => {
 
   it('prompted everyone in SMS at 18:00 local on Friday, in their language: Dhaka three hours before Nairobi', () => {
     for (const p of people) {
-      if (p.phone === BLACKLISTED) continue;
+      if (p.phone === BLACKLISTED || p.phone === BD_BLOCKED) continue;
       const prompts = to(p.phone).filter((s) => s.text === textOf('prompt', p.phone));
       expect(prompts, p.phone).toHaveLength(1);
       const at = prompts[0]?.at as number;
@@ -173,7 +208,7 @@ describe('a simulated study week', () => {
     expect(reminded.has(ANSWERED)).toBe(false);
     expect(reminded.has(STOPPED)).toBe(false);
     for (const p of people) {
-      if ([ANSWERED, STOPPED, BLACKLISTED].includes(p.phone)) continue;
+      if ([ANSWERED, STOPPED, BLACKLISTED, BD_BLOCKED].includes(p.phone)) continue;
       const mine = to(p.phone).filter((s) => s.text === textOf('reminder', p.phone));
       expect(mine, p.phone).toHaveLength(1);
       const prompt = to(p.phone).find((s) => s.text === textOf('prompt', p.phone));
@@ -212,6 +247,41 @@ describe('a simulated study week', () => {
     // Each treatment participant in Kenya (still subscribed) got each campaign's lesson once.
     const treated = people.filter((p) => p.studyId === kenya.studyId && p.armId === 'treatment' && ![STOPPED, BLACKLISTED].includes(p.phone));
     for (const p of treated) expect(lessons.filter((s) => s.to === p.phone), p.phone).toHaveLength(1);
+  });
+
+  it('sent Dhaka through SSL Wireless: 8801… without +, Bangla in UTF-8, one csms_id per message, ≤ 100 a call', async () => {
+    const dhakaSent = sent.filter((s) => s.to.startsWith('+880'));
+    expect(dhakaSent.length).toBeGreaterThan(0);
+    expect(fake.requests.some((r) => r.to.some((n) => n.startsWith('+880')))).toBe(false);
+    for (const call of sslCalls) {
+      expect(call.asked.length).toBeLessThanOrEqual(100);
+      for (const m of call.asked) expect(m.msisdn).toMatch(/^8801\d{9}$/);
+    }
+    const prompt = (await new DynamoMessageStore(t.doc, t.tableName).get('prompt#dhaka-2026#2026-W48#dhaka-001#0'))!;
+    // No delivery reports from SSL Wireless: accepted ("sent") is where it stays, never failed.
+    expect(prompt).toMatchObject({ status: 'accepted', providerId: providerKey(prompt.messageId) });
+    expect(sent.filter((s) => s.to === '+8801700000001').map((s) => s.text)).toContain(smsText(content, 'promptOneWay', 'bn', { code: dhaka.serviceCode }));
+    expect(smsText(content, 'promptOneWay', 'bn', { code: dhaka.serviceCode })).toMatch(/[\u0980-\u09ff]/);
+    const accepted = sslCalls.flatMap((c) => c.accepted.map((m) => m.csmsId));
+    expect(new Set(accepted).size).toBe(accepted.length);
+  });
+
+  it('the sender crashed after SSL Wireless accepted: the redelivery was a 4023 duplicate, not a second SMS', () => {
+    expect(crashAfterSsl).toBe(false);
+    const asked = sslCalls.flatMap((c) => c.asked.map((m) => m.csmsId));
+    const accepted = new Set(sslCalls.flatMap((c) => c.accepted.map((m) => m.csmsId)));
+    // Some csms_ids were asked twice (the resend after the crash) yet each went out once.
+    expect(asked.length).toBeGreaterThan(accepted.size);
+  });
+
+  it('4026 opted the Bangladeshi number out: one try, then nothing', async () => {
+    expect(sslCalls.flatMap((c) => c.asked).filter((m) => m.msisdn === BD_BLOCKED.slice(1)).length).toBeGreaterThanOrEqual(1);
+    expect(sent.filter((s) => s.to === BD_BLOCKED)).toEqual([]);
+    const p = await new DynamoParticipantStore(t.doc, t.tableName).getByPhone(dhaka.studyId, BD_BLOCKED);
+    expect(p?.consent).toMatchObject({ state: 'withdrawn', channel: 'provider' });
+    // Tried on Friday only (twice, around the crash): the reminder a day later was never asked for.
+    const tries = sslCalls.filter((c) => c.asked.some((m) => m.msisdn === BD_BLOCKED.slice(1)));
+    for (const c of tries) expect(c.at).toBeLessThan(Date.parse('2026-11-28T00:00:00Z'));
   });
 
   it('sent nothing twice', () => {

@@ -194,7 +194,7 @@ describe('GET /overview', () => {
     expect(o.weeks.some((w) => w.byArm[0]?.rate !== w.byArm[1]?.rate)).toBe(true);
 
     expect(o.delivery).toEqual({
-      queued: 1, sent: 2, delivered: 1, failed: 2, skipped: 1,
+      queued: 1, sent: 2, delivered: 1, failed: 2, skipped: 1, provider: "Africa's Talking", reports: true,
       failures: [{ reason: 'AbsentSubscriber', count: 1 }, { reason: 'InvalidPhoneNumber', count: 1 }],
     });
     expect(o.complaints).toEqual([

@@ -72,6 +72,20 @@ describe('a researcher over the API', () => {
     expect(res.body.error).toBe('The study cannot be created: the study id "mombasa-2027" is already taken.');
   });
 
+  it('validates the SMS provider against the country: no Africa\'s Talking, nor an unknown provider, for Bangladesh', async () => {
+    const dhaka = { ...study, country: 'BD', timeZone: 'Asia/Dhaka', languages: ['bn', 'en'], smsShortCode: undefined };
+    const at = await call('POST', '/studies', { ...dhaka, studyId: 'dhaka-at', serviceCode: '*384*881#', messaging: { provider: 'africastalking' } });
+    expect(at.status).toBe(400);
+    expect(at.body.problems).toEqual([{ field: 'messaging', message: "Africa's Talking does not serve BD; use Infobip or SSL Wireless." }]);
+    const unknown = await call('POST', '/studies', { ...dhaka, studyId: 'dhaka-x', serviceCode: '*384*882#', messaging: { provider: 'twilio' } });
+    expect(unknown.status).toBe(400);
+    const ssl = await call('POST', '/studies', { ...dhaka, studyId: 'dhaka-ssl', serviceCode: '*384*883#', messaging: { provider: 'sslwireless', masked: true } });
+    expect(ssl.status).toBe(201);
+    expect((ssl.body.study as { messaging: unknown }).messaging).toEqual({ provider: 'sslwireless', masked: true });
+    const kenyaSsl = await call('POST', '/studies', { ...study, studyId: 'kenya-ssl', serviceCode: '*384*884#', smsShortCode: undefined, messaging: { provider: 'sslwireless' } });
+    expect(kenyaSsl.body.problems).toEqual([{ field: 'messaging', message: "SSL Wireless does not serve KE; use Africa's Talking or Infobip." }]);
+  });
+
   it('imports nothing when a row is wrong, and reports each bad row by line', async () => {
     const file = `${csv(1, 3)}\nnot-a-phone,en,day,factory-1,consented,2026-11-v2,30,3000,x\n0712000001,fr,day,factory-1,maybe,,30,3000,x`;
     const res = await call('POST', '/studies/mombasa-2027/participants/import', { csv: file });

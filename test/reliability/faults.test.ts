@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Rig, type ScenarioResult, startRig } from './faults-rig.js';
 import { ambiguousSends, atFaults, crashes } from './faults-sms.js';
+import { sslWirelessFaults } from './faults-providers.js';
 import { dynamoRestartUnderLoad, persistentStoreFaults, transientStoreFaults } from './faults-ussd.js';
 
 /** The short version of `npm run reliability -- --only faults`. */
@@ -53,6 +54,10 @@ describe('reliability: faults', () => {
     expect(r.lost).toBe(0);
     // At least once, never more: duplicates only among the recipients of those two requests (checked inside).
     expect(r.ok).toBe(true);
+  }, 300_000);
+
+  it('SSL Wireless rate limits, 5xx, bad answers, a late answer and a kill after acceptance: no duplicate (csms_id), nothing lost, 4026 opted out', async () => {
+    expectClean(await sslWirelessFaults(rig));
   }, 300_000);
 
   it('DynamoDB Local killed and restarted under load: acknowledged answers survive, clients reconnect', async () => {

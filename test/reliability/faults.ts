@@ -1,4 +1,5 @@
 import { ambiguousSends, atFaults, crashes } from './faults-sms.js';
+import { sslWirelessFaults } from './faults-providers.js';
 import { type ScenarioResult, startRig } from './faults-rig.js';
 import { dynamoRestartUnderLoad, persistentStoreFaults, transientStoreFaults } from './faults-ussd.js';
 
@@ -31,6 +32,7 @@ export async function runFaults(scale: FaultScale, log: (line: string) => void =
     await scenario(() => atFaults(rig));
     await scenario(() => crashes(rig));
     await scenario(() => ambiguousSends(rig));
+    await scenario(() => sslWirelessFaults(rig));
     await scenario(() => dynamoRestartUnderLoad(rig, { concurrency: scale.concurrency, seconds: scale.restartSeconds }));
   } finally {
     await rig.stop();

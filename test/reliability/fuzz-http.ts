@@ -155,6 +155,15 @@ function callbackRequests(): { route: string; lambda: 'ussd' | 'atCallbacks'; ar
     '/at/{token}/ussd': formOf({ sessionId: fc.oneof(fc.constantFrom('ATUid_fuzz_1', 'ATUid_fuzz_2'), short), serviceCode: fc.oneof(fc.constant(SERVICE_CODE), short), phoneNumber: phone, networkCode: short, text: ussdText }),
     '/at/{token}/ussd/events': formOf({ sessionId: short, status: fc.oneof(fc.constantFrom('Incomplete', 'Success', 'Failed'), short), durationInMillis: short, hopsCount: short, input: ussdText, lastAppResponse: hostile(200), errorMessage: short }),
     '/at/{token}/sms': formOf({ id: fc.oneof(fc.constantFrom('ATSMS_1', 'ATSMS_2'), short), from: phone, to: fc.oneof(fc.constant('20880'), short), text: hostile(400), date: short, linkId: short, networkCode: short }),
+    // Infobip's webhooks take JSON: shapes near Infobip's, and anything else.
+    '/hooks/{token}/infobip/reports': fc.oneof(
+      fc.record({ results: fc.array(fc.record({ messageId: short, to: phone, status: fc.record({ groupId: fc.integer({ min: -1, max: 7 }), name: fc.oneof(fc.constantFrom('DELIVERED_TO_HANDSET', 'REJECTED_DND', 'PENDING_ENROUTE'), short) }) }), { maxLength: 3 }) }).map((o) => JSON.stringify(o)),
+      jsonBody,
+    ),
+    '/hooks/{token}/infobip/inbound': fc.oneof(
+      fc.record({ results: fc.array(fc.record({ messageId: fc.oneof(fc.constantFrom('IB_1', 'IB_2'), short), from: phone, to: fc.oneof(fc.constant('20880'), short), text: hostile(400) }), { maxLength: 3 }) }).map((o) => JSON.stringify(o)),
+      jsonBody,
+    ),
     '/at/{token}/sms/delivery': formOf({ id: short, status: fc.oneof(fc.constantFrom('Sent', 'Submitted', 'Buffered', 'Rejected', 'Success', 'Failed', 'AbsentSubscriber', 'Expired'), short), phoneNumber: phone, networkCode: short, failureReason: short, retryCount: short }),
   };
   const out: { route: string; lambda: 'ussd' | 'atCallbacks'; arb: fc.Arbitrary<Req> }[] = [];

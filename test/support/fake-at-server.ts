@@ -8,8 +8,8 @@
  * messageId `ATXid_<n>`, cost 'KES 0.8000'); `script` changes one number's answer or the next
  * requests' HTTP status or delay. Point the gateway at it with `baseUrl: fake.url`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, serveFake, takeRule } from './fake-http.js';
 
 /** AT's per-recipient status texts, by statusCode (AT's SMS API documentation). */
 export const AT_STATUS: Readonly<Record<number, string>> = {
@@ -98,15 +98,6 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
   let numberRules: { rule: NumberRule; left: number }[] = [];
   let requestRules: { rule: RequestRule; left: number }[] = [];
   let nextId = 1;
-  const timers = new Set<NodeJS.Timeout>();
-
-  const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(String(error));
-    });
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = Object.fromEntries(new URLSearchParams(await readBody(req)));
     const recorded: FakeAtRequest = {
@@ -130,7 +121,7 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
       if (!res.writableFinished) recorded.aborted = true;
     });
 
-    const rule = take(requestRules);
+    const rule = takeRule(requestRules);
     if (rule?.delayMs) await sleep(rule.delayMs);
     if (res.destroyed) return;
 
@@ -154,7 +145,7 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
     let sent = 0;
     const recipients = [];
     for (const number of recorded.to) {
-      const numberRule = takeFor(number);
+      const numberRule = takeRule(numberRules, (r) => r.number === number);
       if (numberRule?.omit) continue;
       const statusCode = numberRule?.statusCode ?? 101;
       const ok = statusCode >= 100 && statusCode <= 102;
@@ -177,39 +168,11 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
     res.end(JSON.stringify({ SMSMessageData: { Message: `Sent to ${sent}/${recorded.to.length} Total Cost: KES ${total}`, Recipients: recipients } }));
   }
 
-  /** The first number rule for this number that has uses left, using one up. */
-  function takeFor(number: string): NumberRule | undefined {
-    const entry = numberRules.find((r) => r.rule.number === number && r.left > 0);
-    if (!entry) return undefined;
-    entry.left -= 1;
-    return entry.rule;
-  }
-
-  function take(rules: { rule: RequestRule; left: number }[]): RequestRule | undefined {
-    const entry = rules.find((r) => r.left > 0);
-    if (!entry) return undefined;
-    entry.left -= 1;
-    return entry.rule;
-  }
-
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await serveFake(handle);
+  const sleep = (ms: number) => server.sleep(ms);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     script(...rules) {
       for (const rule of rules) {
@@ -222,24 +185,13 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
       numberRules = [];
       requestRules = [];
     },
-    close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections();
-      return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
+    close: () => server.close(),
   };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function text(res: ServerResponse, status: number, body: string): void {

@@ -138,6 +138,18 @@ describe('previewing a campaign', () => {
     expect(messages[0]?.chars).toBe(bn.length);
     expect(p.weeks[0]?.cost).toBeCloseTo(((messages[0]?.segments ?? 0) + (messages[1]?.segments ?? 0)) * 40 * 0.35, 6);
     expect(p.totals.messages).toBe(2 * 40 * p.weeks.length);
+    // Bangladesh sends through SSL Wireless: cost in its currency, and what it cannot do said.
+    expect(p).toMatchObject({ provider: 'sslwireless', currency: 'BDT' });
+    expect(p.warnings).toEqual([expect.stringContaining('sends no delivery reports')]);
+  });
+
+  it('warns that a one-way route cannot carry SMS replies; says nothing for a USSD-only campaign there, nor for Kenya', () => {
+    const withCode = { ...dhaka, smsShortCode: '26880' };
+    expect(preview({ ...input, channel: 'sms' }, withCode, content, [{ armId: 'edu', lang: 'bn', count: 4 }], NOW).warnings).toEqual([
+      expect.stringContaining('one-way'), expect.stringContaining('no delivery reports'),
+    ]);
+    expect(preview({ ...input, channel: 'ussd' }, dhaka, content, [{ armId: 'edu', lang: 'bn', count: 4 }], NOW).warnings).toEqual([]);
+    expect(preview(input, nairobi, content, audience, NOW).warnings).toEqual([]);
   });
 
   it('says when the SMS cost is not configured, and then costs nothing', () => {

@@ -140,4 +140,12 @@ describe('the overview', () => {
     const o = studyOverview({ study, calendar, participants: [], weeks: [], messages: [message(calendar[1]?.id as string)], complaints: [], campaigns: [], content: { modules: [] }, lang: 'en' });
     expect(o.weeks.map((w) => [w.studyWeek, w.prompted, w.partial])).toEqual([[0, false, false], [1, true, false], [2, false, false], [3, false, true]]);
   });
+
+  it('says when the provider sends no delivery reports: an SSL Wireless message stays sent, never failed', () => {
+    const messages = ['a', 'b'].map((participantId) => ({ participantId, purpose: 'prompt', period: '2026-W44', createdAt: '2026-10-30T15:00:00Z', status: 'accepted' as const }));
+    const base = { calendar, participants: [], weeks: [], complaints: [], campaigns: [], content: { modules: [] }, lang: 'en' };
+    const bd = studyOverview({ ...base, study: { ...study, country: 'BD', messaging: { provider: 'sslwireless' } }, messages });
+    expect(bd.delivery).toMatchObject({ sent: 2, failed: 0, provider: 'SSL Wireless', reports: false });
+    expect(studyOverview({ ...base, study, messages }).delivery).toMatchObject({ provider: "Africa's Talking", reports: true });
+  });
 });

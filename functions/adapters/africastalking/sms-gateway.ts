@@ -19,6 +19,7 @@ import common from 'africastalking/lib/common.js';
 // would load the ESM build, a second default instance whose interceptors the SDK never runs.
 import axios from 'axios/dist/node/axios.cjs';
 import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../core/sms/gateway.js';
+import { scrubbed as scrub } from '../http-json.js';
 
 export interface AfricasTalkingConfig {
   username: string;
@@ -165,10 +166,4 @@ function hasRecipients(value: unknown): value is AfricasTalking.SendResult {
 
 function digits(phone: string): string {
   return phone.replace(/\D/g, '');
-}
-
-/** Error text without phone numbers (AT echoes them in some messages), and short. */
-function scrub(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-  return text.replace(/\+?\d[\d\s-]{5,}\d/g, '<number>').slice(0, 200);
 }

@@ -3,14 +3,14 @@ import { conditionally } from './items.js';
 import { keys } from './keys.js';
 
 export interface RawCallback {
-  kind: 'ussd-event' | 'sms-inbound' | 'sms-delivery';
+  kind: 'ussd-event' | 'sms-inbound' | 'sms-delivery' | 'infobip-report';
   /** The provider's id for the callback (message id, or session id for USSD events). */
   id: string;
   fields: Record<string, string>;
   receivedAt: string;
 }
 
-/** Keeps Africa's Talking callbacks as received, once per provider id (AT resends). */
+/** Keeps provider callbacks (Africa's Talking, Infobip) as received, once per provider id (both resend). */
 export class DynamoCallbackStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,

@@ -207,6 +207,12 @@ export class DynamoMessageStore {
     await this.advance(messageId, status, reason, at);
   }
 
+  /** The message a provider's id belongs to (the link the sender wrote on acceptance). */
+  async byProviderId(providerId: string): Promise<MessageRecord | undefined> {
+    const link = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: providerKey(providerId), ConsistentRead: true }));
+    return typeof link.Item?.messageId === 'string' ? this.get(link.Item.messageId) : undefined;
+  }
+
   /**
    * Applies a delivery report by the provider's id: only forward (out-of-order safe) and once
    * (a resent report changes nothing). Returns false when it changed nothing.

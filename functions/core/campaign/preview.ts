@@ -3,6 +3,7 @@ import { format } from 'date-fns';
 import type { Content, Translated } from '../content/schema.js';
 import type { Study } from '../model.js';
 import type { Encoding } from '../text/gsm7.js';
+import { capabilityWarnings, providerOf, type SmsProvider } from '../sms/providers.js';
 import { smsSize } from '../text/segments.js';
 import { diaryWeek } from '../time/week.js';
 import { campaignProblems, type CampaignInput, type CampaignProblem } from './check.js';
@@ -65,6 +66,10 @@ export interface PreviewTotals {
 
 export interface CampaignPreview {
   timeZone: string;
+  /** The study's SMS provider (core/sms/providers.ts), whose currency the cost is in. */
+  provider: SmsProvider;
+  /** What the campaign or the study asks of the provider that it cannot do (one-way routes, no delivery reports). */
+  warnings: string[];
   currency: string;
   costPerSegment: number;
   /** False when the study has no `smsCost`: costs show as 0, not as free. */
@@ -178,6 +183,8 @@ export function previewCampaign(
     ok: true,
     preview: {
       timeZone: study.timeZone,
+      provider: providerOf(study),
+      warnings: capabilityWarnings(study, { sms: c.channel !== 'ussd', smsReplies: study.smsShortCode !== undefined, languages: study.languages }),
       currency,
       costPerSegment: perSegment,
       costConfigured: study.smsCost !== undefined,

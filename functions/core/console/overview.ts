@@ -3,6 +3,7 @@ import { campaignLessons } from '../campaign/schedule.js';
 import type { Content } from '../content/schema.js';
 import type { Study } from '../model.js';
 import type { MessageStatus } from '../sms/delivery.js';
+import { PROVIDERS, providerOf } from '../sms/providers.js';
 import type { DiaryWeek } from '../time/week.js';
 import type { ConsoleComplaint, ConsoleMessage, ConsoleParticipant, ConsoleWeek } from './model.js';
 import { isoWeekMonday } from './weeks.js';
@@ -28,7 +29,11 @@ export interface StudyOverview {
     partial: boolean;
     byArm: { armId: string; expected: number; answered: number; rate: number }[];
   }[];
-  delivery: { queued: number; sent: number; delivered: number; failed: number; skipped: number; failures: { reason: string; count: number }[] };
+  delivery: {
+    queued: number; sent: number; delivered: number; failed: number; skipped: number; failures: { reason: string; count: number }[];
+    /** The study's SMS provider, and whether it reports delivery (SSL Wireless does not: "sent" is as far as a message gets). */
+    provider: string; reports: boolean;
+  };
   complaints: { week: string; provider: string; providerName: string; count: number }[];
   modules: { moduleId: string; title: string; byArm: { armId: string; sent: number; started: number; completed: number; completionRate: number }[] }[];
 }
@@ -147,7 +152,7 @@ export function studyOverview(input: OverviewInput): StudyOverview {
     arms: study.arms.map((a) => ({ armId: a.armId, name: a.name, treatment: a.treatment, participants: inArm(a.armId).length })),
     enrolment,
     weeks,
-    delivery: { ...delivery, failures: [...failures].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)) },
+    delivery: { ...delivery, provider: PROVIDERS[providerOf(study)].label, reports: PROVIDERS[providerOf(study)].deliveryReports, failures: [...failures].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)) },
     complaints: [...complaintCounts.values()].sort((a, b) => a.week.localeCompare(b.week) || a.provider.localeCompare(b.provider)),
     modules: moduleProgress(input, armIds),
   };

@@ -13,7 +13,8 @@ export function contentProblems(content: unknown): string[] {
   if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   const c: Content = parsed.data;
   const problems = [...translationProblems(c)];
-  for (const form of [c.baseline, ...(c.diary ? [c.diary] : [])]) problems.push(...questionnaireProblems(form));
+  const forms = [c.baseline, ...(c.diary ? [c.diary] : [])].flatMap((form) => questionnaireProblems(form));
+  problems.push(...forms);
   const modules = c.modules ?? [];
   if (new Set(modules.map((m) => m.id)).size !== modules.length) problems.push('modules: duplicate module ids');
   if (new Set(modules.map((m) => m.order)).size !== modules.length) problems.push('modules: two modules share an order');
@@ -23,8 +24,11 @@ export function contentProblems(content: unknown): string[] {
       if (!l.quiz.choices.some((ch) => ch.name === l.quiz.correct)) problems.push(`modules.${m.id}.${l.id}: quiz answer "${l.quiz.correct}" is not a choice`);
     }
   }
-  problems.push(...keywordProblems(c));
-  problems.push(...screenProblems(c), ...smsProblems(smsRows(c)));
+  problems.push(...keywordProblems(c), ...oneWayProblems(c));
+  // The screen check walks the questionnaires' skip logic: only once that logic is sound (a
+  // condition that does not parse would throw there; the fuzzer found one: relevant " ").
+  if (forms.length === 0) problems.push(...screenProblems(c));
+  problems.push(...smsProblems(smsRows(c)));
   return problems;
 }
 
@@ -42,6 +46,20 @@ function keywordProblems(c: Content): string[] {
         if (other && other !== intent) problems.push(`keywords: "${w}" is both ${other} and ${intent}`);
         owner.set(key, intent);
       }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Texts sent on one-way routes (Bangladesh) must not invite an SMS answer that cannot
+ * arrive: no "SMS", no "reply", no example of the SMS diary reply (D 8000 …).
+ */
+function oneWayProblems(c: Content): string[] {
+  const problems: string[] = [];
+  for (const key of ['promptOneWay', 'reminderOneWay'] as const) {
+    for (const [lang, text] of Object.entries(c.sms?.[key] ?? {})) {
+      if (/\bSMS\b|\brepl|\bjibu|\bD \d/i.test(text)) problems.push(`sms.${key} [${lang}]: offers an SMS answer, which a one-way route cannot carry`);
     }
   }
   return problems;

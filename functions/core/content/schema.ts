@@ -147,6 +147,8 @@ export const smsTextKeys = [
   'diaryOutOfRange', 'complaintReceived', 'notEnrolled', 'lessonInvite',
   // "Forget me" by SMS: the question, the confirmation, and no request to confirm.
   'forgetAsk', 'forgetDone', 'forgetNothing',
+  // Prompt and reminder on a one-way route (Bangladesh): they offer USSD only, never an SMS reply.
+  'promptOneWay', 'reminderOneWay',
 ] as const;
 export type SmsTextKey = (typeof smsTextKeys)[number];
 export const smsTextsSchema = z.strictObject(

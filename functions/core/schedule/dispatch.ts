@@ -5,6 +5,7 @@ import type { Participant, Study } from '../model.js';
 import type { OutboundMessage } from '../sms/send.js';
 import { diaryWeek } from '../time/week.js';
 import { smsText } from '../sms/text.js';
+import { PROVIDERS, providerOf, senderOf } from '../sms/providers.js';
 import { planDue, type WeekActivity } from './plan.js';
 import { isQuietHour, messageId, promptDue, studySchedule } from './policy.js';
 import { TZDate } from '@date-fns/tz';
@@ -96,10 +97,13 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
   const { study, content, now, week, schedule } = ctx;
   const lang = (p: Participant) => p.lang ?? study.languages[0] ?? 'en';
   const stamp = now.toISOString();
+  const from = senderOf(study);
   const base = (p: Participant) => ({
     studyId: study.studyId, participantId: p.participantId, phone: p.phone, status: 'queued', createdAt: stamp, timeZone: study.timeZone,
-    ...(study.smsFrom ? { from: study.smsFrom } : {}),
+    ...(from ? { from } : {}),
   });
+  // On a one-way route the prompt and reminder must not invite an SMS answer that cannot arrive.
+  const oneWay = !PROVIDERS[providerOf(study)].twoWay(study.country);
 
   // Every message this page could have this period, by deterministic id.
   const lessonMessages: StoredMessage[] = [];
@@ -159,7 +163,7 @@ async function dispatchPage(people: Participant[], ctx: PageContext, ports: Disp
     ...due.map((d) => {
       const p = byId.get(d.participantId) as Participant;
       return {
-        ...base(p), messageId: d.messageId, text: smsText(content, d.purpose, lang(p), { code: study.serviceCode }),
+        ...base(p), messageId: d.messageId, text: smsText(content, oneWay ? `${d.purpose}OneWay` : d.purpose, lang(p), { code: study.serviceCode }),
         treatmentOnly: false, purpose: d.purpose, period: d.period, dueAt: d.dueAt.toISOString(),
       };
     }),

@@ -1,7 +1,9 @@
 /**
- * The SMS gateway port. Africa's Talking is one adapter; a local outbox is another; a
- * Bangladeshi aggregator can be a third (AT does not serve Bangladesh).
+ * The SMS gateway port. Africa's Talking, Infobip and SSL Wireless are adapters, the local
+ * outbox another; `ProviderRouter` (router.ts) is the one the sender holds, and hands each
+ * batch to the adapter of its study's provider.
  */
+import type { SmsProvider } from './providers.js';
 
 /** One text to many recipients, sent as one bulk request. */
 export interface SmsBatch {
@@ -12,6 +14,14 @@ export interface SmsBatch {
   to: string[];
   /** The study the messages belong to (the outbox lists per study; AT ignores it). */
   studyId?: string;
+  /** The study's provider: the router's choice of adapter (Africa's Talking when absent). */
+  provider?: SmsProvider;
+  /**
+   * Each number's deterministic message id, from which providers that take an idempotency
+   * key (SSL Wireless `csms_id`, Infobip `messageId`) derive it: a resend after a crash is then
+   * recognised by the provider instead of sent twice. AT has no such key and ignores it.
+   */
+  messageIds?: Readonly<Record<string, string>>;
 }
 
 /** What became of one recipient of a batch. */

@@ -2,6 +2,7 @@ import type { Participant, Study } from '../model.js';
 import { isQuietHour, outOfQuietHours, studySchedule } from '../schedule/policy.js';
 import { TZDate } from '@date-fns/tz';
 import type { RecipientOutcome, SmsGateway } from './gateway.js';
+import { PROVIDERS, providerOf } from './providers.js';
 
 /**
  * The sender's rules, whatever queue feeds it: re-check every message at send time
@@ -40,7 +41,7 @@ export interface SendDeps {
   study: (studyId: string) => Promise<Study | undefined>;
   /** Now, from the injected clock: a queue that backed up must not send at night. */
   now: Date;
-  /** Recipients per bulk request. */
+  /** Recipients per bulk request, at most the provider's own limit (providers.ts). */
   batchSize?: number;
   /**
    * Called after each bulk request with the messages it accepted, before the next request:
@@ -99,13 +100,20 @@ export async function sendMessages(messages: readonly OutboundMessage[], deps: S
     const key = JSON.stringify([m.text, m.from ?? '', m.studyId]);
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
-  const size = deps.batchSize ?? 100;
   for (const group of groups.values()) {
+    const first = group[0] as OutboundMessage;
+    const study = studies.get(first.studyId);
+    const provider = study ? providerOf(study) : 'africastalking';
+    const size = Math.min(deps.batchSize ?? 100, PROVIDERS[provider].maxBatch);
     for (let i = 0; i < group.length; i += size) {
       const chunk = group.slice(i, i + size);
-      const first = chunk[0] as OutboundMessage;
-      // One request per distinct number; a number twice in a chunk gets the same outcome.
-      const outcomes = await deps.gateway.sendBulk({ text: first.text, ...(first.from ? { from: first.from } : {}), to: [...new Set(chunk.map((m) => m.phone))], studyId: first.studyId });
+      // One request per distinct number; a number twice in a chunk gets the same outcome (and
+      // the first message's id as its idempotency key).
+      const messageIds: Record<string, string> = {};
+      for (const m of chunk) messageIds[m.phone] ??= m.messageId;
+      const outcomes = await deps.gateway.sendBulk({
+        text: first.text, ...(first.from ? { from: first.from } : {}), to: Object.keys(messageIds), studyId: first.studyId, provider, messageIds,
+      });
       const accepted: { messageId: string; providerId: string }[] = [];
       for (const m of chunk) {
         const r = toResult(outcomes.get(m.phone));

@@ -246,6 +246,11 @@ function PreviewView({ p }: { p: CampaignPreview }) {
         Who: {p.audience.counted.map((a) => `${a.count} in ${a.armId} (${a.lang})`).join(', ') || 'nobody'}
         {p.audience.ignored.length > 0 && `; left out: ${p.audience.ignored.map((a) => `${a.count} in ${a.armId} (${a.reason})`).join(', ')}`}
       </p>
+      {(p.warnings ?? []).length > 0 && (
+        <ul class="warnings" data-testid="preview-warnings" aria-label="What the SMS provider cannot do">
+          {(p.warnings ?? []).map((w) => <li key={w}>{w}</li>)}
+        </ul>
+      )}
       <div class="table-scroll" tabIndex={0}>
         <table>
           <caption class="visually-hidden">Lessons by send time</caption>

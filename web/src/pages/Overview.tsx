@@ -83,6 +83,11 @@ function OverviewBody({ o }: { o: OverviewData }) {
             Sent: accepted by the SMS provider. Delivered: confirmed by the provider's delivery reports. The local outbox stands in for the provider and sends no delivery
             reports, so locally Delivered stays 0.
           </p>
+          {o.delivery.reports === false && (
+            <p class="muted" data-testid="no-delivery-reports">
+              {o.delivery.provider} sends no delivery reports: "sent" means accepted by {o.delivery.provider}, the last we learn. It is not a failure.
+            </p>
+          )}
           {o.delivery.failures.length > 0 && (
             <>
               <h3>Why messages failed</h3>

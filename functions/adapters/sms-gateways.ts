@@ -1,0 +1,43 @@
+/**
+ * Which adapter sends for each provider: the provider's own when its credentials are
+ * configured (a Secrets Manager secret in AWS, environment variables locally), the local
+ * outbox otherwise, never both for one provider. A study then sends for real exactly when its
+ * own provider is configured.
+ */
+import type { Clock } from '../core/ports.js';
+import type { SmsGateway } from '../core/sms/gateway.js';
+import type { SmsProvider } from '../core/sms/providers.js';
+import { ProviderRouter } from '../core/sms/router.js';
+import { AfricasTalkingSmsGateway } from './africastalking/sms-gateway.js';
+import { createDocumentClient, dynamoConfigFromEnv } from './dynamo/client.js';
+import { DynamoOutboxGateway } from './dynamo/outbox-gateway.js';
+import { InfobipSmsGateway } from './infobip/sms-gateway.js';
+import { secretString } from './secrets.js';
+import { SslWirelessSmsGateway } from './sslwireless/sms-gateway.js';
+
+/** A secret's JSON fields (all strings), or undefined when the secret is not configured. */
+async function secretFields(arn: string | undefined): Promise<Record<string, string> | undefined> {
+  return arn ? (JSON.parse(await secretString(arn)) as Record<string, string>) : undefined;
+}
+
+export async function gatewayFromEnv(env: NodeJS.ProcessEnv, clock: Clock): Promise<ProviderRouter> {
+  let outbox: SmsGateway | undefined;
+  const local = () => (outbox ??= new DynamoOutboxGateway(createDocumentClient(dynamoConfigFromEnv()), env.TABLE_NAME ?? 'sauti', () => clock.now()));
+
+  const at = env.AT_USERNAME && env.AT_API_KEY ? { username: env.AT_USERNAME, apiKey: env.AT_API_KEY } : await secretFields(env.AT_CREDENTIALS_SECRET_ARN);
+  const ssl = env.SSLWIRELESS_API_TOKEN && env.SSLWIRELESS_SID
+    ? { apiToken: env.SSLWIRELESS_API_TOKEN, sid: env.SSLWIRELESS_SID, ...(env.SSLWIRELESS_BASE_URL ? { baseUrl: env.SSLWIRELESS_BASE_URL } : {}) }
+    : await secretFields(env.SSLWIRELESS_CREDENTIALS_SECRET_ARN);
+  const infobip = env.INFOBIP_API_KEY && env.INFOBIP_BASE_URL ? { apiKey: env.INFOBIP_API_KEY, baseUrl: env.INFOBIP_BASE_URL } : await secretFields(env.INFOBIP_CREDENTIALS_SECRET_ARN);
+
+  return new ProviderRouter({
+    africastalking: at?.username && at.apiKey ? new AfricasTalkingSmsGateway({ username: at.username, apiKey: at.apiKey, ...(env.AT_BASE_URL ? { baseUrl: env.AT_BASE_URL } : {}) }) : local(),
+    sslwireless: ssl?.apiToken && ssl.sid ? new SslWirelessSmsGateway({ apiToken: ssl.apiToken, sid: ssl.sid, ...(ssl.baseUrl ? { baseUrl: ssl.baseUrl } : {}) }) : local(),
+    infobip: infobip?.apiKey && infobip.baseUrl ? new InfobipSmsGateway({ apiKey: infobip.apiKey, baseUrl: infobip.baseUrl }) : local(),
+  });
+}
+
+/** Where each provider's SMS go, for the local stack's banner: "SSL Wireless: the local outbox". */
+export function describeRoutes(router: ProviderRouter, label: (provider: SmsProvider) => string): string {
+  return router.routes.map((r) => `${label(r.provider)}: ${r.gateway instanceof DynamoOutboxGateway ? 'the local outbox' : 'the provider'}`).join(', ');
+}

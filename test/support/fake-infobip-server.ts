@@ -1,0 +1,130 @@
+/**
+ * A local fake of Infobip's SMS API v3 as its public documentation describes it:
+ * `POST /sms/3/messages`, header `Authorization: App <key>`, JSON
+ * `{messages: [{sender, destinations: [{to, messageId}], content: {text}}]}`; the answer is an
+ * acceptance only, `{bulkId, messages: [{messageId, destination, status{groupId, groupName, id, name, description}}]}`.
+ * 401 for another key. By default every destination is PENDING_ACCEPTED; `script` gives a
+ * number another status (e.g. REJECTED_DND), or the next requests another HTTP answer or a delay.
+ * Infobip documents no duplicate check on `messageId`: the fake accepts a repeated id again,
+ * and counts it (`repeats`), so tests see what a resend would cost.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { InfobipStatus } from '../../functions/adapters/infobip/status.js';
+import { readBody, serveFake, takeRule } from './fake-http.js';
+
+export interface FakeInfobipSms {
+  to: string;
+  messageId: string;
+  text: string;
+  sender: string | undefined;
+}
+
+export interface FakeInfobipRequest {
+  path: string;
+  authorization: string | undefined;
+  json: unknown;
+  asked: FakeInfobipSms[];
+  accepted: FakeInfobipSms[];
+}
+
+export type FakeInfobipRule =
+  | { to: string; status: InfobipStatus; times?: number }
+  | { httpStatus?: number; body?: string; delayMs?: number; respondAfterMs?: number; times?: number };
+
+export interface FakeInfobip {
+  url: string;
+  requests: FakeInfobipRequest[];
+  delivered: FakeInfobipSms[];
+  /** Accepted messageIds that had been accepted before. */
+  repeats: string[];
+  script(...rules: FakeInfobipRule[]): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const PENDING: InfobipStatus = { groupId: 1, groupName: 'PENDING', id: 26, name: 'PENDING_ACCEPTED', description: 'Message sent to next instance' };
+export const REJECTED_DND: InfobipStatus = { groupId: 5, groupName: 'REJECTED', id: 10, name: 'REJECTED_DND', description: 'Destination on DND list' };
+
+type NumberRule = Extract<FakeInfobipRule, { to: string }>;
+type CallRule = Exclude<FakeInfobipRule, { to: string }>;
+
+export async function startFakeInfobip(options: { apiKey: string }): Promise<FakeInfobip> {
+  const requests: FakeInfobipRequest[] = [];
+  const delivered: FakeInfobipSms[] = [];
+  const repeats: string[] = [];
+  const seen = new Set<string>();
+  let numberRules: { rule: NumberRule; left: number }[] = [];
+  let callRules: { rule: CallRule; left: number }[] = [];
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      json = undefined;
+    }
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const recorded: FakeInfobipRequest = { path, authorization: req.headers.authorization, json, asked: asked(json), accepted: [] };
+    requests.push(recorded);
+    const rule = takeRule(callRules);
+    if (rule?.delayMs) await server.sleep(rule.delayMs);
+    if (res.destroyed) return;
+    if (req.method !== 'POST' || path !== '/sms/3/messages') return reply(res, 404, { errorCode: 'E404', description: 'Not found' });
+    if (rule?.httpStatus !== undefined) return send(res, rule.httpStatus, rule.body ?? JSON.stringify({ errorCode: `E${rule.httpStatus}`, description: 'Scripted failure' }));
+    if (recorded.authorization !== `App ${options.apiKey}`) return reply(res, 401, { errorCode: 'E401', description: 'Invalid login details' });
+    if (recorded.asked.length === 0) return reply(res, 400, { errorCode: 'E400', description: 'Bad request', violations: [{ property: 'messages', violation: 'must not be empty' }] });
+    const messages = recorded.asked.map((m) => {
+      const status = takeRule(numberRules, (r) => r.to === m.to)?.status ?? PENDING;
+      if (status.groupId === 1) {
+        if (seen.has(m.messageId)) repeats.push(m.messageId);
+        seen.add(m.messageId);
+        delivered.push(m);
+        recorded.accepted.push(m);
+      }
+      return { messageId: m.messageId, destination: m.to, status };
+    });
+    if (rule?.respondAfterMs) await server.sleep(rule.respondAfterMs);
+    if (res.destroyed) return;
+    return reply(res, 200, { bulkId: `bulk-${requests.length}`, messages });
+  }
+
+  const server = await serveFake(handle);
+  return {
+    url: server.url,
+    requests,
+    delivered,
+    repeats,
+    script(...rules) {
+      for (const rule of rules) {
+        if ('to' in rule) numberRules.push({ rule, left: rule.times ?? Infinity });
+        else callRules.push({ rule, left: rule.times ?? 1 });
+      }
+    },
+    reset() {
+      requests.length = 0;
+      delivered.length = 0;
+      repeats.length = 0;
+      numberRules = [];
+      callRules = [];
+    },
+    close: () => server.close(),
+  };
+}
+
+function asked(json: unknown): FakeInfobipSms[] {
+  const messages = (json as { messages?: unknown } | undefined)?.messages;
+  if (!Array.isArray(messages)) return [];
+  return messages.flatMap((m: { sender?: string; destinations?: { to?: string; messageId?: string }[]; content?: { text?: string } }) =>
+    (m.destinations ?? []).map((d) => ({ to: String(d.to ?? ''), messageId: String(d.messageId ?? ''), text: String(m.content?.text ?? ''), sender: m.sender })),
+  );
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, JSON.stringify(body));
+}
+
+function send(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(body);
+}

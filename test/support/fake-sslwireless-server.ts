@@ -1,0 +1,173 @@
+/**
+ * A local fake of SSL Wireless's Push SMS API v3, as its public material describes it: JSON
+ * POSTs to `/api/v3/send-sms` `{api_token, sid, msisdn, sms, csms_id}`, `/api/v3/send-sms/bulk`
+ * `{…, msisdn: [...], batch_csms_id}` (≤ 100) and `/api/v3/send-sms/dynamic`
+ * `{api_token, sid, sms: [{msisdn, text, csms_id}]}` (≤ 100); msisdn `8801XXXXXXXXX`. It answers
+ * `{status, status_code, error_message, smsinfo: [{sms_status, msisdn, csms_id, reference_id, sms_body, sms_type}]}`
+ * with the documented codes: 200, 4001 unauthorized, 4023 duplicate CSMS ID (it remembers every
+ * csms_id it accepted, as the provider does), 4025 invalid number, 4026 blocked, 4029/4031.
+ *
+ * In a call of several, a refused number makes the whole answer FAILED with its code, while
+ * `smsinfo` still tells each message's fate (`perNumberFailure: 'partial'`, the default), or
+ * refuses the whole call with no `smsinfo` (`'whole'`): the provider's behaviour is not
+ * publicly documented, and the adapter must be right under both. `script` adds failures on cue.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, serveFake, takeRule } from './fake-http.js';
+
+export interface FakeSslSms {
+  msisdn: string;
+  text: string;
+  csmsId: string;
+}
+
+export interface FakeSslRequest {
+  path: string;
+  contentType: string | undefined;
+  /** The body as parsed JSON (undefined when it was not JSON). */
+  json: Record<string, unknown> | undefined;
+  /** Every message the call asked for, whatever the endpoint. */
+  asked: FakeSslSms[];
+  /** Those it accepted: what handsets receive. */
+  accepted: FakeSslSms[];
+  aborted: boolean;
+}
+
+export type FakeSslRule =
+  /** Per number (`8801…`), every later call (or the next `times`): refuse it with this code. */
+  | { msisdn: string; statusCode: 4025 | 4026; times?: number }
+  /**
+   * Per call, the next `times` (default 1): wait `delayMs`; answer with `httpStatus` and a raw
+   * `body`, or with a FAILED `statusCode` (e.g. 4029), or as usual but without `smsinfo`
+   * (`omitSmsinfo`, after accepting); `respondAfterMs`: accept, then answer that much later.
+   */
+  | { httpStatus?: number; body?: string; statusCode?: number; omitSmsinfo?: boolean; delayMs?: number; respondAfterMs?: number; times?: number };
+
+export interface FakeSsl {
+  url: string;
+  requests: FakeSslRequest[];
+  /** Every message accepted, in order, across calls (cleared by `reset`). */
+  delivered: FakeSslSms[];
+  script(...rules: FakeSslRule[]): void;
+  /** Forgets requests, deliveries and rules; remembers csms_ids, as the provider does. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface FakeSslOptions {
+  apiToken?: string;
+  sid?: string;
+  perNumberFailure?: 'partial' | 'whole';
+}
+
+type NumberRule = Extract<FakeSslRule, { msisdn: string }>;
+type CallRule = Exclude<FakeSslRule, { msisdn: string }>;
+
+const MESSAGES: Record<number, string> = {
+  200: 'Success', 4001: 'Unauthorized', 4023: 'Duplicate CSMS ID', 4025: 'Invalid MSISDN', 4026: 'Blocked MSISDN', 4029: 'Too many requests', 4031: 'TPS exceeded',
+};
+
+export async function startFakeSslWireless(options: FakeSslOptions = {}): Promise<FakeSsl> {
+  const requests: FakeSslRequest[] = [];
+  const delivered: FakeSslSms[] = [];
+  const seen = new Set<string>();
+  let numberRules: { rule: NumberRule; left: number }[] = [];
+  let callRules: { rule: CallRule; left: number }[] = [];
+  let nextRef = 1;
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const json = parseJson(raw);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const recorded: FakeSslRequest = { path, contentType: req.headers['content-type'], json, asked: messagesOf(path, json), accepted: [], aborted: false };
+    requests.push(recorded);
+    res.on('close', () => {
+      if (!res.writableFinished) recorded.aborted = true;
+    });
+    const rule = takeRule(callRules);
+    if (rule?.delayMs) await sleep(rule.delayMs);
+    if (res.destroyed) return;
+    if (req.method !== 'POST' || !['/api/v3/send-sms', '/api/v3/send-sms/bulk', '/api/v3/send-sms/dynamic'].includes(path)) return send(res, 404, 'Not Found');
+    if (rule?.httpStatus !== undefined) return send(res, rule.httpStatus, rule.body ?? `HTTP ${rule.httpStatus}`);
+    if (rule?.body !== undefined) return send(res, 200, rule.body);
+    if (!json || !recorded.contentType?.startsWith('application/json')) return answer(res, 'FAILED', 4000, 'Invalid request');
+    if ((options.apiToken && json.api_token !== options.apiToken) || (options.sid && json.sid !== options.sid)) return answer(res, 'FAILED', 4001);
+    if (rule?.statusCode !== undefined) return answer(res, 'FAILED', rule.statusCode);
+    if (recorded.asked.length === 0 || recorded.asked.length > 100) return answer(res, 'FAILED', 4000, 'Between 1 and 100 numbers a call');
+
+    const fates = recorded.asked.map((m) => ({ m, code: fate(m) }));
+    const refused = fates.find((f) => f.code !== 200);
+    const whole = refused && recorded.asked.length > 1 && options.perNumberFailure === 'whole';
+    const smsinfo = [];
+    for (const { m, code } of fates) {
+      if (code === 200 && !whole) {
+        seen.add(m.csmsId);
+        delivered.push(m);
+        recorded.accepted.push(m);
+      }
+      smsinfo.push({ sms_status: code === 200 && !whole ? 'SUCCESS' : 'FAILED', status_message: MESSAGES[code], msisdn: m.msisdn, sms_type: /[^\x00-\x7f]/.test(m.text) ? 'UNICODE' : 'EN', sms_body: m.text, csms_id: m.csmsId, reference_id: `ref-${nextRef++}` });
+    }
+    if (rule?.respondAfterMs) await sleep(rule.respondAfterMs);
+    if (res.destroyed) return;
+    if (refused) return answer(res, 'FAILED', refused.code, undefined, whole ? undefined : smsinfo);
+    return answer(res, 'SUCCESS', 200, undefined, rule?.omitSmsinfo ? undefined : smsinfo);
+  }
+
+  function fate(m: FakeSslSms): number {
+    if (seen.has(m.csmsId)) return 4023;
+    if (!/^8801[3-9]\d{8}$/.test(m.msisdn)) return 4025;
+    return takeRule(numberRules, (r) => r.msisdn === m.msisdn)?.statusCode ?? 200;
+  }
+
+  const server = await serveFake(handle);
+  const sleep = (ms: number) => server.sleep(ms);
+  return {
+    url: server.url,
+    requests,
+    delivered,
+    script(...rules) {
+      for (const rule of rules) {
+        if ('msisdn' in rule) numberRules.push({ rule, left: rule.times ?? Infinity });
+        else callRules.push({ rule, left: rule.times ?? 1 });
+      }
+    },
+    reset() {
+      requests.length = 0;
+      delivered.length = 0;
+      numberRules = [];
+      callRules = [];
+    },
+    close: () => server.close(),
+  };
+}
+
+/** The messages a call asks for, whichever endpoint it went to. */
+function messagesOf(path: string, json: Record<string, unknown> | undefined): FakeSslSms[] {
+  if (!json) return [];
+  const str = (v: unknown) => (typeof v === 'string' ? v : String(v ?? ''));
+  if (path.endsWith('/dynamic')) {
+    return (Array.isArray(json.sms) ? json.sms : []).map((s: Record<string, unknown>) => ({ msisdn: str(s.msisdn), text: str(s.text), csmsId: str(s.csms_id) }));
+  }
+  if (path.endsWith('/bulk')) {
+    return (Array.isArray(json.msisdn) ? json.msisdn : []).map((n: unknown) => ({ msisdn: str(n), text: str(json.sms), csmsId: `${str(json.batch_csms_id)}#${str(n)}` }));
+  }
+  return [{ msisdn: str(json.msisdn), text: str(json.sms), csmsId: str(json.csms_id) }];
+}
+
+function answer(res: ServerResponse, status: 'SUCCESS' | 'FAILED', code: number, message?: string, smsinfo?: unknown[]): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ status, status_code: code, error_message: status === 'SUCCESS' ? '' : (message ?? MESSAGES[code] ?? 'Error'), ...(smsinfo ? { smsinfo } : {}) }));
+}
+
+function send(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/html' });
+  res.end(body);
+}
+
+function parseJson(raw: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -20,7 +20,7 @@ export function clockFromEnv(env = process.env): Clock {
  * that every handler of the stack agrees on the simulated instant.
  */
 export function realNowMs(): number {
-  return Date.now();
+  return systemClock.now().getTime();
 }
 
 export function fastClock(start: number, anchor: number, speed: number): Clock {

@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // DynamoDB Local starts once per run; integration tests each use their own table.
     globalSetup: ['test/support/global-setup.ts'],
+    // Property tests: a fixed seed in CI, a fresh one elsewhere (see the file).
+    setupFiles: ['test/support/fast-check-seed.ts'],
     // Time-outs only catch hangs: generous, so a busy machine (CI shares its 2 cores) is slow,
     // not failed. No verdict anywhere depends on how much work fits in a time.
     testTimeout: 300_000,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TZDate } from '@date-fns/tz';
-import { DEFAULT_POLICY, isQuietHour, messageId, policyProblems, promptDue, reminderAllowed } from '../../functions/core/schedule/policy.js';
+import { DEFAULT_POLICY, isQuietHour, messageId, outOfQuietHours, policyProblems, promptDue, reminderAllowed } from '../../functions/core/schedule/policy.js';
 
 const localHour = (d: Date, tz: string) => new TZDate(d.getTime(), tz).getHours();
 const localDay = (d: Date, tz: string) => ((new TZDate(d.getTime(), tz).getDay() + 6) % 7) + 1;
@@ -10,6 +10,31 @@ describe('when messages may go out', () => {
   it('knows quiet hours, also when they wrap midnight', () => {
     expect([20, 21, 23, 0, 7, 8].map((h) => isQuietHour(h, { start: 21, end: 8 }))).toEqual([false, true, true, true, true, false]);
     expect([12, 13, 14].map((h) => isQuietHour(h, { start: 13, end: 14 }))).toEqual([false, true, false]);
+  });
+
+  it('moves an instant to the first allowed local hour, also across a DST fall-back', () => {
+    // Found by the campaign property test: the night US clocks fall back (5 Nov 2028), 01:00
+    // happens twice; stepping by `startOfHour` looped back to the first 01:00 and gave up there.
+    const quiet = { start: 3, end: 2 }; // only 02:00-02:59 is allowed
+    const at = outOfQuietHours(new Date('2028-11-04T07:00:00Z'), 'America/New_York', quiet); // Sat 03:00 EDT
+    expect(at.toISOString()).toBe('2028-11-05T07:00:00.000Z'); // Sun 02:00 EST
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2026-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
+        fc.constantFrom('America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Asia/Dhaka'),
+        fc.record({ start: fc.integer({ min: 0, max: 23 }), end: fc.integer({ min: 0, max: 23 }) }).filter((q) => q.start !== q.end),
+        (from, tz, q) => {
+          const out = outOfQuietHours(from, tz, q);
+          expect(isQuietHour(localHour(out, tz), q)).toBe(false);
+          expect(out.getTime()).toBeGreaterThanOrEqual(from.getTime());
+          // The first allowed instant: every earlier whole minute in between is quiet.
+          for (let t = out.getTime() - 60_000; t >= from.getTime() && t > out.getTime() - 26 * 3_600_000; t -= 15 * 60_000) {
+            expect(isQuietHour(localHour(new Date(t), tz), q)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('sends the weekly prompt at the local day and hour, in each study zone', () => {

@@ -1,6 +1,8 @@
 import { TZDate } from '@date-fns/tz';
 import type { StudySchedule } from '../model.js';
-import { addDays, addHours, setHours, startOfHour, startOfISOWeek } from 'date-fns';
+import { addDays, setHours, startOfISOWeek } from 'date-fns';
+
+const HOUR_MS = 3_600_000;
 
 /**
  * When messages may go out: the study's weekly prompt at a local day and hour (or the
@@ -42,8 +44,13 @@ export function isQuietHour(hour: number, quiet: SchedulePolicy['quiet']): boole
 /** The first instant at or after `at` that is outside quiet hours in the zone. */
 export function outOfQuietHours(at: Date, timeZone: string, quiet: SchedulePolicy['quiet']): Date {
   let t = new TZDate(at.getTime(), timeZone);
-  // At most 24 steps: some hour of every day is outside quiet hours (checked by validPolicy).
-  for (let i = 0; i < 24 && isQuietHour(t.getHours(), quiet); i += 1) t = startOfHour(addHours(t, 1));
+  // Step to the next local hour on the timeline, in absolute time: `startOfHour` of an hour that
+  // a DST fall-back repeats picks its first occurrence, which would loop back an hour. At most
+  // 25 steps (a fall-back day has 25 hours); some hour of every day is allowed (validPolicy).
+  for (let i = 0; i < 25 && isQuietHour(t.getHours(), quiet); i += 1) {
+    const intoHour = (t.getMinutes() * 60 + t.getSeconds()) * 1000 + t.getMilliseconds();
+    t = new TZDate(t.getTime() - intoHour + HOUR_MS, timeZone);
+  }
   return new Date(t.getTime());
 }
 

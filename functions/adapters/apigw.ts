@@ -13,6 +13,23 @@ export function formFields(event: APIGatewayProxyEventV2): Record<string, string
   return Object.fromEntries([...new URLSearchParams(raw)].filter(([name]) => name !== '' && !(name in Object.prototype)));
 }
 
+/**
+ * The path parameters of a matched route, percent-decoded; undefined when an escape is
+ * malformed (`%E0%A4%A`), so the caller answers 404 as for any path that names nothing,
+ * rather than letting `decodeURIComponent`'s URIError become a 500.
+ */
+export function decodePathParams(groups: Record<string, string | undefined> | undefined): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(groups ?? {})) {
+    try {
+      params[name] = decodeURIComponent(value ?? '');
+    } catch {
+      return undefined;
+    }
+  }
+  return params;
+}
+
 /** Constant-time comparison of the path token with any of the accepted tokens. */
 export function tokenAccepted(event: APIGatewayProxyEventV2, accepted: readonly string[]): boolean {
   const given = digest(event.pathParameters?.token ?? '');

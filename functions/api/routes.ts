@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { decodePathParams } from '../adapters/apigw.js';
 import type { Role, Principal } from './auth.js';
 import { campaignBody, exportBody, forgetBody, importBody, inviteUserBody, outcomesBody, randomizeBody, revealPhoneBody, simulateBody, studyBody, userRoleBody } from './schemas.js';
 
@@ -82,7 +83,9 @@ export function matchRoute(method: string, path: string): { name: RouteName; rou
     if (!m) continue;
     pathMatched = true;
     if (c.route.method === method) {
-      const params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+      const params = decodePathParams(m.groups);
+      // A malformed escape names no resource: 404, like any unknown path.
+      if (!params) return undefined;
       return { name: c.name, route: c.route, params };
     }
   }

@@ -4,6 +4,7 @@ import { type LambdaName, type Route, routes } from '../routes.js';
 import { apiGatewayEvent, lambdaContext } from './event.js';
 import type { LocalRoutes } from './simulator.js';
 import { serveStatic } from './static.js';
+import { decodePathParams } from '../../functions/adapters/apigw.js';
 import type { Clock } from '../../functions/core/ports.js';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -52,7 +53,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record
   for (const { route, matcher } of compiled) {
     const m = matcher.exec(path);
     if (m && route.method === req.method) {
-      match = { route, params: Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)])) };
+      const params = decodePathParams(m.groups);
+      // A malformed escape matches nothing: the 404 below, not a 500.
+      if (params) match = { route, params };
       break;
     }
   }

@@ -183,7 +183,9 @@ function callbackRequests(): { route: string; lambda: 'ussd' | 'atCallbacks'; ar
 /** An admin route with its path parameters (real ids or hostile segments) and a body near its schema. */
 function apiRequest(): fc.Arbitrary<{ route: string; req: Req }> {
   const entries = Object.entries(apiRoutes) as [string, { method: string; path: string; body?: keyof typeof bodies }][];
-  const param = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(STUDY, 'dhaka-garment-2026', 'demo-001', 'p_x', 'misconfigured') }, { weight: 2, arbitrary: hostile(40).filter((s) => s.length > 0) }, { weight: 1, arbitrary: fc.constantFrom('..', '%2F', 'a'.repeat(3000)) });
+  const encoded = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(STUDY, 'dhaka-garment-2026', 'demo-001', 'p_x', 'misconfigured') }, { weight: 2, arbitrary: hostile(40).filter((s) => s.length > 0) }, { weight: 1, arbitrary: fc.constantFrom('..', '%2F', 'a'.repeat(3000)) });
+  // Malformed percent-escapes go into the path as they are (a truncated UTF-8 sequence, a lone '%').
+  const param = fc.oneof({ weight: 6, arbitrary: encoded.map((value) => ({ value, raw: false })) }, { weight: 1, arbitrary: fc.constantFrom('%E0%A4%A', '%', '%zz', 'demo%C0', '%ED%A0%80').map((value) => ({ value, raw: true })) });
   return fc.constantFrom(...entries).chain(([name, route]) => {
     const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
     // zod/mini exposes an object schema's fields on `def.shape`; bodies built from those names get past the first checks.
@@ -202,8 +204,9 @@ function apiRequest(): fc.Arbitrary<{ route: string; req: Req }> {
       })
       .map((r) => {
         let path = route.path;
-        names.forEach((n, i) => (path = path.replace(`{${n}}`, segment(r.params[i] as string))));
-        const params = Object.fromEntries(names.map((n, i) => [n, r.params[i] as string]));
+        const given = r.params as { value: string; raw: boolean }[];
+        names.forEach((n, i) => (path = path.replace(`{${n}}`, given[i]?.raw ? given[i].value : segment(given[i]?.value ?? ''))));
+        const params = Object.fromEntries(names.map((n, i) => [n, given[i]?.value ?? '']));
         return {
           route: `${route.method} /api/v1${route.path} (${name})`,
           req: {

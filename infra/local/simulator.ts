@@ -157,6 +157,8 @@ export function createSimulator(deps: SimulatorDeps) {
     if (!file.startsWith(root + sep) || basename(file).startsWith('.') || file.endsWith('.partial')) return sendJson(res, 404, { error: 'No such export.' });
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return sendJson(res, 404, { error: 'No such export.' });
+    // Phone numbers are for admins only, as in the API that made the file.
+    if (basename(file).includes('-with-phones-') && !principal.roles.includes('admin')) return sendJson(res, 403, { error: 'Exports with phone numbers are for admins.' });
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': String(info.size),

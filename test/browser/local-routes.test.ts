@@ -31,6 +31,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'secret'), SECRET);
   writeFileSync(join(exportsDir, 'study-a', 'diary_long-1.csv'), 'pid,week\n');
   writeFileSync(join(exportsDir, 'study-a', 'diary_long-2.csv.partial'), SECRET);
+  writeFileSync(join(exportsDir, 'study-a', 'diary_long-with-phones-3-abc.csv'), 'pid,phone\n');
   const local = createSimulator({
     clock: { now: () => new Date('2026-11-23T09:00:00Z') },
     ussd: async (event) => {
@@ -164,6 +165,10 @@ describe('the simulator endpoints', () => {
     expect((await rawGet(file)).status).toBe(401);
     expect((await rawGet(file, { authorization: 'Bearer n' })).status).toBe(403);
     expect(await rawGet(file, { authorization: 'Bearer r' })).toMatchObject({ status: 200, type: 'text/csv; charset=utf-8', body: 'pid,week\n' });
+    // Phone numbers: admins only, like the API route that made the file.
+    const withPhones = '/local/exports/study-a/diary_long-with-phones-3-abc.csv';
+    expect((await rawGet(withPhones, { authorization: 'Bearer r' })).status).toBe(403);
+    expect(await rawGet(withPhones, { authorization: 'Bearer a' })).toMatchObject({ status: 200, body: 'pid,phone\n' });
     for (const path of ['/local/exports/..%2Fsecret.txt', '/local/exports/study-a/..%2F..%2Fsecret', '/local/exports/study-a/diary_long-2.csv.partial', '/local/exports/%2Fetc%2Fpasswd']) {
       const res = await rawGet(path, { authorization: 'Bearer a' });
       expect(res.status, path).toBe(404);

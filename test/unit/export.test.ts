@@ -407,4 +407,14 @@ describe('runExport', () => {
     expect(warned).toEqual([['export with phone numbers', expect.objectContaining({ audit: 'export-phone-numbers', by: 'Dr R', includePhone: true })]]);
     expect(JSON.stringify(warned)).not.toContain('+254');
   });
+
+  it('an export with phone numbers has an unguessable name and no -latest alias', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sauti-export-'));
+    const first = await runExport({ ...req, dataset: 'lessons', includePhone: true }, { source: new MemorySource([p]), sink: new LocalFileSink(dir), content, key });
+    const second = await runExport({ ...req, dataset: 'lessons', includePhone: true }, { source: new MemorySource([p]), sink: new LocalFileSink(dir), content, key });
+    // The same study, dataset and instant: only the random part tells them apart.
+    expect(first.csv.location).toMatch(/lessons-with-phones-[\dT-]+Z-[0-9a-f]{32}\.csv$/);
+    expect(second.csv.location).not.toBe(first.csv.location);
+    expect(readdirSync(join(dir, kenya.studyId)).filter((f) => f.includes('latest'))).toEqual([]);
+  });
 });

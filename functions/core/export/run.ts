@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Content } from '../content/schema.js';
 import type { Study } from '../model.js';
@@ -47,7 +48,11 @@ export const fileStamp = (d: Date): string => d.toISOString().replace(/[:.]/g, '
  */
 export async function runExport(req: ExportRequest, deps: ExportDeps): Promise<ExportResult> {
   const plan = planDataset(req.dataset, { study: req.study, content: deps.content, key: deps.key, includePhone: req.includePhone, now: req.now }, deps.source);
-  const base = `${req.study.studyId}/${req.dataset}${req.includePhone ? '-with-phones' : ''}-${fileStamp(req.now)}`;
+  // A file with phone numbers gets an unguessable name (128 random bits), so knowing when an
+  // admin exported is not enough to fetch it; it also gets no `-latest` alias (see latestName).
+  const base = req.includePhone
+    ? `${req.study.studyId}/${req.dataset}-with-phones-${fileStamp(req.now)}-${randomBytes(16).toString('hex')}`
+    : `${req.study.studyId}/${req.dataset}-${fileStamp(req.now)}`;
   const counter = { rows: 0 };
   const body = csvBody(counted(plan.rows, counter), plan.variables.map((v) => v.name), req.bom);
   const csv = await deps.sink.write(`${base}.csv`, CSV_CONTENT_TYPE, body);

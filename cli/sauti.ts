@@ -59,6 +59,15 @@ simulateCommand(program);
 campaignCommands(program);
 outboxCommands(program);
 
+// `sauti … | head` closes the pipe early: the reader has what it wanted, so stop quietly
+// (exit 0, as `yes | head` does) instead of a stack trace from the next write.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -74,6 +74,21 @@ describe("the README's analyze command after two exports", () => {
   });
 });
 
+describe('output into a pipe that closes early (sauti … | head)', () => {
+  it('stops quietly with exit code 0, no stack trace', async () => {
+    // A table of 2,000 rows: far more than a pipe buffer, so writes go on after the reader left.
+    const rows = Array.from({ length: 2000 }, (_, i) => 4 + 2 * i).join(',');
+    const child = spawn(process.execPath, ['cli/sauti.mjs', 'power', '--clusters', '20', '--cluster-size', '30', '--icc', '0.1', '--table-clusters', rows, '--format', 'json'], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    // Like `head -c 1`: read the first chunk, then close the read end.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
+
 describe("the README's research commands, as a new user copies them", () => {
   const readme = readFileSync('README.md', 'utf8');
   const ignored = readFileSync('.gitignore', 'utf8').split('\n');

@@ -36,7 +36,7 @@ import { leeBounds, type LeeBoundsResult } from '../stats/lee.js';
 import { lmRobust, type CoefficientResult, type RobustSeType } from '../stats/ols.js';
 import { treatmentFit } from '../stats/lin.js';
 import { studyBalance, type ArmComparison } from '../stats/study-balance.js';
-import { studyWeekIndexer, studyWeeks } from './calendar.js';
+import { studyWeekIndexer, studyWeeks } from '../time/study-calendar.js';
 import { outcomeRi, prepareImpactRi } from './ri.js';
 import { checkPreregistration } from './preregistration.js';
 import {

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { parse } from 'csv-parse';
-import { studyWeekIndexer, studyWeeks } from '../functions/core/impact/calendar.js';
+import { studyWeekIndexer, studyWeeks } from '../functions/core/time/study-calendar.js';
 import { baselineValues, computeOutcome, DEFAULT_OUTCOMES, type DiaryWeekData, type OutcomeUnit } from '../functions/core/impact/outcomes.js';
 import { type ImpactReport, impactReport } from '../functions/core/impact/report.js';
 import type { DiaryAnswer } from '../functions/core/diary/week-record.js';

@@ -6,7 +6,7 @@ import { contentPreview } from '../core/console/content-preview.js';
 import { participantRow } from '../core/console/model.js';
 import { studyOverview } from '../core/console/overview.js';
 import { participantTimeline } from '../core/console/timeline.js';
-import { studyWeeks } from '../core/impact/calendar.js';
+import { studyWeeks } from '../core/time/study-calendar.js';
 import type { Study } from '../core/model.js';
 import type { ApiContext } from './context.js';
 import { ApiError, validated } from './http.js';

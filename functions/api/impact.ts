@@ -1,7 +1,7 @@
 import { DynamoDiaryReader } from '../adapters/dynamo/diary-reader.js';
 import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
 import { dynamoRandomizationPorts } from '../adapters/dynamo/randomization-store.js';
-import { studyWeeks } from '../core/impact/calendar.js';
+import { studyWeeks } from '../core/time/study-calendar.js';
 import { impactHtml } from '../core/impact/html.js';
 import { impactReport } from '../core/impact/report.js';
 import type { ApiContext } from './context.js';

@@ -4,6 +4,7 @@ import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
 import { StaleSessionError } from '../core/errors.js';
 import { simulateDiaries } from '../core/simulate/diaries.js';
 import { diaryWeek } from '../core/time/week.js';
+import { studyStart } from '../core/time/study-calendar.js';
 import type { ApiContext } from './context.js';
 import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
@@ -23,7 +24,7 @@ export function simulateHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: Ap
       const study = await ctx.study(r);
       const body = validated(simulateBody, r.body ?? {}, 'simulation');
       const now = ctx.clock.now();
-      const start = study.startsOn ? new Date(`${study.startsOn}T12:00:00Z`) : new Date(study.createdAt);
+      const start = studyStart(study);
       const weeks = new Map<string, number>();
       for (let k = body.weeks - 1; k >= 0; k -= 1) {
         const w = diaryWeek(subWeeks(now, k), study.timeZone, start);

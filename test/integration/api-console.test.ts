@@ -11,7 +11,7 @@ import type { PreviewScreen } from '../../functions/core/console/content-preview
 import type { StudyOverview } from '../../functions/core/console/overview.js';
 import type { Timeline } from '../../functions/core/console/timeline.js';
 import type { DiaryAnswer, WeekRecord } from '../../functions/core/diary/week-record.js';
-import { studyWeeks } from '../../functions/core/impact/calendar.js';
+import { studyWeeks } from '../../functions/core/time/study-calendar.js';
 import type { Participant, Study } from '../../functions/core/model.js';
 import { encodedLength } from '../../functions/core/text/gsm7.js';
 import { smsSize } from '../../functions/core/text/segments.js';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
 import type { WeekRecord } from '../../functions/core/diary/week-record.js';
-import { studyWeeks } from '../../functions/core/impact/calendar.js';
+import { studyWeeks } from '../../functions/core/time/study-calendar.js';
 import { DEFAULT_OUTCOMES } from '../../functions/core/impact/outcomes.js';
 import type { ImpactReport } from '../../functions/core/impact/report.js';
 import type { AnswerValue, Study } from '../../functions/core/model.js';

@@ -5,7 +5,7 @@ import { smsScreen, ussdScreen } from '../../functions/core/console/content-prev
 import { deliveryBucket, studyOverview } from '../../functions/core/console/overview.js';
 import { withoutPhoneNumbers } from '../../functions/core/console/timeline.js';
 import { isoWeekMonday } from '../../functions/core/console/weeks.js';
-import { studyWeeks } from '../../functions/core/impact/calendar.js';
+import { studyWeeks } from '../../functions/core/time/study-calendar.js';
 import type { Study } from '../../functions/core/model.js';
 import { DELIVERY_STATUSES } from '../../functions/core/sms/delivery.js';
 import { encodedLength } from '../../functions/core/text/gsm7.js';

@@ -19,7 +19,7 @@ import { PSEUDONYM_LENGTH, pseudonym, studyKey } from '../../functions/core/expo
 import { redactNumbers } from '../../functions/core/export/redact.js';
 import { csvBody, runExport } from '../../functions/core/export/run.js';
 import { DATASETS, type Row } from '../../functions/core/export/variables.js';
-import { studyWeeks } from '../../functions/core/export/weeks.js';
+import { studyWeeks } from '../../functions/core/time/study-calendar.js';
 import type { Complaint, Participant } from '../../functions/core/model.js';
 import { participant, study } from '../support/fixtures.js';
 

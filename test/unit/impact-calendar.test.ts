@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { studyWeekIndexer, studyWeekOf, studyWeeks } from '../../functions/core/impact/calendar.js';
+import { studyWeekIndexer, studyWeekOf, studyWeeks } from '../../functions/core/time/study-calendar.js';
 
 /** The study's diary weeks, as the diary reader queries them: every ISO week from the first to now, once. */
 describe('study weeks', () => {

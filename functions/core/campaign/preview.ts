@@ -6,6 +6,7 @@ import type { Encoding } from '../text/gsm7.js';
 import { capabilityWarnings, providerOf, type SmsProvider } from '../sms/providers.js';
 import { smsSize } from '../text/segments.js';
 import { diaryWeek } from '../time/week.js';
+import { studyStart } from '../time/study-calendar.js';
 import { campaignProblems, type CampaignInput, type CampaignProblem } from './check.js';
 import { campaignLessons, campaignMessages, lessonSendAt } from './schedule.js';
 
@@ -151,7 +152,7 @@ export function previewCampaign(
   const byLang = new Map<string, number>();
   for (const row of audience.counted) byLang.set(row.lang, (byLang.get(row.lang) ?? 0) + row.count);
   const timing = { ...c, shiftPeriods: c.shiftPeriods ?? 0 };
-  const studyStart = study.startsOn ? new Date(`${study.startsOn}T12:00:00Z`) : new Date(study.createdAt);
+  const start = studyStart(study);
 
   const weeks = campaignLessons(c, content).map((lesson): PreviewWeek => {
     const at = lessonSendAt(timing, study, lesson.index);
@@ -167,7 +168,7 @@ export function previewCampaign(
       index: lesson.index,
       sendAt: at.toISOString(),
       localTime: `${format(new TZDate(at.getTime(), study.timeZone), 'yyyy-MM-dd HH:mm')} ${study.timeZone}`,
-      week: diaryWeek(at, study.timeZone, studyStart).id,
+      week: diaryWeek(at, study.timeZone, start).id,
       moduleId: lesson.moduleId,
       lessonId: lesson.lessonId,
       title: firstText(lesson.title, study.languages),

@@ -2,4 +2,4 @@
 export * from './outcomes.js';
 export * from './report.js';
 export { impactHtml, escapeHtml, lineChart } from './html.js';
-export { studyStart, studyWeekOf, studyWeeks } from './calendar.js';
+export { studyStart, studyWeekOf, studyWeeks } from '../time/study-calendar.js';

@@ -4,6 +4,7 @@ import type { Content } from '../content/schema.js';
 import type { Participant, Study } from '../model.js';
 import type { OutboundMessage } from '../sms/send.js';
 import { diaryWeek } from '../time/week.js';
+import { studyStart } from '../time/study-calendar.js';
 import { smsText } from '../sms/text.js';
 import { PROVIDERS, providerOf, senderOf } from '../sms/providers.js';
 import { planDue, type WeekActivity } from './plan.js';
@@ -65,7 +66,7 @@ export async function dispatchStudy(input: DispatchInput, ports: DispatchPorts):
   const schedule = studySchedule(study);
   // Nothing goes out in quiet hours, not even a re-enqueue: it would be sent at once.
   if (isQuietHour(new TZDate(now.getTime(), study.timeZone).getHours(), schedule.quiet)) return { created: 0, enqueued: 0 };
-  const start = study.startsOn ? new Date(`${study.startsOn}T12:00:00Z`) : new Date(study.createdAt);
+  const start = studyStart(study);
   const week = diaryWeek(now, study.timeZone, start).id;
   const treatmentArms = new Set(study.arms.filter((a) => a.treatment).map((a) => a.armId));
   const lessons = (input.campaigns ?? []).flatMap((c) => {

@@ -1,6 +1,6 @@
 import { type DiaryAnswer, nextWeekRecord, type WeekRecord } from '../diary/week-record.js';
 import type { AnswerValue, Participant } from '../model.js';
-import { diaryWeek } from '../time/week.js';
+import { studyWeekAt } from '../time/study-calendar.js';
 import type { DiaryView } from './diary-flow.js';
 import { begin, type Effect, type FlowContext, view } from './flow.js';
 import { applyInputs, type HopContext } from './hop.js';
@@ -106,6 +106,5 @@ async function loadSummary(h: HopContext, p: Participant): Promise<MonthTotals[]
 }
 
 export function weekOf(h: Pick<HopContext, 'study' | 'now'>) {
-  const start = h.study.startsOn ? new Date(`${h.study.startsOn}T12:00:00Z`) : new Date(h.study.createdAt);
-  return diaryWeek(h.now, h.study.timeZone, start);
+  return studyWeekAt(h.study, h.now);
 }

@@ -1,5 +1,5 @@
 /**
- * The web console's hosting (infra/console-site.ts), in the Sauti stack as deployed: a private
+ * The web console's hosting (infra/constructs/console-site.ts), in the Sauti stack as deployed: a private
  * bucket read by CloudFront through Origin Access Control only, app routes answered with
  * index.html, security headers, `/api/*` forwarded uncached to the stack's own HTTP API with
  * the Authorization header, the bundle uploaded only when it was built, the console URL as an
@@ -17,7 +17,7 @@ import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { ConsoleSite } from '../../infra/console-site.js';
+import { ConsoleSite } from '../../infra/constructs/console-site.js';
 import { SautiStack } from '../../infra/stack.js';
 
 type Json = Record<string, any>;

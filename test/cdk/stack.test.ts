@@ -14,17 +14,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { TTL_ATTRIBUTE, tableDefinition } from '../../functions/adapters/dynamo/table.js';
 import { routes } from '../../infra/routes.js';
-import {
-  EXPORT_RETENTION_DAYS,
-  type FunctionName,
-  SENDER_TIMEOUT,
-  SautiStack,
-  TOKEN_PLACEHOLDER,
-  outputId,
-  sendConcurrencyOf,
-  SEND_MAX_RECEIVES,
-  userAdminActions,
-} from '../../infra/stack.js';
+import { EXPORT_RETENTION_DAYS } from '../../infra/constructs/data.js';
+import { SENDER_TIMEOUT, SEND_MAX_RECEIVES, sendConcurrencyOf } from '../../infra/constructs/messaging.js';
+import { TOKEN_PLACEHOLDER, outputId } from '../../infra/constructs/outputs.js';
+import { type FunctionName, userAdminActions } from '../../infra/constructs/permissions.js';
+import { SautiStack } from '../../infra/stack.js';
 
 type Json = Record<string, any>;
 

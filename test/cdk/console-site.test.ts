@@ -5,7 +5,7 @@
  * the Authorization header, the bundle uploaded only when it was built, the console URL as an
  * output, and a clean cdk-nag report with only the acknowledgements that cannot be fixed.
  *
- * Bundling of the Lambdas is skipped (as in stack.test.ts); the console bundle is a folder
+ * Bundling of the Lambdas is skipped (as in sauti-template.ts); the console bundle is a folder
  * asset, staged without bundling, so a temporary `dist` stands in for `npm run build`.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

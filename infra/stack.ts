@@ -61,10 +61,21 @@ export class SautiStack extends Stack {
     super(scope, id, props);
 
     const data = new Data(this);
+    ({ table: this.table, exportsBucket: this.exportsBucket, exportsLogBucket: this.exportsLogBucket } = data);
     const secrets = new Secrets(this);
+    ({
+      callbackToken: this.callbackToken,
+      atCredentials: this.atCredentials,
+      sslWirelessCredentials: this.sslWirelessCredentials,
+      infobipCredentials: this.infobipCredentials,
+      pseudonymKey: this.pseudonymKey,
+    } = secrets);
+
     const lambdas = new LambdaFactory(this, data, secrets);
     const messaging = new Messaging(this, lambdas);
+    ({ sendQueue: this.sendQueue, sendDeadLetterQueue: this.sendDeadLetterQueue, dispatchSchedule: this.dispatchSchedule, sendConcurrency: this.sendConcurrency } = messaging);
     const auth = new Auth(this);
+    ({ userPool: this.userPool, userPoolClient: this.userPoolClient, authDomain: this.authDomain } = auth);
     const { ussd, atCallbacks, api } = httpFunctions(this, lambdas, {
       sendQueueUrl: messaging.sendQueue.queueUrl,
       dispatcher: messaging.dispatcher,
@@ -72,6 +83,7 @@ export class SautiStack extends Stack {
     });
     this.functions = { ussd, atCallbacks, api, sender: messaging.sender, dispatcher: messaging.dispatcher };
     grantQueueAndInvoke(this.functions, messaging.sendQueue);
+    // After the invoke grant, so the API's policy lists its statements in their historical order.
     auth.letManageStaff(api);
 
     this.api = httpApi(this, this.functions, auth);
@@ -91,16 +103,5 @@ export class SautiStack extends Stack {
     auth.allowConsoleAt(this.consoleSite.url);
     this.alarmTopic = alarms(this, { functions: this.functions, sendDeadLetterQueue: messaging.sendDeadLetterQueue, api: this.api });
     outputs(this, { api: this.api, table: data.table, secrets, messaging, auth, exportsBucket: data.exportsBucket, alarmTopic: this.alarmTopic });
-
-    ({ table: this.table, exportsBucket: this.exportsBucket, exportsLogBucket: this.exportsLogBucket } = data);
-    ({
-      callbackToken: this.callbackToken,
-      atCredentials: this.atCredentials,
-      sslWirelessCredentials: this.sslWirelessCredentials,
-      infobipCredentials: this.infobipCredentials,
-      pseudonymKey: this.pseudonymKey,
-    } = secrets);
-    ({ sendQueue: this.sendQueue, sendDeadLetterQueue: this.sendDeadLetterQueue, dispatchSchedule: this.dispatchSchedule, sendConcurrency: this.sendConcurrency } = messaging);
-    ({ userPool: this.userPool, userPoolClient: this.userPoolClient, authDomain: this.authDomain } = auth);
   }
 }

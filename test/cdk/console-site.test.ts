@@ -1,11 +1,11 @@
 /**
- * The web console's hosting (infra/console-site.ts), in the Sauti stack as deployed: a private
+ * The web console's hosting (infra/constructs/console-site.ts), in the Sauti stack as deployed: a private
  * bucket read by CloudFront through Origin Access Control only, app routes answered with
  * index.html, security headers, `/api/*` forwarded uncached to the stack's own HTTP API with
  * the Authorization header, the bundle uploaded only when it was built, the console URL as an
  * output, and a clean cdk-nag report with only the acknowledgements that cannot be fixed.
  *
- * Bundling of the Lambdas is skipped (as in stack.test.ts); the console bundle is a folder
+ * Bundling of the Lambdas is skipped (as in sauti-template.ts); the console bundle is a folder
  * asset, staged without bundling, so a temporary `dist` stands in for `npm run build`.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { ConsoleSite } from '../../infra/console-site.js';
+import { ConsoleSite } from '../../infra/constructs/console-site.js';
 import { SautiStack } from '../../infra/stack.js';
 
 type Json = Record<string, any>;

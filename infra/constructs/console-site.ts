@@ -34,7 +34,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 
 /** Where `npm run build` puts the console. */
-export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface ConsoleSiteProps {
   /** The HTTP API whose `/api/*` routes the console calls. */

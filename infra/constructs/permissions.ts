@@ -1,0 +1,92 @@
+/**
+ * Which Lambda may do what, as plain data: the constructs grant exactly these rights and the
+ * CDK tests read them back from the template. No CDK here, so a reader (or a test) sees the
+ * whole least-privilege design on one page.
+ */
+import type { LambdaName, WorkerName } from '../routes.js';
+
+/** Every Lambda of the stack: the three behind HTTP and the two workers. */
+export type FunctionName = LambdaName | WorkerName;
+
+/** DynamoDB actions each Lambda may call on the table; the tests assert nothing more is granted. */
+export const dynamoActions: Record<FunctionName, readonly string[]> = {
+  // Exactly what the hop uses: BatchGetItem (session + participant), GetItem and Query (study
+  // by service code), PutItem (the session, or the participant's consent decision).
+  ussd: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  // Callbacks record reports (conditional puts), advance a message on a delivery report (GetItem,
+  // UpdateItem) and answer incoming SMS: read the study and participant (Query, BatchGetItem).
+  // "Forget me" confirmed by SMS moves the record and deletes the originals (DeleteItem) and
+  // finds the number's messages, callbacks and sessions (Scan: forget-store.ts).
+  atCallbacks: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
+  // Admin API: reads studies, campaigns and participants (Query, also on gsi1), creates and edits campaigns (conditional Put/Update);
+  // "forget me" by an admin as for atCallbacks (DeleteItem, Scan).
+  api: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
+  // Sender: send-time check reads (BatchGetItem, Query, GetItem), claims and closes messages
+  // (conditional UpdateItem), records acceptance (TransactWriteItems of an Update and a Put:
+  // DynamoDB authorises each contained action as UpdateItem / PutItem, there is no separate action).
+  sender: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  // Dispatcher: pages participants (Query, also on gsi1), reads messages already planned
+  // (GetItem, BatchGetItem) and records each new message once (conditional PutItem / transactions of Puts).
+  // Once a day it applies data retention: finds raw texts past their time (Scan) and blanks them (UpdateItem).
+  dispatcher: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+};
+
+/**
+ * The Lambdas that may also Query gsi1 (only Query, only that index: never `index/*`): the
+ * dispatcher and the API list every study and page a study's participants; the API also lists
+ * the outbox (DynamoStudyStore.studyIds, DynamoParticipantStore.page, DynamoOutboxGateway.list).
+ */
+export const gsi1Readers: readonly FunctionName[] = ['dispatcher', 'api'];
+
+/** The Lambdas that may put messages on the send queue (sqs:SendMessage on that queue only). */
+export const sendQueueProducers: readonly FunctionName[] = ['atCallbacks', 'dispatcher'];
+
+/** The secrets of the stack, and the environment variable that hands each one's ARN to a Lambda. */
+export type SecretName = 'callbackToken' | 'atCredentials' | 'sslWirelessCredentials' | 'infobipCredentials' | 'pseudonymKey';
+export const secretEnv: Record<SecretName, string> = {
+  callbackToken: 'CALLBACK_TOKEN_SECRET_ID',
+  atCredentials: 'AT_CREDENTIALS_SECRET_ARN',
+  sslWirelessCredentials: 'SSLWIRELESS_CREDENTIALS_SECRET_ARN',
+  infobipCredentials: 'INFOBIP_CREDENTIALS_SECRET_ARN',
+  pseudonymKey: 'PSEUDONYM_SECRET_ARN',
+};
+
+/** Which secrets each Lambda may read (GetSecretValue/DescribeSecret on that secret only). */
+export const secretReaders: Record<FunctionName, readonly SecretName[]> = {
+  // Both check the callback path token of Africa's Talking requests.
+  // atCallbacks also reads the pseudonym key: "forget me" by SMS keeps the export id it computes.
+  ussd: ['callbackToken'],
+  atCallbacks: ['callbackToken', 'pseudonymKey'],
+  // Cognito checks the caller before the API runs; the API reads only the key of the exports'
+  // pseudonymous participant ids.
+  api: ['pseudonymKey'],
+  // The only Lambda that talks to the SMS providers' APIs (each study's provider).
+  sender: ['atCredentials', 'sslWirelessCredentials', 'infobipCredentials'],
+  dispatcher: [],
+};
+
+/** Which Lambdas each Lambda may invoke (lambda:InvokeFunction on the unqualified ARN only). */
+export const invokeGrants: Partial<Record<FunctionName, readonly FunctionName[]>> = {
+  // The API runs the dispatcher on demand (asynchronously) after a campaign change.
+  api: ['dispatcher'],
+};
+
+/**
+ * What the API may do in the exports bucket, on its objects only (`<bucket ARN>/*`; nothing on
+ * the bucket itself, no List, no Delete): write an export (a small file is one PutObject, a
+ * large one a multipart upload, whose Create/UploadPart/Complete S3 authorises as PutObject),
+ * abandon a failed multipart upload, and sign the 15-minute download links (a presigned GET
+ * carries the signer's rights, so the signer needs GetObject).
+ */
+export const exportObjectActions = ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'] as const;
+
+/** What the API may do in the user pool: manage staff accounts and their role groups, nothing else. */
+export const userAdminActions = [
+  'cognito-idp:ListUsers',
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminListGroupsForUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+] as const;

@@ -1,0 +1,109 @@
+/**
+ * SMS sending (infra/constructs/messaging.ts): the send queue and its DLQ, the sender's event source
+ * and concurrency cap, the dispatcher's schedule.
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { SEND_MAX_RECEIVES, sendConcurrencyOf } from '../../infra/constructs/messaging.js';
+import { SautiStack } from '../../infra/stack.js';
+import {
+  type Json,
+  cdkJson,
+  stack,
+  template,
+  resources,
+  fnIds,
+  queueId,
+  dlqId,
+  ofType,
+  asArray,
+  getAtt,
+  statementsOfRole,
+} from './sauti-template.js';
+
+describe('send queue', () => {
+  const queue = (): Json => resources[queueId]!.Properties as Json;
+  const dlq = (): Json => resources[dlqId]!.Properties as Json;
+
+  it('has a dead-letter queue after 5 receives, kept 14 days', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    expect(queue().RedrivePolicy).toEqual({ deadLetterTargetArn: getAtt(dlqId), maxReceiveCount: SEND_MAX_RECEIVES });
+    expect(dlq().MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(dlq().RedrivePolicy).toBeUndefined();
+  });
+
+  it('is encrypted at rest, both queues', () => {
+    for (const q of [queue(), dlq()]) expect(q.SqsManagedSseEnabled === true || q.KmsMasterKeyId !== undefined).toBe(true);
+  });
+
+  it('refuses requests without TLS, both queues', () => {
+    for (const id of [queueId, dlqId]) {
+      const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) => asArray<Json>(p.Properties.Queues).some((q) => q.Ref === id));
+      expect(policy, id).toBeDefined();
+      expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('hides a batch for at least 6x the sender timeout, and longer than the claim lease', () => {
+    const timeout = resources[fnIds.sender]!.Properties.Timeout as number;
+    expect(queue().VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    expect(queue().VisibilityTimeout).toBeGreaterThan(5 * 60);
+  });
+});
+
+describe('sender event source', () => {
+  const mappings = ofType('AWS::Lambda::EventSourceMapping');
+
+  it('drains the send queue into the sender with partial-batch failures and a concurrency cap', () => {
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]![1].Properties).toEqual({
+      EventSourceArn: getAtt(queueId),
+      FunctionName: { Ref: fnIds.sender },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 2,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    expect(stack.sendConcurrency).toBe(cdkJson.context['sauti:sendConcurrency']);
+  });
+
+  it('takes the cap from the context key sauti:sendConcurrency (number or -c string), within SQS\'s 2..1000', () => {
+    expect(sendConcurrencyOf(undefined)).toBe(2);
+    expect(sendConcurrencyOf(5)).toBe(5);
+    expect(sendConcurrencyOf('12')).toBe(12);
+    expect(sendConcurrencyOf(1000)).toBe(1000);
+    for (const bad of [0, 1, 1001, 2.5, 'two', '']) {
+      if (bad === '') expect(sendConcurrencyOf(bad)).toBe(2);
+      else expect(() => sendConcurrencyOf(bad), String(bad)).toThrow(/sauti:sendConcurrency/);
+    }
+  });
+
+  it('uses the context value in the template', () => {
+    const other = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], 'sauti:sendConcurrency': '7' } });
+    const s = new SautiStack(other, 'Sauti');
+    Template.fromStack(s).hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 7 } });
+  });
+});
+
+describe('dispatcher schedule', () => {
+  it('invokes the dispatcher every 15 minutes through EventBridge Scheduler', () => {
+    const schedules = ofType('AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(1);
+    const props = schedules[0]![1].Properties as Json;
+    expect(props.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(props.State).toBe('ENABLED');
+    expect(props.Target.Arn).toEqual(getAtt(fnIds.dispatcher));
+  });
+
+  it("runs as a role that may only invoke the dispatcher, assumed only by this account's scheduler", () => {
+    const props = ofType('AWS::Scheduler::Schedule')[0]![1].Properties as Json;
+    const roleId = props.Target.RoleArn['Fn::GetAtt'][0] as string;
+    expect(statementsOfRole(roleId)).toEqual([{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: getAtt(fnIds.dispatcher) }]);
+    const trust = resources[roleId]!.Properties.AssumeRolePolicyDocument.Statement as Json[];
+    expect(trust).toHaveLength(1);
+    expect(trust[0]).toMatchObject({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * Least privilege: each Lambda's role grants exactly its actions, on exactly its resources.
+ * The first block states the expected rights independently; the second checks that the
+ * template grants exactly what the permission tables (infra/constructs/permissions.ts) say,
+ * so the tables a reader trusts are the rights deployed.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  type FunctionName,
+  dynamoActions,
+  exportObjectActions,
+  gsi1Readers,
+  invokeGrants,
+  secretEnv,
+  secretReaders,
+  sendQueueProducers,
+  userAdminActions,
+} from '../../infra/constructs/permissions.js';
+import {
+  type Json,
+  stack,
+  logicalId,
+  resources,
+  fnIds,
+  tableId,
+  secretId,
+  atSecretId,
+  pseudonymSecretId,
+  sslSecretId,
+  infobipSecretId,
+  exportsBucketId,
+  queueId,
+  userPoolId,
+  allFunctions,
+  asArray,
+  getAtt,
+  statementsOf,
+  actionsOf,
+  serviceStatements,
+} from './sauti-template.js';
+
+describe('IAM least privilege', () => {
+  const forbidden = ['dynamodb:*', 'dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:BatchWriteItem'];
+  const tableArn = getAtt(tableId);
+  const exportObjectsArn = { 'Fn::Join': ['', [getAtt(exportsBucketId), '/*']] };
+  const gsi1Arn = { 'Fn::Join': ['', [tableArn, '/index/gsi1']] };
+
+  const dynamo: Record<FunctionName, string[]> = {
+    ussd: ['BatchGetItem', 'GetItem', 'PutItem', 'Query'],
+    // "Forget me" (by SMS, by an admin): DeleteItem and Scan (functions/adapters/dynamo/forget-store.ts).
+    atCallbacks: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
+    api: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
+    // TransactWriteItems (Update + Put) is authorised as UpdateItem and PutItem.
+    sender: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    // Data retention once a day: Scan and UpdateItem (functions/adapters/dynamo/retention-store.ts).
+    dispatcher: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
+  };
+
+  it.each(allFunctions)('%s has exactly its DynamoDB actions, on the table', (name) => {
+    const onTable = serviceStatements(fnIds[name], 'dynamodb').filter((s) => JSON.stringify(s.Resource) === JSON.stringify(tableArn));
+    expect(onTable).toHaveLength(1);
+    expect(asArray<string>(onTable[0]!.Action).sort()).toEqual(dynamo[name].map((a) => `dynamodb:${a}`));
+    const all = actionsOf(fnIds[name]).filter((a) => a.startsWith('dynamodb:'));
+    // What a function is given above is exact; anything else on the forbidden list never.
+    for (const a of forbidden) if (!dynamo[name].includes(a.replace('dynamodb:', ''))) expect(all).not.toContain(a);
+  });
+
+  it.each(allFunctions)('%s may manage staff accounts in the user pool only if it is the API, with exactly the account actions', (name) => {
+    const cognito = serviceStatements(fnIds[name], 'cognito-idp');
+    if (name !== 'api') expect(cognito).toEqual([]);
+    else {
+      expect(cognito).toHaveLength(1);
+      expect(asArray<string>(cognito[0]!.Action).sort()).toEqual([...userAdminActions].sort());
+      expect(cognito[0]!.Resource).toEqual(getAtt(userPoolId));
+    }
+  });
+
+  it.each(allFunctions)('%s may query gsi1 only if it lists studies or participants (dispatcher, api), nothing else on an index', (name) => {
+    const other = serviceStatements(fnIds[name], 'dynamodb').filter((s) => JSON.stringify(s.Resource) !== JSON.stringify(tableArn));
+    if (name === 'dispatcher' || name === 'api') expect(other).toEqual([{ Action: 'dynamodb:Query', Effect: 'Allow', Resource: gsi1Arn }]);
+    else expect(other).toEqual([]);
+  });
+
+  it.each(allFunctions)('%s has no wildcard action or resource (but the exports bucket\'s objects for the API) and no managed policy', (name) => {
+    const id = fnIds[name];
+    const statements = statementsOf(id);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const s of statements) {
+      expect(s.Effect).toBe('Allow');
+      for (const a of asArray<string>(s.Action)) expect(a).not.toMatch(/\*/);
+      for (const r of asArray<unknown>(s.Resource)) {
+        if (name === 'api' && JSON.stringify(r) === JSON.stringify(exportObjectsArn)) continue;
+        expect(JSON.stringify(r)).not.toMatch(/\*/);
+      }
+    }
+    const roleId = resources[id]!.Properties.Role['Fn::GetAtt'][0] as string;
+    expect(resources[roleId]!.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it.each(allFunctions)('%s writes logs only to its own log group', (name) => {
+    const id = fnIds[name];
+    const logGroupId = resources[id]!.Properties.LoggingConfig.LogGroup.Ref as string;
+    const logs = serviceStatements(id, 'logs');
+    expect(logs).toHaveLength(1);
+    expect(logs[0]!.Resource).toEqual(getAtt(logGroupId));
+  });
+
+  it.each(allFunctions)('%s may use the table key only through DynamoDB', (name) => {
+    const kms = serviceStatements(fnIds[name], 'kms');
+    expect(kms).toHaveLength(1);
+    expect(kms[0]!.Condition.StringEquals['kms:ViaService']).toBeDefined();
+  });
+
+  it.each(allFunctions)('%s reads exactly its secrets', (name) => {
+    const readers: Record<FunctionName, string[]> = {
+      ussd: [secretId],
+      atCallbacks: [pseudonymSecretId, secretId].sort(),
+      api: [pseudonymSecretId],
+      sender: [atSecretId, sslSecretId, infobipSecretId].sort(),
+      dispatcher: [],
+    };
+    const granted = serviceStatements(fnIds[name], 'secretsmanager');
+    // Two secrets of one function may share a statement (a list of resources).
+    expect(granted.flatMap((s) => asArray<{ Ref: string }>(s.Resource).map((r) => r.Ref)).sort()).toEqual(readers[name]);
+    for (const s of granted) expect(asArray<string>(s.Action).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+  });
+
+  it.each(allFunctions)('%s has exactly its SQS grants on the send queue (the DLQ: none)', (name) => {
+    const sqs: Record<FunctionName, string[]> = {
+      ussd: [],
+      // Replies to incoming SMS, and the planned messages.
+      atCallbacks: ['sqs:SendMessage'],
+      dispatcher: ['sqs:SendMessage'],
+      api: [],
+      // The event source mapping polls as the sender.
+      sender: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+    };
+    const granted = serviceStatements(fnIds[name], 'sqs');
+    expect(granted.flatMap((s) => asArray<string>(s.Action)).sort()).toEqual(sqs[name]);
+    for (const s of granted) expect(s.Resource).toEqual(getAtt(queueId));
+  });
+
+  it.each(allFunctions)('%s has S3 rights only if it writes exports (api): exactly Put, Get and AbortMultipartUpload, on the exports bucket\'s objects', (name) => {
+    const s3 = serviceStatements(fnIds[name], 's3');
+    if (name !== 'api') {
+      expect(s3).toEqual([]);
+      return;
+    }
+    expect(s3).toEqual([{ Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: exportObjectsArn }]);
+    // Nothing on the bucket itself (no List, no Delete, no bucket policy or ACL changes).
+    for (const a of actionsOf(fnIds[name]).filter((x) => x.startsWith('s3:'))) expect(a).not.toMatch(/Delete|List|Put.*(Acl|Policy)|\*/);
+  });
+
+  it.each(allFunctions)('%s may invoke only what it must (the API: the dispatcher, unqualified)', (name) => {
+    const invoke = serviceStatements(fnIds[name], 'lambda');
+    if (name === 'api') expect(invoke).toEqual([{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: getAtt(fnIds.dispatcher) }]);
+    else expect(invoke).toEqual([]);
+  });
+
+  it('every function has its own role', () => {
+    const roles = allFunctions.map((n) => resources[fnIds[n]]!.Properties.Role['Fn::GetAtt'][0]);
+    expect(new Set(roles).size).toBe(allFunctions.length);
+  });
+});
+
+describe('the permission tables are what the template grants', () => {
+  const tableArn = getAtt(tableId);
+  const env = (name: FunctionName): Json => resources[fnIds[name]]!.Properties.Environment.Variables as Json;
+
+  it('name every Lambda of the stack', () => {
+    expect(Object.keys(dynamoActions).sort()).toEqual([...allFunctions].sort());
+    expect(Object.keys(secretReaders).sort()).toEqual([...allFunctions].sort());
+  });
+
+  it.each(allFunctions)('%s: DynamoDB actions on the table and on gsi1 as dynamoActions and gsi1Readers say', (name) => {
+    const statements = serviceStatements(fnIds[name], 'dynamodb');
+    const onTable = statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(tableArn));
+    expect(onTable.flatMap((s) => asArray<string>(s.Action)).sort()).toEqual([...dynamoActions[name]].sort());
+    const onIndex = statements.filter((s) => JSON.stringify(s.Resource) !== JSON.stringify(tableArn));
+    expect(onIndex.flatMap((s) => asArray<string>(s.Action))).toEqual(gsi1Readers.includes(name) ? ['dynamodb:Query'] : []);
+  });
+
+  it.each(allFunctions)('%s: reads the secrets of secretReaders, each handed over in its secretEnv variable', (name) => {
+    const wanted = secretReaders[name].map((s) => logicalId(stack[s]));
+    const granted = serviceStatements(fnIds[name], 'secretsmanager').flatMap((s) => asArray<{ Ref: string }>(s.Resource).map((r) => r.Ref));
+    expect(granted.sort()).toEqual([...wanted].sort());
+    for (const s of secretReaders[name]) expect(env(name)[secretEnv[s]], s).toEqual({ Ref: logicalId(stack[s]) });
+  });
+
+  it.each(allFunctions)('%s: may send to the send queue if and only if it is one of sendQueueProducers', (name) => {
+    const sends = serviceStatements(fnIds[name], 'sqs').filter((s) => asArray<string>(s.Action).includes('sqs:SendMessage'));
+    expect(sends).toEqual(sendQueueProducers.includes(name) ? [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: getAtt(queueId) }] : []);
+  });
+
+  it.each(allFunctions)('%s: invokes exactly the Lambdas of invokeGrants', (name) => {
+    const targets = serviceStatements(fnIds[name], 'lambda').flatMap((s) => asArray<Json>(s.Resource));
+    expect(targets).toEqual((invokeGrants[name] ?? []).map((t) => getAtt(fnIds[t])));
+  });
+
+  it('the API: exportObjectActions on the exports bucket\'s objects, userAdminActions on the user pool', () => {
+    const s3 = serviceStatements(fnIds.api, 's3').flatMap((s) => asArray<string>(s.Action));
+    expect(s3.sort()).toEqual([...exportObjectActions].sort());
+    const cognito = serviceStatements(fnIds.api, 'cognito-idp').flatMap((s) => asArray<string>(s.Action));
+    expect(cognito.sort()).toEqual([...userAdminActions].sort());
+  });
+});

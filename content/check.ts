@@ -11,6 +11,9 @@ import { explore } from '../functions/core/questionnaire/reach.js';
 import { capabilityWarnings, PROVIDERS, providerOf } from '../functions/core/sms/providers.js';
 import { demoStudy, dhakaStudy } from '../infra/local/demo.js';
 import { loadContentFromDisk } from './load.js';
+import { espeakAvailable, recordingFile } from '../functions/adapters/audio-files.js';
+import { voiceProblems } from '../functions/core/content/check-voice.js';
+import { audioStudies, generateAudio } from './audio.js';
 
 const raw = loadContentFromDisk();
 const problems = contentProblems(raw);
@@ -46,6 +49,18 @@ for (const study of [demoStudy('*384*123#', new Date(0)), dhakaStudy(new Date(0)
   const oneWay = !PROVIDERS[provider].twoWay(study.country);
   console.log(`${study.studyId}: SMS through ${PROVIDERS[provider].label}${oneWay ? ', one-way: prompts and reminders offer USSD only (sms.promptOneWay, sms.reminderOneWay)' : ''}`);
   for (const w of capabilityWarnings(study, { sms: true, smsReplies: study.smsShortCode !== undefined, languages: study.languages })) console.log(`  warning: ${w}`);
+}
+
+// Every voice prompt needs a recording in every language without TTS: generated first where
+// espeak-ng is installed (idempotent, npm run audio), so a fresh clone checks what it would play.
+if (parsed.success && problems.length === 0) {
+  if (espeakAvailable()) {
+    const r = generateAudio();
+    console.log(`Voice prompts: ${r.generated} recording(s) generated, ${r.present} up to date (espeak-ng, .cache/audio; field recordings in content/audio/ win).`);
+  } else {
+    console.log('Voice prompts: espeak-ng is not installed, so only field recordings in content/audio/ count.');
+  }
+  problems.push(...voiceProblems(parsed.data, { studies: audioStudies(), has: (lang, key) => recordingFile(lang, key) !== undefined }).filter((p) => p.startsWith('voice: missing recording')));
 }
 
 if (problems.length) {

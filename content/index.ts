@@ -10,6 +10,7 @@ import choosing_provider from './modules/choosing_provider.json' with { type: 'j
 import keywords from './keywords.json' with { type: 'json' };
 import languages from './languages.json' with { type: 'json' };
 import sms from './sms.json' with { type: 'json' };
+import voice from './voice.json' with { type: 'json' };
 import baseline from './questionnaires/baseline.json' with { type: 'json' };
 import diary from './questionnaires/diary.json' with { type: 'json' };
 import bn from './strings/bn.json' with { type: 'json' };
@@ -29,6 +30,7 @@ export const content: Content = {
   complaints,
   keywords,
   sms,
+  voice: voice as Content['voice'],
   // In the order participants follow (each module's `order`).
   modules: [digital_wage_account, cashing_out, pin_fraud_safety, saving_in_account, rights_complaints, choosing_provider].sort((a, b) => a.order - b.order) as Content['modules'],
 };

@@ -30,6 +30,7 @@ export function loadContentFromDisk(): Record<string, unknown> {
   const complaints = optional('complaints.json');
   const keywords = optional('keywords.json');
   const sms = optional('sms.json');
+  const voice = optional('voice.json');
   return {
     languages,
     strings,
@@ -40,5 +41,6 @@ export function loadContentFromDisk(): Record<string, unknown> {
     ...(complaints ? { complaints } : {}),
     ...(keywords ? { keywords } : {}),
     ...(sms ? { sms } : {}),
+    ...(voice ? { voice } : {}),
   };
 }

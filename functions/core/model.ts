@@ -5,6 +5,9 @@ import type { Messaging } from './sms/providers.js';
 
 export type Lang = string;
 
+/** How an answer or a complaint came in: a USSD session, an SMS, or a voice call (IVR). */
+export type AnswerChannel = 'ussd' | 'sms' | 'voice';
+
 export interface Arm {
   armId: string;
   name: string;
@@ -122,10 +125,15 @@ export interface Complaint {
   provider: string;
   category: string;
   text?: string;
+  /**
+   * A complaint by voice: the provider's URL of the participant's recording, kept as the
+   * complaint's evidence. Never exported with identities (the complaints export lists its columns).
+   */
+  recordingUrl?: string;
   /** Diary week it was reported in. */
   week: string;
   at: string;
-  channel: 'ussd' | 'sms';
+  channel: AnswerChannel;
   sessionId: string;
 }
 

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type LambdaName, type Route, routes } from '../routes.js';
+import { createReadStream } from 'node:fs';
+import { type LambdaName, type LocalOnlyLambdaName, localOnlyRoutes, type Route, routes } from '../routes.js';
+import { audioFileForUrl } from '../../functions/adapters/audio-files.js';
 import { apiGatewayEvent, lambdaContext } from './event.js';
 import type { LocalRoutes } from './simulator.js';
 import { serveStatic } from './static.js';
@@ -14,7 +16,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 const MAX_API_BODY_BYTES = 10 * 1024 * 1024;
 
 /** `/at/{token}/ussd` as a regular expression with named groups for its parameters. */
-function routeMatcher(route: Route): RegExp {
+function routeMatcher(route: Pick<Route, 'path'>): RegExp {
   const pattern = route.path
     .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
     .replace(/\\?\{(\w+)\\\+\\?\}/g, '(?<$1>.+)') // {proxy+}: the rest of the path
@@ -22,7 +24,44 @@ function routeMatcher(route: Route): RegExp {
   return new RegExp(`^${pattern}$`);
 }
 
-const compiled = routes.map((route) => ({ route, matcher: routeMatcher(route) }));
+type AnyRoute = Omit<Route, 'lambda'> & { lambda: Route['lambda'] | LocalOnlyLambdaName };
+const compiled = [...routes, ...localOnlyRoutes].map((route: AnyRoute) => ({ route, matcher: routeMatcher(route) }));
+
+/**
+ * Handlers of routes the CDK stack does not deploy yet (the voice IVR, issue 17 phase 2), made
+ * on first use with the stack's clock, so `npm start` serves them without main.ts knowing.
+ */
+const localOnly = new Map<LocalOnlyLambdaName, Promise<HttpHandler>>();
+function localOnlyHandler(name: LocalOnlyLambdaName, clock: Clock): Promise<HttpHandler> {
+  let h = localOnly.get(name);
+  if (!h) {
+    h = import('../../functions/voice/handler.js').then((m) => m.createVoiceHandler({ clock }) as HttpHandler);
+    localOnly.set(name, h);
+  }
+  return h;
+}
+
+const AUDIO_TYPES: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mpeg' };
+
+/** `/audio/<lang>/<file>`: the voice prompts' recordings (field recordings, else the generated ones). */
+function serveAudio(path: string, res: ServerResponse, head: boolean): boolean {
+  const m = /^\/audio\/([^/]+)\/([^/]+)$/.exec(path);
+  if (!m) return false;
+  let file: string | undefined;
+  try {
+    file = audioFileForUrl(decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string));
+  } catch {
+    file = undefined;
+  }
+  if (!file) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+    return true;
+  }
+  res.writeHead(200, { 'content-type': AUDIO_TYPES[file.slice(file.lastIndexOf('.') + 1)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+  if (head) res.end();
+  else createReadStream(file).pipe(res);
+  return true;
+}
 
 /**
  * The local stand-in for API Gateway: matches the routes of infra/routes.ts and invokes
@@ -49,7 +88,7 @@ export function createLocalServer(handlers: Record<LambdaName, HttpHandler>, ext
 
 async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record<LambdaName, HttpHandler>, extras: LocalExtras): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  let match: { route: Route; params: Record<string, string> } | undefined;
+  let match: { route: AnyRoute; params: Record<string, string> } | undefined;
   for (const { route, matcher } of compiled) {
     const m = matcher.exec(path);
     if (m && route.method === req.method) {
@@ -66,8 +105,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record
       else if (!(await extras.local(req, res, body))) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
       return;
     }
+    if ((req.method === 'GET' || req.method === 'HEAD') && serveAudio(path, res, req.method === 'HEAD')) return;
     // API and callback paths keep their plain 404; every other page is the console's.
-    const isPage = (req.method === 'GET' || req.method === 'HEAD') && !/^\/(api|at|local)(\/|$)/.test(path);
+    const isPage = (req.method === 'GET' || req.method === 'HEAD') && !/^\/(api|at|local|audio)(\/|$)/.test(path);
     if (extras.webRoot && isPage) {
       await serveStatic(extras.webRoot, path, res, req.method === 'HEAD');
       return;
@@ -84,8 +124,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     return;
   }
+  const lambda = match.route.lambda;
   const event = apiGatewayEvent(req, body, match.route, match.params, extras.clock.now());
-  const result = await handlers[match.route.lambda](event, lambdaContext(match.route.lambda, 10_000));
+  const handler = lambda === 'voice' ? await localOnlyHandler(lambda, extras.clock) : handlers[lambda];
+  const result = await handler(event, lambdaContext(lambda, 10_000));
   const headers = { ...(result.headers ?? {}) } as Record<string, string>;
   const payload = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
   res.writeHead(result.statusCode ?? 200, headers).end(payload);

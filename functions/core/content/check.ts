@@ -1,6 +1,7 @@
 import { questionnaireProblems } from './check-questionnaire.js';
 import { screenProblems, smsProblems, smsRows } from './check-screens.js';
 import { translationProblems } from './check-translations.js';
+import { voiceProblems } from './check-voice.js';
 import { normalizeSms } from '../sms/keywords.js';
 import { type Content, contentSchema } from './schema.js';
 
@@ -24,7 +25,7 @@ export function contentProblems(content: unknown): string[] {
       if (!l.quiz.choices.some((ch) => ch.name === l.quiz.correct)) problems.push(`modules.${m.id}.${l.id}: quiz answer "${l.quiz.correct}" is not a choice`);
     }
   }
-  problems.push(...keywordProblems(c), ...oneWayProblems(c));
+  problems.push(...keywordProblems(c), ...oneWayProblems(c), ...voiceProblems(c));
   // The screen check walks the questionnaires' skip logic: only once that logic is sound (a
   // condition that does not parse would throw there; the fuzzer found one: relevant " ").
   if (forms.length === 0) problems.push(...screenProblems(c));

@@ -167,6 +167,31 @@ export const keywordsSchema = z.strictObject({
 });
 export type Keywords = z.infer<typeof keywordsSchema>;
 
+/**
+ * What the voice channel (IVR) says besides the questionnaire, lesson and complaint texts: the
+ * prompts around them, per language. Every prompt is played from a recording (core/voice/
+ * prompts.ts names them); `tts` lists the languages where a prompt without a recording may be
+ * spoken by the provider's text-to-speech instead, with its voice (content:check refuses a
+ * language the provider's TTS cannot speak).
+ */
+export const voiceStringKeys = [
+  'welcome', 'welcomeBack', 'pressFor', 'typeNumber', 'typeSeveral', 'skipStar', 'youTyped',
+  'confirmAmount', 'notHeard', 'callLater', 'diarySaved', 'menuTreatment', 'menuControl',
+  'lessonQuiz', 'problemProvider', 'problemCategory', 'problemRecord', 'problemThanks',
+  'goodbye', 'notEnrolled', 'sorry', 'point',
+  'digit0', 'digit1', 'digit2', 'digit3', 'digit4', 'digit5', 'digit6', 'digit7', 'digit8', 'digit9',
+] as const;
+export type VoiceStringKey = (typeof voiceStringKeys)[number];
+export const voiceStringsSchema = z.strictObject(
+  Object.fromEntries(voiceStringKeys.map((k) => [k, nonEmpty])) as Record<VoiceStringKey, typeof nonEmpty>,
+);
+export type VoiceStrings = z.infer<typeof voiceStringsSchema>;
+export const voiceSchema = z.strictObject({
+  tts: z.record(languageCode, z.enum(['man', 'woman'])),
+  strings: z.record(languageCode, voiceStringsSchema),
+});
+export type VoiceContent = z.infer<typeof voiceSchema>;
+
 export const contentSchema = z.strictObject({
   languages: z.array(languageCode).check(z.minLength(1)),
   strings: z.record(languageCode, uiStringsSchema),
@@ -177,5 +202,6 @@ export const contentSchema = z.strictObject({
   complaints: z.optional(complaintsSchema),
   keywords: z.optional(keywordsSchema),
   sms: z.optional(smsTextsSchema),
+  voice: z.optional(voiceSchema),
 });
 export type Content = z.infer<typeof contentSchema>;

@@ -1,12 +1,12 @@
 import type { Questionnaire } from '../content/schema.js';
-import type { AnswerValue, Participant } from '../model.js';
+import type { AnswerChannel, AnswerValue, Participant } from '../model.js';
 import type { UssdSession } from '../ussd/session.js';
 
 /** One stored diary answer; `value` null marks a question the participant chose to skip. */
 export interface DiaryAnswer {
   value: AnswerValue | null;
   at: string;
-  channel: 'ussd' | 'sms';
+  channel: AnswerChannel;
   sessionId?: string;
 }
 

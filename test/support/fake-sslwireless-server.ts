@@ -13,7 +13,7 @@
  * publicly documented, and the adapter must be right under both. `script` adds failures on cue.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, serveFake, takeRule } from './fake-http.js';
+import { type FakeProviderServer, parseJson, pathOf, readBody, respond, respondJson, scriptedRules, serveFake, whenAborted } from './fake-http.js';
 
 export interface FakeSslSms {
   msisdn: string;
@@ -43,15 +43,10 @@ export type FakeSslRule =
    */
   | { httpStatus?: number; body?: string; statusCode?: number; omitSmsinfo?: boolean; delayMs?: number; respondAfterMs?: number; times?: number };
 
-export interface FakeSsl {
-  url: string;
-  requests: FakeSslRequest[];
+/** `reset` forgets requests, deliveries and rules; it remembers csms_ids, as the provider does. */
+export interface FakeSsl extends FakeProviderServer<FakeSslRequest, FakeSslRule> {
   /** Every message accepted, in order, across calls (cleared by `reset`). */
   delivered: FakeSslSms[];
-  script(...rules: FakeSslRule[]): void;
-  /** Forgets requests, deliveries and rules; remembers csms_ids, as the provider does. */
-  reset(): void;
-  close(): Promise<void>;
 }
 
 export interface FakeSslOptions {
@@ -71,19 +66,17 @@ export async function startFakeSslWireless(options: FakeSslOptions = {}): Promis
   const requests: FakeSslRequest[] = [];
   const delivered: FakeSslSms[] = [];
   const seen = new Set<string>();
-  let numberRules: { rule: NumberRule; left: number }[] = [];
-  let callRules: { rule: CallRule; left: number }[] = [];
+  const rules = scriptedRules<NumberRule, CallRule>((r): r is NumberRule => 'msisdn' in r);
   let nextRef = 1;
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    const json = parseJson(raw);
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const json = jsonObject(parseJson(await readBody(req)));
+    const path = pathOf(req);
     const recorded: FakeSslRequest = { path, contentType: req.headers['content-type'], json, asked: messagesOf(path, json), accepted: [], aborted: false };
     requests.push(recorded);
-    res.on('close', () => {
-      if (!res.writableFinished) recorded.aborted = true;
+    whenAborted(res, () => {
+      recorded.aborted = true;
     });
-    const rule = takeRule(callRules);
+    const rule = rules.nextCall();
     if (rule?.delayMs) await sleep(rule.delayMs);
     if (res.destroyed) return;
     if (req.method !== 'POST' || !['/api/v3/send-sms', '/api/v3/send-sms/bulk', '/api/v3/send-sms/dynamic'].includes(path)) return send(res, 404, 'Not Found');
@@ -115,7 +108,7 @@ export async function startFakeSslWireless(options: FakeSslOptions = {}): Promis
   function fate(m: FakeSslSms): number {
     if (seen.has(m.csmsId)) return 4023;
     if (!/^8801[3-9]\d{8}$/.test(m.msisdn)) return 4025;
-    return takeRule(numberRules, (r) => r.msisdn === m.msisdn)?.statusCode ?? 200;
+    return rules.forNumber((r) => r.msisdn === m.msisdn)?.statusCode ?? 200;
   }
 
   const server = await serveFake(handle);
@@ -124,17 +117,11 @@ export async function startFakeSslWireless(options: FakeSslOptions = {}): Promis
     url: server.url,
     requests,
     delivered,
-    script(...rules) {
-      for (const rule of rules) {
-        if ('msisdn' in rule) numberRules.push({ rule, left: rule.times ?? Infinity });
-        else callRules.push({ rule, left: rule.times ?? 1 });
-      }
-    },
+    script: (...added) => rules.add(added),
     reset() {
       requests.length = 0;
       delivered.length = 0;
-      numberRules = [];
-      callRules = [];
+      rules.clear();
     },
     close: () => server.close(),
   };
@@ -154,20 +141,14 @@ function messagesOf(path: string, json: Record<string, unknown> | undefined): Fa
 }
 
 function answer(res: ServerResponse, status: 'SUCCESS' | 'FAILED', code: number, message?: string, smsinfo?: unknown[]): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ status, status_code: code, error_message: status === 'SUCCESS' ? '' : (message ?? MESSAGES[code] ?? 'Error'), ...(smsinfo ? { smsinfo } : {}) }));
+  respondJson(res, 200, { status, status_code: code, error_message: status === 'SUCCESS' ? '' : (message ?? MESSAGES[code] ?? 'Error'), ...(smsinfo ? { smsinfo } : {}) });
 }
 
 function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/html' });
-  res.end(body);
+  respond(res, status, 'text/html', body);
 }
 
-function parseJson(raw: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(raw);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+/** The API takes a JSON object; anything else is no request at all. */
+function jsonObject(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }

@@ -3,6 +3,7 @@ import { api, type ParticipantRow, type Role, type Study, studyPath, type Timeli
 import { Status } from '../components/Status.js';
 import { messageOf, useLoad } from '../hooks.js';
 import { consentLabel } from '../../../functions/core/console/labels.js';
+import { DataTable } from '../components/DataTable.js';
 
 /** Pseudonymous participants, 50 a page; the API pages with an opaque cursor. */
 export function Participants({ study, roles }: { study: Study; roles: Role[] }) {
@@ -71,41 +72,24 @@ export function Participants({ study, roles }: { study: Study; roles: Role[] }) 
       <Status value={page}>
         {(data) => (
           <>
-            <div class="table-scroll" tabIndex={0}>
-              <table data-testid="participants-table">
-                <caption class="visually-hidden">Participants, page {cursors.length}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Console id</th>
-                    <th scope="col">Export id (pid)</th>
-                    <th scope="col">Arm</th>
-                    <th scope="col">Language</th>
-                    <th scope="col">Channel</th>
-                    <th scope="col">Consent</th>
-                    <th scope="col">Cluster</th>
-                    <th scope="col">Stratum</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.participants.map((p) => (
-                    <tr key={p.participantId}>
-                      <th scope="row">
-                        <a href={`/participants/${encodeURIComponent(p.participantId)}`}>{p.participantId}</a>
-                      </th>
-                      <td>
-                        <code>{p.exportId ?? '–'}</code>
-                      </td>
-                      <td>{p.arm ?? '–'}</td>
-                      <td>{p.language}</td>
-                      <td>{p.channel}</td>
-                      <td>{consentLabel(p.consent)}</td>
-                      <td>{p.cluster ?? '–'}</td>
-                      <td>{p.stratum ?? '–'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={['Console id', 'Export id (pid)', 'Arm', 'Language', 'Channel', 'Consent', 'Cluster', 'Stratum']} caption={<>Participants, page {cursors.length}</>} captionHidden testId="participants-table">
+              {data.participants.map((p) => (
+                <tr key={p.participantId}>
+                  <th scope="row">
+                    <a href={`/participants/${encodeURIComponent(p.participantId)}`}>{p.participantId}</a>
+                  </th>
+                  <td>
+                    <code>{p.exportId ?? '–'}</code>
+                  </td>
+                  <td>{p.arm ?? '–'}</td>
+                  <td>{p.language}</td>
+                  <td>{p.channel}</td>
+                  <td>{consentLabel(p.consent)}</td>
+                  <td>{p.cluster ?? '–'}</td>
+                  <td>{p.stratum ?? '–'}</td>
+                </tr>
+              ))}
+            </DataTable>
             <div class="actions">
               <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
                 Previous page
@@ -133,32 +117,19 @@ function AuditTrail({ studyId }: { studyId: string }) {
           events.length === 0 ? (
             <p>No phone number has been revealed.</p>
           ) : (
-            <div class="table-scroll" tabIndex={0}>
-              <table data-testid="audit-table">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Participant</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {events.map((e, i) => (
-                    <tr key={i}>
-                      <td>
-                        <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
-                      </td>
-                      <td>{e.by}</td>
-                      <td>{e.action}</td>
-                      <td>{e.participantId ?? '–'}</td>
-                      <td>{e.detail ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={['When', 'Who', 'What', 'Participant', 'Why']} testId="audit-table">
+              {events.map((e, i) => (
+                <tr key={i}>
+                  <td>
+                    <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
+                  </td>
+                  <td>{e.by}</td>
+                  <td>{e.action}</td>
+                  <td>{e.participantId ?? '–'}</td>
+                  <td>{e.detail ?? ''}</td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Status>

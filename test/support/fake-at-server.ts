@@ -9,7 +9,7 @@
  * requests' HTTP status or delay. Point the gateway at it with `baseUrl: fake.url`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type FakeProviderServer, readBody, respond, respondJson, scriptedRules, serveFake, whenAborted } from './fake-http.js';
+import { type FakeProviderServer, fakeProvider, readBody, respond, respondJson, scriptedRules, serveFake, stillThereAfter, track } from './fake-http.js';
 
 /** AT's per-recipient status texts, by statusCode (AT's SMS API documentation). */
 export const AT_STATUS: Readonly<Record<number, string>> = {
@@ -110,14 +110,9 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
       aborted: false,
       accepted: [],
     };
-    requests.push(recorded);
-    whenAborted(res, () => {
-      recorded.aborted = true;
-    });
-
+    track(requests, recorded, res);
     const rule = rules.nextCall();
-    if (rule?.delayMs) await sleep(rule.delayMs);
-    if (res.destroyed) return;
+    if (!(await stillThereAfter(server, res, rule?.delayMs))) return;
 
     if (req.method !== 'POST' || new URL(recorded.path, 'http://x').pathname !== '/version1/messaging') {
       return text(res, 404, 'Not Found');
@@ -156,24 +151,12 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
       });
     }
     const total = (sent * 0.8).toFixed(4);
-    if (rule?.respondAfterMs) await sleep(rule.respondAfterMs);
-    if (res.destroyed) return;
+    if (!(await stillThereAfter(server, res, rule?.respondAfterMs))) return;
     respondJson(res, 201, { SMSMessageData: { Message: `Sent to ${sent}/${recorded.to.length} Total Cost: KES ${total}`, Recipients: recipients } });
   }
 
   const server = await serveFake(handle);
-  const sleep = (ms: number) => server.sleep(ms);
-
-  return {
-    url: server.url,
-    requests,
-    script: (...added) => rules.add(added),
-    reset() {
-      requests.length = 0;
-      rules.clear();
-    },
-    close: () => server.close(),
-  };
+  return fakeProvider(server, requests, rules);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

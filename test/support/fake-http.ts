@@ -126,3 +126,37 @@ export function respond(res: ServerResponse, status: number, contentType: string
 export function respondJson(res: ServerResponse, status: number, body: unknown): void {
   respond(res, status, 'application/json', JSON.stringify(body));
 }
+
+/** Waits a scripted delay; false when the client hung up meanwhile (nothing left to answer). */
+export async function stillThereAfter(server: FakeHttpServer, res: ServerResponse, ms: number | undefined): Promise<boolean> {
+  if (ms) await server.sleep(ms);
+  return !res.destroyed;
+}
+
+/** Records a request, marking it aborted when the client hangs up before the answer. */
+export function track<R extends { aborted: boolean }>(requests: R[], recorded: R, res: ServerResponse): void {
+  requests.push(recorded);
+  whenAborted(res, () => {
+    recorded.aborted = true;
+  });
+}
+
+/** The fake as a test holds it: `reset` forgets the requests and the script, and what `forget` clears. */
+export function fakeProvider<Request, Rule extends { times?: number }>(
+  server: FakeHttpServer,
+  requests: Request[],
+  rules: { add(rules: readonly Rule[]): void; clear(): void },
+  forget: () => void = () => undefined,
+): FakeProviderServer<Request, Rule> {
+  return {
+    url: server.url,
+    requests,
+    script: (...added) => rules.add(added),
+    reset() {
+      requests.length = 0;
+      rules.clear();
+      forget();
+    },
+    close: () => server.close(),
+  };
+}

@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InfobipStatus } from '../../functions/adapters/infobip/status.js';
-import { type FakeProviderServer, parseJson, pathOf, readBody, respond, respondJson, scriptedRules, serveFake } from './fake-http.js';
+import { type FakeProviderServer, fakeProvider, parseJson, pathOf, readBody, respond, respondJson, scriptedRules, serveFake, stillThereAfter } from './fake-http.js';
 
 export interface FakeInfobipSms {
   to: string;
@@ -56,8 +56,7 @@ export async function startFakeInfobip(options: { apiKey: string }): Promise<Fak
     const recorded: FakeInfobipRequest = { path, authorization: req.headers.authorization, json, asked: asked(json), accepted: [] };
     requests.push(recorded);
     const rule = rules.nextCall();
-    if (rule?.delayMs) await server.sleep(rule.delayMs);
-    if (res.destroyed) return;
+    if (!(await stillThereAfter(server, res, rule?.delayMs))) return;
     if (req.method !== 'POST' || path !== '/sms/3/messages') return respondJson(res, 404, { errorCode: 'E404', description: 'Not found' });
     if (rule?.httpStatus !== undefined) return send(res, rule.httpStatus, rule.body ?? JSON.stringify({ errorCode: `E${rule.httpStatus}`, description: 'Scripted failure' }));
     if (recorded.authorization !== `App ${options.apiKey}`) return respondJson(res, 401, { errorCode: 'E401', description: 'Invalid login details' });
@@ -72,26 +71,16 @@ export async function startFakeInfobip(options: { apiKey: string }): Promise<Fak
       }
       return { messageId: m.messageId, destination: m.to, status };
     });
-    if (rule?.respondAfterMs) await server.sleep(rule.respondAfterMs);
-    if (res.destroyed) return;
+    if (!(await stillThereAfter(server, res, rule?.respondAfterMs))) return;
     return respondJson(res, 200, { bulkId: `bulk-${requests.length}`, messages });
   }
 
   const server = await serveFake(handle);
-  return {
-    url: server.url,
-    requests,
-    delivered,
-    repeats,
-    script: (...added) => rules.add(added),
-    reset() {
-      requests.length = 0;
-      delivered.length = 0;
-      repeats.length = 0;
-      rules.clear();
-    },
-    close: () => server.close(),
-  };
+  const fake = fakeProvider(server, requests, rules, () => {
+    delivered.length = 0;
+    repeats.length = 0;
+  });
+  return { ...fake, delivered, repeats };
 }
 
 function asked(json: unknown): FakeInfobipSms[] {

@@ -13,7 +13,7 @@
  * publicly documented, and the adapter must be right under both. `script` adds failures on cue.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type FakeProviderServer, parseJson, pathOf, readBody, respond, respondJson, scriptedRules, serveFake, whenAborted } from './fake-http.js';
+import { type FakeProviderServer, fakeProvider, parseJson, pathOf, readBody, respond, respondJson, scriptedRules, serveFake, stillThereAfter, track } from './fake-http.js';
 
 export interface FakeSslSms {
   msisdn: string;
@@ -72,13 +72,9 @@ export async function startFakeSslWireless(options: FakeSslOptions = {}): Promis
     const json = jsonObject(parseJson(await readBody(req)));
     const path = pathOf(req);
     const recorded: FakeSslRequest = { path, contentType: req.headers['content-type'], json, asked: messagesOf(path, json), accepted: [], aborted: false };
-    requests.push(recorded);
-    whenAborted(res, () => {
-      recorded.aborted = true;
-    });
+    track(requests, recorded, res);
     const rule = rules.nextCall();
-    if (rule?.delayMs) await sleep(rule.delayMs);
-    if (res.destroyed) return;
+    if (!(await stillThereAfter(server, res, rule?.delayMs))) return;
     if (req.method !== 'POST' || !['/api/v3/send-sms', '/api/v3/send-sms/bulk', '/api/v3/send-sms/dynamic'].includes(path)) return send(res, 404, 'Not Found');
     if (rule?.httpStatus !== undefined) return send(res, rule.httpStatus, rule.body ?? `HTTP ${rule.httpStatus}`);
     if (rule?.body !== undefined) return send(res, 200, rule.body);
@@ -99,8 +95,7 @@ export async function startFakeSslWireless(options: FakeSslOptions = {}): Promis
       }
       smsinfo.push({ sms_status: code === 200 && !whole ? 'SUCCESS' : 'FAILED', status_message: MESSAGES[code], msisdn: m.msisdn, sms_type: /[^\x00-\x7f]/.test(m.text) ? 'UNICODE' : 'EN', sms_body: m.text, csms_id: m.csmsId, reference_id: `ref-${nextRef++}` });
     }
-    if (rule?.respondAfterMs) await sleep(rule.respondAfterMs);
-    if (res.destroyed) return;
+    if (!(await stillThereAfter(server, res, rule?.respondAfterMs))) return;
     if (refused) return answer(res, 'FAILED', refused.code, undefined, whole ? undefined : smsinfo);
     return answer(res, 'SUCCESS', 200, undefined, rule?.omitSmsinfo ? undefined : smsinfo);
   }
@@ -112,19 +107,10 @@ export async function startFakeSslWireless(options: FakeSslOptions = {}): Promis
   }
 
   const server = await serveFake(handle);
-  const sleep = (ms: number) => server.sleep(ms);
-  return {
-    url: server.url,
-    requests,
-    delivered,
-    script: (...added) => rules.add(added),
-    reset() {
-      requests.length = 0;
-      delivered.length = 0;
-      rules.clear();
-    },
-    close: () => server.close(),
-  };
+  const fake = fakeProvider(server, requests, rules, () => {
+    delivered.length = 0;
+  });
+  return { ...fake, delivered };
 }
 
 /** The messages a call asks for, whichever endpoint it went to. */

@@ -4,6 +4,7 @@ import { MODULES } from '../catalogue.js';
 import { Status } from '../components/Status.js';
 import { messageOf, useLoad } from '../hooks.js';
 import { DataTable } from '../components/DataTable.js';
+import { Page } from '../components/Page.js';
 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const mayChange = (roles: Role[]) => roles.includes('ngo') || roles.includes('admin');
@@ -23,10 +24,7 @@ export function Campaigns({ study, roles }: { study: Study; roles: Role[] }) {
     );
   };
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        Campaigns
-      </h1>
+    <Page title="Campaigns">
       <p role="status" class="notice" hidden={!message}>
         {message}
       </p>
@@ -78,7 +76,7 @@ export function Campaigns({ study, roles }: { study: Study; roles: Role[] }) {
           list.reload();
         }}
       />
-    </section>
+    </Page>
   );
 }
 

@@ -4,6 +4,7 @@ import { Status } from '../components/Status.js';
 import { useLoad } from '../hooks.js';
 import { CONSENT_LABELS } from '../../../functions/core/console/labels.js';
 import { DataTable } from '../components/DataTable.js';
+import { Page } from '../components/Page.js';
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 
@@ -11,12 +12,9 @@ const pct = (n: number) => `${Math.round(n * 100)}%`;
 export function Overview({ studyId }: { studyId: string }) {
   const overview = useLoad(() => api<OverviewData>(studyPath(studyId, '/overview')), [studyId]);
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        Study overview
-      </h1>
+    <Page title="Study overview">
       <Status value={overview}>{(o) => <OverviewBody o={o} />}</Status>
-    </section>
+    </Page>
   );
 }
 

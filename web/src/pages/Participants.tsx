@@ -4,6 +4,7 @@ import { Status } from '../components/Status.js';
 import { messageOf, useLoad } from '../hooks.js';
 import { consentLabel } from '../../../functions/core/console/labels.js';
 import { DataTable } from '../components/DataTable.js';
+import { Page } from '../components/Page.js';
 
 /** Pseudonymous participants, 50 a page; the API pages with an opaque cursor. */
 export function Participants({ study, roles }: { study: Study; roles: Role[] }) {
@@ -18,10 +19,7 @@ export function Participants({ study, roles }: { study: Study; roles: Role[] }) 
     return api<{ participants: ParticipantRow[]; nextCursor?: string }>(studyPath(study.studyId, `/participants?${q}`));
   }, [study.studyId, arm, cursor, exportId]);
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        Participants
-      </h1>
+    <Page title="Participants">
       <p class="muted">
         Pseudonymous ids only; phone numbers are never listed. Each participant has a console id (used here and on the audit trail) and an export id, the <code>pid</code> of
         their rows in exports and the impact data.
@@ -102,7 +100,7 @@ export function Participants({ study, roles }: { study: Study; roles: Role[] }) 
         )}
       </Status>
       {roles.includes('admin') && <AuditTrail studyId={study.studyId} />}
-    </section>
+    </Page>
   );
 }
 

@@ -8,6 +8,7 @@ import { Tour } from '../components/Tour.js';
 import { messageOf, useLoad } from '../hooks.js';
 import { type SimStudy, simulator } from '../simulator-api.js';
 import { TOUR, type TourStep, tourMove } from '../tour.js';
+import { Page } from '../components/Page.js';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -33,14 +34,11 @@ export function Simulator() {
   if (config.state === 'loading') return <p role="status">Loading the simulator…</p>;
   if (config.state === 'error')
     return (
-      <section aria-labelledby="page-title">
-        <h1 id="page-title" tabIndex={-1}>
-          Phone simulator
-        </h1>
+      <Page title="Phone simulator">
         <p role="alert" class="error">
           The simulator runs only with the local stack (npm start): {config.error}
         </p>
-      </section>
+      </Page>
     );
   return <SimulatorBody studies={config.data.studies} />;
 }
@@ -126,10 +124,7 @@ function SimulatorBody({ studies }: { studies: SimStudy[] }) {
 
   const screenText = session ? session.screen : `${study?.name ?? 'Sauti'}\n\nDial ${dialCode || '…'}`;
   return (
-    <section aria-labelledby="page-title" class="simulator">
-      <h1 id="page-title" tabIndex={-1}>
-        Phone simulator
-      </h1>
+    <Page title="Phone simulator" class="simulator">
       <p class="muted">Everything here uses synthetic numbers against the local stack: no real SMS is sent.</p>
       <div class="sim-controls">
         {studies.length > 1 && (
@@ -269,7 +264,7 @@ function SimulatorBody({ studies }: { studies: SimStudy[] }) {
           <SmsInbox phone={phone} shortCode={study?.smsShortCode} />
         </div>
       </div>
-    </section>
+    </Page>
   );
 }
 

@@ -5,6 +5,7 @@ import { Status } from '../components/Status.js';
 import { messageOf, useLoad } from '../hooks.js';
 import type { Role } from '../roles.js';
 import { DataTable } from '../components/DataTable.js';
+import { Page } from '../components/Page.js';
 
 const ROLE_LABELS: Record<Role, string> = { researcher: 'Researcher', ngo: 'NGO staff', admin: 'Admin' };
 const ROLE_LIST = Object.keys(ROLE_LABELS) as Role[];
@@ -30,10 +31,7 @@ export function Users({ me }: { me: string }) {
     );
 
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        Staff accounts
-      </h1>
+    <Page title="Staff accounts">
       <form
         class="card"
         aria-labelledby="invite-title"
@@ -106,6 +104,6 @@ export function Users({ me }: { me: string }) {
           </DataTable>
         )}
       </Status>
-    </section>
+    </Page>
   );
 }

@@ -25,6 +25,7 @@ import { type ImpactReport, impactReport } from '../functions/core/impact/report
 import type { DiaryAnswer } from '../functions/core/diary/week-record.js';
 import type { AnswerValue, Participant, Study } from '../functions/core/model.js';
 import { designMatrix, lmRobust } from '../functions/core/stats/ols.js';
+import { seeded } from '../test/support/seeded.js';
 import { type BenchResult, type MemoryPeak, type Metric, fullGc, mdTable, progress, sampleMemory, timed, times } from './lib.js';
 
 const SCALE = Number(process.env.SAUTI_BENCH_SCALE ?? 1);
@@ -70,21 +71,9 @@ const study: Study = {
 // ---------------------------------------------------------------------------------------------
 // The panel, written as CSV (not timed).
 
-/** mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Cluster c lies in stratum c % 2; within each stratum, a seeded half of the clusters is treated. */
 function clusterArms(): boolean[] {
-  const r = rng(SEED);
+  const r = seeded(SEED);
   const treated = new Array<boolean>(CLUSTERS).fill(false);
   for (const s of [0, 1]) {
     const members = Array.from({ length: CLUSTERS }, (_, c) => c).filter((c) => c % 2 === s);
@@ -107,7 +96,7 @@ interface PanelFile {
 /** N participants × WEEKS rows (a week with no answer is a row with empty answer cells). */
 async function writePanel(path: string, n: number): Promise<PanelFile> {
   const treatedCluster = clusterArms();
-  const r = rng(SEED + n);
+  const r = seeded(SEED + n);
   const normal = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   const amount = (mean: number, sd: number) => Math.max(0, Math.round((mean + sd * normal()) / 50) * 50);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;

@@ -12,7 +12,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { ensureTable } from '../functions/adapters/dynamo/table.js';
 import { keys } from '../functions/adapters/dynamo/keys.js';
 import { startDynamoLocal } from '../infra/local/dynamodb.js';
-import { lambdaContext } from '../infra/local/event.js';
+import { atCallbackEvent, lambdaContext } from '../infra/local/event.js';
 import { DEMO_SERVICE_CODE } from '../infra/local/demo.js';
 import { seedDemo } from '../infra/local/seed.js';
 import { content } from '../content/index.js';
@@ -77,21 +77,8 @@ function recordCalls(doc: DynamoDBDocumentClient): { take(): Call[] } {
 
 /** The event API Gateway (HTTP API, payload 2.0) delivers: form body base64-encoded. */
 function ussdEvent(sessionId: string, phoneNumber: string, text: string): APIGatewayProxyEventV2 {
-  const body = new URLSearchParams({ sessionId, serviceCode: DEMO_SERVICE_CODE, phoneNumber, networkCode: '63902', text });
-  const [path, routeKey, now] = [`/at/${TOKEN}/ussd`, 'POST /at/{token}/ussd', systemClock.now()];
-  return {
-    version: '2.0', routeKey, rawPath: path, rawQueryString: '',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    pathParameters: { token: TOKEN },
-    requestContext: {
-      accountId: 'bench', apiId: 'bench', domainName: 'localhost', domainPrefix: 'localhost',
-      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId: `${sessionId}-${text.length}`, routeKey, stage: '$default',
-      time: now.toUTCString(), timeEpoch: now.getTime(),
-    },
-    body: Buffer.from(body.toString()).toString('base64'),
-    isBase64Encoded: true,
-  };
+  const form = new URLSearchParams({ sessionId, serviceCode: DEMO_SERVICE_CODE, phoneNumber, networkCode: '63902', text }).toString();
+  return atCallbackEvent(TOKEN, '/ussd', form, systemClock.now(), { source: 'bench', requestId: `${sessionId}-${text.length}` });
 }
 
 /** Sets environment variables and returns how to put the previous values back. */

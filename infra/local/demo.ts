@@ -1,5 +1,5 @@
 import { content } from '../../content/index.js';
-import type { Participant, Study } from '../../functions/core/model.js';
+import type { Participant, Provider, Study } from '../../functions/core/model.js';
 
 /** The demo study every fresh local stack starts with, so the USSD menu can be tried at once. */
 export const DEMO_SERVICE_CODE = '*384*123#';
@@ -13,7 +13,7 @@ const DEMO_ARMS: Study['arms'] = [
 ];
 
 export function demoStudy(serviceCode: string, now: Date): Study {
-  return {
+  return withDemoArms({
     studyId: 'athi-river-2026',
     name: 'Athi River garment workers — digital wages',
     country: 'KE',
@@ -24,17 +24,24 @@ export function demoStudy(serviceCode: string, now: Date): Study {
     messaging: { provider: 'africastalking' },
     smsCost: { perSegment: 0.8, currency: 'KES' },
     contact: '0800 720 123',
-    arms: DEMO_ARMS,
-    providers: [
-      { id: 'mpesa', name: 'M-Pesa', kind: 'mobile_money' },
-      { id: 'airtel_money', name: 'Airtel Money', kind: 'mobile_money' },
-      { id: 'equity', name: 'Equity Bank', kind: 'bank' },
-      { id: 'kcb', name: 'KCB Bank', kind: 'bank' },
-      { id: 'coop', name: 'Co-op Bank', kind: 'bank' },
-      { id: 'agent', name: 'An agent', kind: 'agent' },
-    ],
-    createdAt: now.toISOString(),
-  };
+  }, providers([
+    ['mpesa', 'M-Pesa', 'mobile_money'],
+    ['airtel_money', 'Airtel Money', 'mobile_money'],
+    ['equity', 'Equity Bank', 'bank'],
+    ['kcb', 'KCB Bank', 'bank'],
+    ['coop', 'Co-op Bank', 'bank'],
+    ['agent', 'An agent', 'agent'],
+  ]), now);
+}
+
+/** A demo study: its own fields, then the shared arms, its providers and the time it was made (in a study's field order). */
+function withDemoArms(own: Omit<Study, 'arms' | 'providers' | 'createdAt'>, providerList: Study['providers'], now: Date): Study {
+  return { ...own, arms: DEMO_ARMS, providers: providerList, createdAt: now.toISOString() };
+}
+
+/** Providers a participant can complain about, one row each: id, name, kind. */
+function providers(rows: readonly (readonly [string, string, Provider['kind']])[]): Provider[] {
+  return rows.map(([id, name, kind]) => ({ id, name, kind }));
 }
 
 /**
@@ -48,7 +55,7 @@ export const DHAKA_SERVICE_CODE = '*384*880#';
 export const DHAKA_SMS_SHORT_CODE = '26880';
 
 export function dhakaStudy(now: Date): Study {
-  return {
+  return withDemoArms({
     studyId: 'dhaka-2026',
     name: 'Dhaka garment workers - digital wages',
     country: 'BD',
@@ -60,16 +67,13 @@ export function dhakaStudy(now: Date): Study {
     messaging: { provider: 'sslwireless', from: 'SAUTI', masked: true },
     smsCost: { perSegment: 0.35, currency: 'BDT' },
     contact: '09600 000 000',
-    arms: DEMO_ARMS,
-    providers: [
-      { id: 'bkash', name: 'bKash', kind: 'mobile_money' },
-      { id: 'nagad', name: 'Nagad', kind: 'mobile_money' },
-      { id: 'rocket', name: 'Rocket', kind: 'mobile_money' },
-      { id: 'dbbl', name: 'DBBL', kind: 'bank' },
-      { id: 'agent', name: 'Agent', kind: 'agent' },
-    ],
-    createdAt: now.toISOString(),
-  };
+  }, providers([
+    ['bkash', 'bKash', 'mobile_money'],
+    ['nagad', 'Nagad', 'mobile_money'],
+    ['rocket', 'Rocket', 'mobile_money'],
+    ['dbbl', 'DBBL', 'bank'],
+    ['agent', 'Agent', 'agent'],
+  ]), now);
 }
 
 const FACTORIES = ['factory-a', 'factory-b', 'factory-c'];

@@ -16,7 +16,7 @@ import type { OutboxEntry } from '../../functions/adapters/dynamo/outbox-gateway
 import { principalOf, unauthenticatedMessage } from '../../functions/api/auth.js';
 import type { Study } from '../../functions/core/model.js';
 import type { Clock } from '../../functions/core/ports.js';
-import { lambdaContext } from './event.js';
+import { atCallbackEvent, httpApiEvent, lambdaContext } from './event.js';
 import type { HttpHandler } from './server.js';
 
 export interface SimulatorDeps {
@@ -69,32 +69,9 @@ export function atForm(fields: Record<string, string>): string {
     .join('&');
 }
 
-/** The API Gateway v2 event of an AT callback: form body base64-encoded, as HTTP APIs deliver it. */
+/** The API Gateway v2 event of an AT callback from the phone simulator. */
 export function callbackEvent(token: string, suffix: '/ussd' | '/sms', form: string, now: Date): APIGatewayProxyEventV2 {
-  const path = `/at/${token}${suffix}`;
-  const routeKey = `POST /at/{token}${suffix}`;
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'sauti-simulator' },
-    pathParameters: { token },
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'sauti-simulator' },
-      requestId: `sim-${now.getTime()}`,
-      routeKey,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body: Buffer.from(form).toString('base64'),
-    isBase64Encoded: true,
-  };
+  return atCallbackEvent(token, suffix, form, now, { headers: { 'user-agent': 'sauti-simulator' }, requestId: `sim-${now.getTime()}` });
 }
 
 const CONTENT_TYPES: Record<string, string> = { '.csv': 'text/csv; charset=utf-8', '.json': 'application/json; charset=utf-8', '.md': 'text/markdown; charset=utf-8' };
@@ -146,8 +123,9 @@ export function createSimulator(deps: SimulatorDeps) {
   }
 
   async function exportFile(req: IncomingMessage, rel: string, res: ServerResponse): Promise<void> {
-    const event = { headers: { authorization: req.headers.authorization ?? '' }, requestContext: {} } as unknown as APIGatewayProxyEventV2;
-    const now = deps.clock.now().getTime();
+    const at = deps.clock.now();
+    const event = httpApiEvent({ method: req.method ?? 'GET', path: req.url ?? '/', headers: { authorization: req.headers.authorization ?? '' }, now: at });
+    const now = at.getTime();
     const principal = principalOf(event, env, now);
     if (!principal) return sendJson(res, 401, { error: unauthenticatedMessage(event, env, now) });
     if (!principal.roles.some((r) => r === 'researcher' || r === 'admin')) return sendJson(res, 403, { error: 'Exports are for researchers and admins.' });

@@ -14,6 +14,7 @@ import { pseudonym, studyKey } from '../../functions/core/export/pseudonym.js';
 import { DATASETS, type Dataset } from '../../functions/core/export/variables.js';
 import type { Participant, Study } from '../../functions/core/model.js';
 import { seedDemos } from '../../infra/local/seed.js';
+import { apiEvent } from '../support/api.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 
 /**
@@ -95,11 +96,7 @@ beforeAll(async () => {
 });
 
 async function exportOf(studyId: string, body: unknown, token: string = TOKENS.researcher) {
-  const res = await api({
-    version: '2.0', routeKey: 'POST /api/v1/{proxy+}', rawPath: `/api/v1/studies/${studyId}/exports`, rawQueryString: '', headers: { authorization: `Bearer ${token}` },
-    requestContext: { http: { method: 'POST', path: `/api/v1/studies/${studyId}/exports`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
-    body: JSON.stringify(body), isBase64Encoded: false,
-  });
+  const res = await api(apiEvent('POST', `/studies/${studyId}/exports`, { token, body }));
   return { status: res.statusCode, body: JSON.parse(String(res.body)) as { dataset: Dataset; rows: number; file: string; codebook: { json: string; md: string }; error?: string } };
 }
 
@@ -191,11 +188,7 @@ describe('research exports from DynamoDB Local, through the API', () => {
     // Without asking, an admin gets the pseudonymous file too.
     expect(readFileSync((await exportOf(kenya.studyId, { dataset: 'complaints' }, TOKENS.admin)).body.file, 'utf8')).not.toContain('+254');
     // The export with phone numbers is in the study's audit trail (and only that one).
-    const trail = await api({
-      version: '2.0', routeKey: 'GET /api/v1/{proxy+}', rawPath: `/api/v1/studies/${kenya.studyId}/audit`, rawQueryString: '', headers: { authorization: `Bearer ${TOKENS.admin}` },
-      requestContext: { http: { method: 'GET', path: `/api/v1/studies/${kenya.studyId}/audit`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
-      isBase64Encoded: false,
-    });
+    const trail = await api(apiEvent('GET', `/studies/${kenya.studyId}/audit`, { token: TOKENS.admin }));
     const events = (JSON.parse(String(trail.body)) as { events: { action: string; by: string; detail?: string }[] }).events;
     expect(events.filter((e) => e.action === 'export-with-phones')).toEqual([expect.objectContaining({ by: 'Ada Admin', detail: 'diary_wide' })]);
   });

@@ -10,7 +10,7 @@ import { seedDemo } from '../../infra/local/seed.js';
 import { systemClock } from '../../functions/core/ports.js';
 import { lambdaContext } from '../../infra/local/event.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
-import { enrolmentInputs, texts, ussdEvent } from '../support/ussd.js';
+import { callbackEvent, enrolmentInputs, texts, ussdEvent } from '../support/ussd.js';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 let t: TestTable;
@@ -31,16 +31,6 @@ beforeAll(async () => {
   ussd = ussdModule.handler;
   callbacks = (await import('../../functions/at-callbacks/handler.js')).handler;
 });
-
-function callbackEvent(path: string, fields: Record<string, string>, token = 'test-token'): APIGatewayProxyEventV2 {
-  const base = ussdEvent(request, token);
-  return {
-    ...base,
-    rawPath: `/at/${token}${path}`,
-    routeKey: `POST /at/{token}${path}`,
-    body: Buffer.from(new URLSearchParams(fields).toString()).toString('base64'),
-  };
-}
 
 describe('USSD Lambda handler', () => {
   it('answers 200 text/plain with CON and the language menu', async () => {

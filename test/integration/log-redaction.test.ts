@@ -9,7 +9,7 @@ import { lambdaContext } from '../../infra/local/event.js';
 import { seedDemos } from '../../infra/local/seed.js';
 import { apiEvent } from '../support/api.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
-import { enrolmentInputs, texts, ussdEvent } from '../support/ussd.js';
+import { callbackEvent, enrolmentInputs, texts, ussdEvent } from '../support/ussd.js';
 
 /**
  * No phone number in any log line, whatever the flow: the USSD hop, incoming SMS (every
@@ -71,11 +71,6 @@ afterAll(() => {
 
 const ctx = () => lambdaContext('test', 8000);
 
-function callbackEvent(path: string, fields: Record<string, string>): APIGatewayProxyEventV2 {
-  const base = ussdEvent({ sessionId: 'x', serviceCode: '*384*123#', phoneNumber: KE1, text: '' }, TOKEN);
-  return { ...base, rawPath: `/at/${TOKEN}${path}`, routeKey: `POST /at/{token}${path}`, body: Buffer.from(new URLSearchParams(fields).toString()).toString('base64') };
-}
-
 describe('log redaction', () => {
   it('no flow writes a phone number to the logs, at DEBUG', async () => {
     const ussd: Handler = (await import('../../functions/ussd/handler.js')).createUssdHandler({ clock });
@@ -99,13 +94,13 @@ describe('log redaction', () => {
 
     // Incoming SMS: every kind, an invalid sender, an unknown short code, delivery reports, session events.
     let n = 0;
-    const sms = (from: string, text: string, to = DEMO_SMS_SHORT_CODE) => callbacks(callbackEvent('/sms', { from, to, text, id: `log-sms-${(n += 1)}`, date: '', linkId: '', networkCode: '63902' }), ctx());
+    const sms = (from: string, text: string, to = DEMO_SMS_SHORT_CODE) => callbacks(callbackEvent('/sms', { from, to, text, id: `log-sms-${(n += 1)}`, date: '', linkId: '', networkCode: '63902' }, TOKEN), ctx());
     for (const text of ['D 8000 M 200 500', 'D 99999999999', 'D nonsense', 'P agent 0713666001 cheated me', 'HELP', 'what is this', 'STOP', 'START', `my number is ${KE1}`]) await sms(KE1, text);
     await sms('0713666002', 'HELP');
     await sms(BD, 'সাহায্য', DHAKA_SMS_SHORT_CODE);
     await sms(BD, 'HELP', '99999');
-    await callbacks(callbackEvent('/sms/delivery', { id: 'ATX-log-1', status: 'Failed', phoneNumber: KE1, failureReason: 'UserInBlacklist', networkCode: '63902', retryCount: '0' }), ctx());
-    await callbacks(callbackEvent('/ussd/events', { sessionId: 'log-1', status: 'Failed', phoneNumber: KE1, errorMessage: `timeout for ${KE1}`, input: '1*2', lastAppResponse: 'CON', durationInMillis: '1', hopsCount: '2' }), ctx());
+    await callbacks(callbackEvent('/sms/delivery', { id: 'ATX-log-1', status: 'Failed', phoneNumber: KE1, failureReason: 'UserInBlacklist', networkCode: '63902', retryCount: '0' }, TOKEN), ctx());
+    await callbacks(callbackEvent('/ussd/events', { sessionId: 'log-1', status: 'Failed', phoneNumber: KE1, errorMessage: `timeout for ${KE1}`, input: '1*2', lastAppResponse: 'CON', durationInMillis: '1', hopsCount: '2' }, TOKEN), ctx());
     await sms(KE2, 'FORGET');
     now += 3600_000;
     await sms(KE2, 'YES FORGET');

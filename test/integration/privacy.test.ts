@@ -22,7 +22,7 @@ import { lambdaContext } from '../../infra/local/event.js';
 import { seedDemos } from '../../infra/local/seed.js';
 import { type ApiHandler, apiHandler, callApi } from '../support/api.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
-import { enrolmentInputs, texts, ussdEvent } from '../support/ussd.js';
+import { callbackEvent, enrolmentInputs, texts, ussdEvent } from '../support/ussd.js';
 
 /**
  * "Forget me" end to end on DynamoDB Local, through the real handlers: a participant enrols by
@@ -74,9 +74,8 @@ async function enrol(phoneNumber: string): Promise<Participant> {
 let smsSeq = 0;
 async function sms(from: string, text: string, id = `sms-${(smsSeq += 1)}`): Promise<OutboundMessage | undefined> {
   const before = queued.length;
-  const body = Buffer.from(new URLSearchParams({ from, to: DEMO_SMS_SHORT_CODE, text, id, date: new Date(now).toISOString(), linkId: '', networkCode: '63902' }).toString()).toString('base64');
-  const base = ussdEvent({ sessionId: 'x', serviceCode: '*384*123#', phoneNumber: from, text: '' }, TOKEN);
-  const res = await callbacks({ ...base, rawPath: `/at/${TOKEN}/sms`, routeKey: 'POST /at/{token}/sms', body }, ctx());
+  const fields = { from, to: DEMO_SMS_SHORT_CODE, text, id, date: new Date(now).toISOString(), linkId: '', networkCode: '63902' };
+  const res = await callbacks(callbackEvent('/sms', fields, TOKEN), ctx());
   expect(res.statusCode).toBe(200);
   return queued.length > before ? queued[queued.length - 1] : undefined;
 }
@@ -270,16 +269,7 @@ describe('forget by an admin over the API', () => {
 
 describe('callback hardening: refused requests change nothing', () => {
   const PHONE = '+254713555009';
-  const smsEvent = (fields: Record<string, string>, token = TOKEN, sourceIp = '127.0.0.1'): APIGatewayProxyEventV2 => {
-    const base = ussdEvent({ sessionId: 'x', serviceCode: '*384*123#', phoneNumber: PHONE, text: '' }, token);
-    return {
-      ...base,
-      rawPath: `/at/${token}/sms`,
-      routeKey: 'POST /at/{token}/sms',
-      requestContext: { ...base.requestContext, http: { ...base.requestContext.http, sourceIp } },
-      body: Buffer.from(new URLSearchParams(fields).toString()).toString('base64'),
-    };
-  };
+  const smsEvent = (fields: Record<string, string>, token = TOKEN, sourceIp = '127.0.0.1'): APIGatewayProxyEventV2 => callbackEvent('/sms', fields, token, { sourceIp });
   const inbound = { from: PHONE, to: DEMO_SMS_SHORT_CODE, text: 'HELP', id: 'hard-1' };
 
   async function unchanged(run: () => Promise<void>): Promise<void> {
@@ -338,9 +328,7 @@ describe('data retention per study, on the dispatcher tick (fake clock)', () => 
   let start: number;
 
   async function post(path: string, fields: Record<string, string>): Promise<void> {
-    const base = ussdEvent({ sessionId: 'x', serviceCode: '*384*123#', phoneNumber: PHONE, text: '' }, TOKEN);
-    const body = Buffer.from(new URLSearchParams(fields).toString()).toString('base64');
-    expect((await callbacks({ ...base, rawPath: `/at/${TOKEN}${path}`, routeKey: `POST /at/{token}${path}`, body }, ctx())).statusCode).toBe(200);
+    expect((await callbacks(callbackEvent(path, fields, TOKEN), ctx())).statusCode).toBe(200);
   }
   const raw = async () => (await scanAll()).filter((i) => String(i.pk).startsWith('CALLBACK#') || String(i.sk).startsWith('COMPLAINT#'));
   const find = async (pk: string) => (await raw()).find((i) => i.pk === pk) as { fields: Record<string, string>; bodiesBlankedAt?: string } | undefined;

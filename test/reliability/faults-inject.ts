@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { seeded } from '../support/seeded.js';
 
 /**
  * Faults injected into a real DynamoDB client through its middleware stack, inside the SDK's
@@ -44,17 +45,6 @@ export interface FaultController {
   total(): number;
 }
 
-/** A small deterministic generator, so a scenario's faults are the same from run to run. */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fault(kind: FaultKind, command: string): Error {
   const [name, status, fault] =

@@ -10,7 +10,7 @@ import type { SmsGateway } from '../../functions/core/sms/gateway.js';
 import { ProviderRouter } from '../../functions/core/sms/router.js';
 import { LocalQueue } from '../../infra/local/queue.js';
 import { type FakeSslRule, startFakeSslWireless } from '../support/fake-sslwireless-server.js';
-import type { Rig, ScenarioResult } from './faults-rig.js';
+import { type Rig, type ScenarioResult, tally } from './faults-rig.js';
 
 /**
  * SSL Wireless under faults, on the Dhaka demo study: the real dispatcher and sender on
@@ -96,12 +96,7 @@ export async function sslWirelessFaults(rig: Rig): Promise<ScenarioResult> {
       found: `${fake.requests.length} SSL Wireless calls over ${rounds} queue rounds (${resent} messages asked again with their csms_id); ${fake.delivered.length} reached handsets; ${duplicates.length} duplicates, ${lost.length} lost; the 4026 number opted out`,
       injected: rules.length + 1,
       retries: fake.requests.length - 1,
-      lost: lost.length,
-      duplicates: duplicates.length,
-      contaminations: contaminations.length,
-      http5xx: 0,
-      ok: problems.length === 0,
-      problems,
+      ...tally({ lost, duplicates, contaminations }, problems),
     };
   } finally {
     await fake.close();

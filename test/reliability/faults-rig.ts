@@ -126,3 +126,14 @@ export interface ScenarioResult {
   /** Failed checks, readable. */
   problems: string[];
 }
+
+/**
+ * The counted part of a scenario that checks lists of lost, duplicated and misdirected items,
+ * with its verdict; these scenarios go through no HTTP front, so there is no 5xx to count.
+ */
+export function tally(
+  found: { lost: readonly unknown[]; duplicates: readonly unknown[]; contaminations: readonly unknown[] },
+  problems: string[],
+): Pick<ScenarioResult, 'lost' | 'duplicates' | 'contaminations' | 'http5xx' | 'ok' | 'problems'> {
+  return { lost: found.lost.length, duplicates: found.duplicates.length, contaminations: found.contaminations.length, http5xx: 0, ok: problems.length === 0, problems };
+}

@@ -13,7 +13,7 @@ import type { SmsGateway } from '../../functions/core/sms/gateway.js';
 import { LocalQueue } from '../../infra/local/queue.js';
 import { type FakeAt, type FakeAtRule, startFakeAt } from '../support/fake-at-server.js';
 import { injectFaults } from './faults-inject.js';
-import type { Rig, ScenarioResult } from './faults-rig.js';
+import { type Rig, type ScenarioResult, tally } from './faults-rig.js';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -158,12 +158,7 @@ export async function atFaults(rig: Rig): Promise<ScenarioResult> {
       found: `${w.fake.requests.length} AT requests over ${rounds} queue rounds; ${c.handset} messages reached handsets; records: ${statusLine(c)}; ${w.queue.deadLetters.length} in the DLQ (the number failing for ever, after ${MAX_RECEIVES} receives, recorded "gave up"); the 406 number opted out; ${c.duplicates.length} duplicates, ${c.lost.length} lost`,
       injected: rules.length,
       retries: w.fake.requests.length - 1,
-      lost: c.lost.length,
-      duplicates: c.duplicates.length,
-      contaminations: c.contaminations.length,
-      http5xx: 0,
-      ok: problems.length === 0,
-      problems,
+      ...tally(c, problems),
     };
   } finally {
     await w.close();
@@ -234,12 +229,7 @@ export async function crashes(rig: Rig, k = 1): Promise<ScenarioResult> {
       found: `${c.messages.length} messages recorded (${prompts.length} Kenyan prompts, ${lessons.length} lessons planned for the treatment arm), records: ${statusLine(c)}; ${c.handset} reached handsets; ${c.lost.length} lost, ${c.duplicates.length} duplicates, ${c.contaminations.length} to a control participant or an opted-out number`,
       injected: faults.stats.injected.crash + senderCrashes,
       retries: 0,
-      lost: c.lost.length,
-      duplicates: c.duplicates.length,
-      contaminations: c.contaminations.length,
-      http5xx: 0,
-      ok: problems.length === 0,
-      problems,
+      ...tally(c, problems),
     };
   } finally {
     await w.close();
@@ -290,12 +280,7 @@ export async function ambiguousSends(rig: Rig): Promise<ScenarioResult> {
       found: `${k.messages.length + l.messages.length} messages, records: ${statusLine(k)} and ${statusLine(l)}; ${k.duplicates.length} recipients got the text twice after the kill, ${l.duplicates.length} after the late answer (never more than the recipients of the ambiguous request, never three times); ${lost} lost. At-least-once by design: AT's SMS API has no idempotency key, so a send whose outcome is unknown is retried rather than risked lost`,
       injected: 2,
       retries: killed.fake.requests.length + late.fake.requests.length,
-      lost,
-      duplicates: k.duplicates.length + l.duplicates.length,
-      contaminations: k.contaminations.length + l.contaminations.length,
-      http5xx: 0,
-      ok: problems.length === 0,
-      problems,
+      ...tally({ lost: [...k.lost, ...l.lost], duplicates: [...k.duplicates, ...l.duplicates], contaminations: [...k.contaminations, ...l.contaminations] }, problems),
     };
   } finally {
     await killed.close();

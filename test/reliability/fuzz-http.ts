@@ -7,6 +7,7 @@ import { apiRoutes, bodies } from '../../functions/api/routes.js';
 import { renderScreen } from '../../functions/core/ussd/screen.js';
 import { fitsUssd } from '../../functions/core/ussd/limits.js';
 import { routes } from '../../infra/routes.js';
+import { httpApiEvent } from '../../infra/local/event.js';
 import { seedDemos } from '../../infra/local/seed.js';
 import { snapshot } from './faults-rig.js';
 import { type FuzzResult, hostile, newResult } from './fuzz-strings.js';
@@ -79,18 +80,11 @@ interface Req {
 }
 
 function eventOf(r: Req, routeKey: string): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0', routeKey, rawPath: r.path, rawQueryString: new URLSearchParams(r.query).toString(), headers: r.headers,
-    ...(Object.keys(r.query).length > 0 ? { queryStringParameters: r.query } : {}),
-    pathParameters: r.pathParameters,
-    requestContext: {
-      accountId: 'fuzz', apiId: 'fuzz', domainName: 'localhost', domainPrefix: 'localhost', requestId: 'fuzz', routeKey, stage: '$default',
-      time: FUZZ_NOW.toUTCString(), timeEpoch: FUZZ_NOW.getTime(),
-      http: { method: r.method, path: r.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'fuzz' },
-    },
+  return httpApiEvent({
+    method: r.method, path: r.path, routeKey, headers: r.headers, query: r.query, pathParameters: r.pathParameters,
     ...(r.body !== undefined ? { body: r.body } : {}),
-    isBase64Encoded: r.isBase64Encoded,
-  };
+    isBase64Encoded: r.isBase64Encoded, source: 'fuzz', userAgent: 'fuzz', requestId: 'fuzz', now: FUZZ_NOW,
+  });
 }
 
 /** Percent-encodes a path segment; a lone surrogate (which no URL can carry) becomes U+FFFD first. */

@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { systemClock } from '../../functions/core/ports.js';
+import { httpApiEvent } from '../../infra/local/event.js';
 import type { TestTable } from './dynamo.js';
 
 /**
@@ -26,14 +28,12 @@ export async function apiHandler(
 }
 
 export function apiEvent(method: string, path: string, opts: CallOptions = {}): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0', routeKey: `${method} /api/v1/{proxy+}`, rawPath: `/api/v1${path}`, rawQueryString: '',
+  return httpApiEvent({
+    method, path: `/api/v1${path}`, routeKey: `${method} /api/v1/{proxy+}`, source: 'test', now: systemClock.now(),
     headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
-    ...(opts.query ? { queryStringParameters: opts.query } : {}),
-    requestContext: { http: { method, path: `/api/v1${path}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
+    ...(opts.query ? { query: opts.query } : {}),
     ...(opts.raw !== undefined ? { body: opts.raw } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-    isBase64Encoded: false,
-  };
+  });
 }
 
 export async function callApi(api: ApiHandler, method: string, path: string, opts: CallOptions = {}) {

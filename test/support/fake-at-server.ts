@@ -9,7 +9,7 @@
  * requests' HTTP status or delay. Point the gateway at it with `baseUrl: fake.url`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, serveFake, takeRule } from './fake-http.js';
+import { type FakeProviderServer, fakeProvider, readBody, respond, respondJson, scriptedRules, serveFake, stillThereAfter, track } from './fake-http.js';
 
 /** AT's per-recipient status texts, by statusCode (AT's SMS API documentation). */
 export const AT_STATUS: Readonly<Record<number, string>> = {
@@ -68,16 +68,11 @@ export type FakeAtRule =
    */
   | { httpStatus?: number; body?: string; delayMs?: number; times?: number; respondAfterMs?: number };
 
-export interface FakeAt {
-  /** Base URL, e.g. 'http://127.0.0.1:41234'; the SMS API lives at `${url}/version1/messaging`. */
-  url: string;
-  /** Every request received, in order (cleared by `reset`). */
-  requests: FakeAtRequest[];
-  script(...rules: FakeAtRule[]): void;
-  /** Forgets requests and rules (not the messageId counter, so ids stay unique). */
-  reset(): void;
-  close(): Promise<void>;
-}
+/**
+ * The SMS API lives at `${url}/version1/messaging`; `reset` forgets requests and rules (not the
+ * messageId counter, so ids stay unique).
+ */
+export type FakeAt = FakeProviderServer<FakeAtRequest, FakeAtRule>;
 
 export interface FakeAtOptions {
   /** When set, any other `apikey` gets HTTP 401, as AT answers bad credentials. */
@@ -95,8 +90,7 @@ const ERROR_BODIES: Record<number, string> = {
 
 export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> {
   const requests: FakeAtRequest[] = [];
-  let numberRules: { rule: NumberRule; left: number }[] = [];
-  let requestRules: { rule: RequestRule; left: number }[] = [];
+  const rules = scriptedRules<NumberRule, RequestRule>((r): r is NumberRule => 'number' in r);
   let nextId = 1;
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = Object.fromEntries(new URLSearchParams(await readBody(req)));
@@ -116,14 +110,9 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
       aborted: false,
       accepted: [],
     };
-    requests.push(recorded);
-    res.on('close', () => {
-      if (!res.writableFinished) recorded.aborted = true;
-    });
-
-    const rule = takeRule(requestRules);
-    if (rule?.delayMs) await sleep(rule.delayMs);
-    if (res.destroyed) return;
+    track(requests, recorded, res);
+    const rule = rules.nextCall();
+    if (!(await stillThereAfter(server, res, rule?.delayMs))) return;
 
     if (req.method !== 'POST' || new URL(recorded.path, 'http://x').pathname !== '/version1/messaging') {
       return text(res, 404, 'Not Found');
@@ -145,7 +134,7 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
     let sent = 0;
     const recipients = [];
     for (const number of recorded.to) {
-      const numberRule = takeRule(numberRules, (r) => r.number === number);
+      const numberRule = rules.forNumber((r) => r.number === number);
       if (numberRule?.omit) continue;
       const statusCode = numberRule?.statusCode ?? 101;
       const ok = statusCode >= 100 && statusCode <= 102;
@@ -162,31 +151,12 @@ export async function startFakeAt(options: FakeAtOptions = {}): Promise<FakeAt> 
       });
     }
     const total = (sent * 0.8).toFixed(4);
-    if (rule?.respondAfterMs) await sleep(rule.respondAfterMs);
-    if (res.destroyed) return;
-    res.writeHead(201, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ SMSMessageData: { Message: `Sent to ${sent}/${recorded.to.length} Total Cost: KES ${total}`, Recipients: recipients } }));
+    if (!(await stillThereAfter(server, res, rule?.respondAfterMs))) return;
+    respondJson(res, 201, { SMSMessageData: { Message: `Sent to ${sent}/${recorded.to.length} Total Cost: KES ${total}`, Recipients: recipients } });
   }
 
   const server = await serveFake(handle);
-  const sleep = (ms: number) => server.sleep(ms);
-
-  return {
-    url: server.url,
-    requests,
-    script(...rules) {
-      for (const rule of rules) {
-        if ('number' in rule) numberRules.push({ rule, left: rule.times ?? Infinity });
-        else requestRules.push({ rule, left: rule.times ?? 1 });
-      }
-    },
-    reset() {
-      requests.length = 0;
-      numberRules = [];
-      requestRules = [];
-    },
-    close: () => server.close(),
-  };
+  return fakeProvider(server, requests, rules);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -195,6 +165,5 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function text(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain' });
-  res.end(body);
+  respond(res, status, 'text/plain', body);
 }

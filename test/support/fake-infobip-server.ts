@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InfobipStatus } from '../../functions/adapters/infobip/status.js';
-import { readBody, serveFake, takeRule } from './fake-http.js';
+import { type FakeProviderServer, fakeProvider, parseJson, pathOf, readBody, respond, respondJson, scriptedRules, serveFake, stillThereAfter } from './fake-http.js';
 
 export interface FakeInfobipSms {
   to: string;
@@ -31,15 +31,10 @@ export type FakeInfobipRule =
   | { to: string; status: InfobipStatus; times?: number }
   | { httpStatus?: number; body?: string; delayMs?: number; respondAfterMs?: number; times?: number };
 
-export interface FakeInfobip {
-  url: string;
-  requests: FakeInfobipRequest[];
+export interface FakeInfobip extends FakeProviderServer<FakeInfobipRequest, FakeInfobipRule> {
   delivered: FakeInfobipSms[];
   /** Accepted messageIds that had been accepted before. */
   repeats: string[];
-  script(...rules: FakeInfobipRule[]): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 export const PENDING: InfobipStatus = { groupId: 1, groupName: 'PENDING', id: 26, name: 'PENDING_ACCEPTED', description: 'Message sent to next instance' };
@@ -53,29 +48,21 @@ export async function startFakeInfobip(options: { apiKey: string }): Promise<Fak
   const delivered: FakeInfobipSms[] = [];
   const repeats: string[] = [];
   const seen = new Set<string>();
-  let numberRules: { rule: NumberRule; left: number }[] = [];
-  let callRules: { rule: CallRule; left: number }[] = [];
+  const rules = scriptedRules<NumberRule, CallRule>((r): r is NumberRule => 'to' in r);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      json = undefined;
-    }
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const json = parseJson(await readBody(req));
+    const path = pathOf(req);
     const recorded: FakeInfobipRequest = { path, authorization: req.headers.authorization, json, asked: asked(json), accepted: [] };
     requests.push(recorded);
-    const rule = takeRule(callRules);
-    if (rule?.delayMs) await server.sleep(rule.delayMs);
-    if (res.destroyed) return;
-    if (req.method !== 'POST' || path !== '/sms/3/messages') return reply(res, 404, { errorCode: 'E404', description: 'Not found' });
+    const rule = rules.nextCall();
+    if (!(await stillThereAfter(server, res, rule?.delayMs))) return;
+    if (req.method !== 'POST' || path !== '/sms/3/messages') return respondJson(res, 404, { errorCode: 'E404', description: 'Not found' });
     if (rule?.httpStatus !== undefined) return send(res, rule.httpStatus, rule.body ?? JSON.stringify({ errorCode: `E${rule.httpStatus}`, description: 'Scripted failure' }));
-    if (recorded.authorization !== `App ${options.apiKey}`) return reply(res, 401, { errorCode: 'E401', description: 'Invalid login details' });
-    if (recorded.asked.length === 0) return reply(res, 400, { errorCode: 'E400', description: 'Bad request', violations: [{ property: 'messages', violation: 'must not be empty' }] });
+    if (recorded.authorization !== `App ${options.apiKey}`) return respondJson(res, 401, { errorCode: 'E401', description: 'Invalid login details' });
+    if (recorded.asked.length === 0) return respondJson(res, 400, { errorCode: 'E400', description: 'Bad request', violations: [{ property: 'messages', violation: 'must not be empty' }] });
     const messages = recorded.asked.map((m) => {
-      const status = takeRule(numberRules, (r) => r.to === m.to)?.status ?? PENDING;
+      const status = rules.forNumber((r) => r.to === m.to)?.status ?? PENDING;
       if (status.groupId === 1) {
         if (seen.has(m.messageId)) repeats.push(m.messageId);
         seen.add(m.messageId);
@@ -84,32 +71,16 @@ export async function startFakeInfobip(options: { apiKey: string }): Promise<Fak
       }
       return { messageId: m.messageId, destination: m.to, status };
     });
-    if (rule?.respondAfterMs) await server.sleep(rule.respondAfterMs);
-    if (res.destroyed) return;
-    return reply(res, 200, { bulkId: `bulk-${requests.length}`, messages });
+    if (!(await stillThereAfter(server, res, rule?.respondAfterMs))) return;
+    return respondJson(res, 200, { bulkId: `bulk-${requests.length}`, messages });
   }
 
   const server = await serveFake(handle);
-  return {
-    url: server.url,
-    requests,
-    delivered,
-    repeats,
-    script(...rules) {
-      for (const rule of rules) {
-        if ('to' in rule) numberRules.push({ rule, left: rule.times ?? Infinity });
-        else callRules.push({ rule, left: rule.times ?? 1 });
-      }
-    },
-    reset() {
-      requests.length = 0;
-      delivered.length = 0;
-      repeats.length = 0;
-      numberRules = [];
-      callRules = [];
-    },
-    close: () => server.close(),
-  };
+  const fake = fakeProvider(server, requests, rules, () => {
+    delivered.length = 0;
+    repeats.length = 0;
+  });
+  return { ...fake, delivered, repeats };
 }
 
 function asked(json: unknown): FakeInfobipSms[] {
@@ -120,11 +91,4 @@ function asked(json: unknown): FakeInfobipSms[] {
   );
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  send(res, status, JSON.stringify(body));
-}
-
-function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(body);
-}
+const send = (res: ServerResponse, status: number, body: string) => respond(res, status, 'application/json', body);

@@ -13,7 +13,7 @@
  * publicly documented, and the adapter must be right under both. `script` adds failures on cue.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, serveFake, takeRule } from './fake-http.js';
+import { type FakeProviderServer, fakeProvider, parseJson, pathOf, readBody, respond, respondJson, scriptedRules, serveFake, stillThereAfter, track } from './fake-http.js';
 
 export interface FakeSslSms {
   msisdn: string;
@@ -43,15 +43,10 @@ export type FakeSslRule =
    */
   | { httpStatus?: number; body?: string; statusCode?: number; omitSmsinfo?: boolean; delayMs?: number; respondAfterMs?: number; times?: number };
 
-export interface FakeSsl {
-  url: string;
-  requests: FakeSslRequest[];
+/** `reset` forgets requests, deliveries and rules; it remembers csms_ids, as the provider does. */
+export interface FakeSsl extends FakeProviderServer<FakeSslRequest, FakeSslRule> {
   /** Every message accepted, in order, across calls (cleared by `reset`). */
   delivered: FakeSslSms[];
-  script(...rules: FakeSslRule[]): void;
-  /** Forgets requests, deliveries and rules; remembers csms_ids, as the provider does. */
-  reset(): void;
-  close(): Promise<void>;
 }
 
 export interface FakeSslOptions {
@@ -71,21 +66,15 @@ export async function startFakeSslWireless(options: FakeSslOptions = {}): Promis
   const requests: FakeSslRequest[] = [];
   const delivered: FakeSslSms[] = [];
   const seen = new Set<string>();
-  let numberRules: { rule: NumberRule; left: number }[] = [];
-  let callRules: { rule: CallRule; left: number }[] = [];
+  const rules = scriptedRules<NumberRule, CallRule>((r): r is NumberRule => 'msisdn' in r);
   let nextRef = 1;
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    const json = parseJson(raw);
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const json = jsonObject(parseJson(await readBody(req)));
+    const path = pathOf(req);
     const recorded: FakeSslRequest = { path, contentType: req.headers['content-type'], json, asked: messagesOf(path, json), accepted: [], aborted: false };
-    requests.push(recorded);
-    res.on('close', () => {
-      if (!res.writableFinished) recorded.aborted = true;
-    });
-    const rule = takeRule(callRules);
-    if (rule?.delayMs) await sleep(rule.delayMs);
-    if (res.destroyed) return;
+    track(requests, recorded, res);
+    const rule = rules.nextCall();
+    if (!(await stillThereAfter(server, res, rule?.delayMs))) return;
     if (req.method !== 'POST' || !['/api/v3/send-sms', '/api/v3/send-sms/bulk', '/api/v3/send-sms/dynamic'].includes(path)) return send(res, 404, 'Not Found');
     if (rule?.httpStatus !== undefined) return send(res, rule.httpStatus, rule.body ?? `HTTP ${rule.httpStatus}`);
     if (rule?.body !== undefined) return send(res, 200, rule.body);
@@ -106,8 +95,7 @@ export async function startFakeSslWireless(options: FakeSslOptions = {}): Promis
       }
       smsinfo.push({ sms_status: code === 200 && !whole ? 'SUCCESS' : 'FAILED', status_message: MESSAGES[code], msisdn: m.msisdn, sms_type: /[^\x00-\x7f]/.test(m.text) ? 'UNICODE' : 'EN', sms_body: m.text, csms_id: m.csmsId, reference_id: `ref-${nextRef++}` });
     }
-    if (rule?.respondAfterMs) await sleep(rule.respondAfterMs);
-    if (res.destroyed) return;
+    if (!(await stillThereAfter(server, res, rule?.respondAfterMs))) return;
     if (refused) return answer(res, 'FAILED', refused.code, undefined, whole ? undefined : smsinfo);
     return answer(res, 'SUCCESS', 200, undefined, rule?.omitSmsinfo ? undefined : smsinfo);
   }
@@ -115,29 +103,14 @@ export async function startFakeSslWireless(options: FakeSslOptions = {}): Promis
   function fate(m: FakeSslSms): number {
     if (seen.has(m.csmsId)) return 4023;
     if (!/^8801[3-9]\d{8}$/.test(m.msisdn)) return 4025;
-    return takeRule(numberRules, (r) => r.msisdn === m.msisdn)?.statusCode ?? 200;
+    return rules.forNumber((r) => r.msisdn === m.msisdn)?.statusCode ?? 200;
   }
 
   const server = await serveFake(handle);
-  const sleep = (ms: number) => server.sleep(ms);
-  return {
-    url: server.url,
-    requests,
-    delivered,
-    script(...rules) {
-      for (const rule of rules) {
-        if ('msisdn' in rule) numberRules.push({ rule, left: rule.times ?? Infinity });
-        else callRules.push({ rule, left: rule.times ?? 1 });
-      }
-    },
-    reset() {
-      requests.length = 0;
-      delivered.length = 0;
-      numberRules = [];
-      callRules = [];
-    },
-    close: () => server.close(),
-  };
+  const fake = fakeProvider(server, requests, rules, () => {
+    delivered.length = 0;
+  });
+  return { ...fake, delivered };
 }
 
 /** The messages a call asks for, whichever endpoint it went to. */
@@ -154,20 +127,14 @@ function messagesOf(path: string, json: Record<string, unknown> | undefined): Fa
 }
 
 function answer(res: ServerResponse, status: 'SUCCESS' | 'FAILED', code: number, message?: string, smsinfo?: unknown[]): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ status, status_code: code, error_message: status === 'SUCCESS' ? '' : (message ?? MESSAGES[code] ?? 'Error'), ...(smsinfo ? { smsinfo } : {}) }));
+  respondJson(res, 200, { status, status_code: code, error_message: status === 'SUCCESS' ? '' : (message ?? MESSAGES[code] ?? 'Error'), ...(smsinfo ? { smsinfo } : {}) });
 }
 
 function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/html' });
-  res.end(body);
+  respond(res, status, 'text/html', body);
 }
 
-function parseJson(raw: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(raw);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+/** The API takes a JSON object; anything else is no request at all. */
+function jsonObject(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { content } from '../../content/index.js';
+import { atCallbackEvent } from '../../infra/local/event.js';
+import { MORE } from '../../functions/core/ussd/navigation.js';
 import type { UssdRequest } from '../../functions/core/ussd/service.js';
 import { systemClock } from '../../functions/core/ports.js';
 
@@ -10,30 +12,14 @@ export function atForm(req: UssdRequest): string {
 
 /** An API Gateway HTTP API (v2) event for a USSD callback; HTTP APIs base64-encode form bodies. */
 export function ussdEvent(req: UssdRequest, token = 'test-token', at = systemClock.now()): APIGatewayProxyEventV2 {
-  const body = Buffer.from(atForm(req)).toString('base64');
-  return {
-    version: '2.0',
-    routeKey: 'POST /at/{token}/ussd',
-    rawPath: `/at/${token}/ussd`,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    pathParameters: { token },
-    requestContext: {
-      accountId: 'test',
-      apiId: 'test',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: { method: 'POST', path: `/at/${token}/ussd`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: 'req',
-      routeKey: 'POST /at/{token}/ussd',
-      stage: '$default',
-      time: at.toUTCString(),
-      timeEpoch: at.getTime(),
-    },
-    body,
-    isBase64Encoded: true,
-  };
+  return atCallbackEvent(token, '/ussd', atForm(req), at, { source: 'test', requestId: 'req' });
 }
+
+/** The event of another AT callback (`/sms`, `/sms/delivery`, `/ussd/events`) with these form fields. */
+export function callbackEvent(suffix: string, fields: Record<string, string>, token = 'test-token', more: CallbackExtras = {}): APIGatewayProxyEventV2 {
+  return atCallbackEvent(token, suffix, new URLSearchParams(fields).toString(), systemClock.now(), { source: 'test', requestId: 'req', ...more });
+}
+type CallbackExtras = Parameters<typeof atCallbackEvent>[4];
 
 /**
  * The inputs of a complete enrolment, derived from the content (so a new consent page
@@ -42,7 +28,7 @@ export function ussdEvent(req: UssdRequest, token = 'test-token', at = systemClo
 export function enrolmentInputs(langIndex = 1, answers: string[] = ['3', '1', '30']): string[] {
   const lang = content.languages[langIndex - 1] as string;
   const pages = content.consent.pages[lang]?.length ?? 1;
-  return [String(langIndex), ...Array.from({ length: pages - 1 }, () => '98'), '1', ...answers];
+  return [String(langIndex), ...Array.from({ length: pages - 1 }, () => MORE), '1', ...answers];
 }
 
 /** The successive `text` values Africa's Talking sends for a list of inputs: "", "1", "1*98", … */

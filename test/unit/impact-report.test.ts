@@ -6,6 +6,7 @@ import { impactReport, type ImpactInput, type ImpactReport, type OutcomeEstimate
 import type { AnswerValue, LessonResult, Participant, Study } from '../../functions/core/model.js';
 import { benjaminiHochberg, designMatrix, differenceInMeans, ivRobust, leeBounds, lmRobust } from '../../functions/core/stats/index.js';
 import { studyBalance } from '../../functions/core/stats/study-balance.js';
+import { seeded } from '../support/seeded.js';
 
 /**
  * The impact report on synthetic studies with planted effects (seeded, so every run sees the
@@ -13,16 +14,9 @@ import { studyBalance } from '../../functions/core/stats/study-balance.js';
  * estimators that cannot run leave notes instead of failing.
  */
 
-/** mulberry32: a small seeded generator for the synthetic data. */
+/** A seeded generator for the synthetic data, with a normal draw and a pick. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seeded(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   return { next, normal, pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] as T };
 }

@@ -16,6 +16,7 @@ import { Users } from './pages/Users.js';
 import { onLinkClick, usePath } from './router.js';
 import { session } from './session.js';
 import { finishSignIn } from './cognito.js';
+import { Page } from './components/Page.js';
 
 function useSignedIn(): string | undefined {
   const [token, setToken] = useState(session.token());
@@ -80,15 +81,12 @@ function SignedIn({ path, token }: { path: string; token: string }) {
             ) : path === '/users' && allowed ? (
               <Users me={who.name} />
             ) : !allowed ? (
-              <section aria-labelledby="page-title">
-                <h1 id="page-title" tabIndex={-1}>
-                  Not available
-                </h1>
+              <Page title="Not available">
                 <p>This page does not exist or is not open to your role ({who.roles.join(', ')}).</p>
                 <p>
                   <a href="/">Back to the overview</a>
                 </p>
-              </section>
+              </Page>
             ) : (
               <Status value={studies}>{(s) => <StudyPages path={path} studies={s.studies} roles={who.roles} />}</Status>
             )}

@@ -5,6 +5,7 @@ import { questionPages, questionScreen, ussdLabel } from '../questionnaire/rende
 import { type Answers, isAsked, liveAnswers, nextAsked, previousAsked } from '../questionnaire/walk.js';
 import { encodedLength, encodingOf } from '../text/gsm7.js';
 import { USSD_LIMIT } from './limits.js';
+import { BACK, navLines, turnPage } from './navigation.js';
 import { paginateOptions, renderFirstFitting, renderScreen } from './screen.js';
 import type { UssdState } from './session.js';
 
@@ -31,9 +32,6 @@ export interface DiaryStep {
   notice?: string;
   effect?: DiaryEffect;
 }
-
-const MORE = '98';
-const BACK = '0';
 
 /** Answers as conditions see them: skipped questions count as unanswered. */
 function conditionAnswers(d: DiaryView): Answers {
@@ -84,8 +82,9 @@ export function advanceDiary(state: DiaryState, input: string, form: Questionnai
       const lines = reviewLines(form, d, state.lang, s);
       const pages = paginateOptions(s.diaryWhichChange, lines, s, { backOnFirstPage: true });
       const page = pages[Math.min(state.page, pages.length - 1)];
-      if (input === MORE && page?.hasMore) return { state: { ...state, page: state.page + 1 } };
-      if (input === BACK) return { state: state.page > 0 ? { ...state, page: state.page - 1 } : { at: 'diaryReview', lang: state.lang } };
+      const turn = turnPage(input, state.page, pages.length);
+      if (typeof turn === 'object') return { state: { ...state, page: turn.to } };
+      if (turn === 'beforeFirst') return { state: { at: 'diaryReview', lang: state.lang } };
       const n = /^\d{1,2}$/.test(input) ? Number(input) : 0;
       const q = answeredOnPath(form, d)[n - 1];
       if (!q) return { state, notice: s.invalidChoice };
@@ -107,9 +106,9 @@ function answerQuestion(
   const q = form.questions[state.index] as Question;
   if (q.type === 'select_one' || q.type === 'select_multiple') {
     const pages = questionPages(q, { lang: state.lang, strings: s, canGoBack: true });
-    if (input === MORE && state.page < pages - 1) return { state: { ...state, page: state.page + 1 } };
-    if (input === BACK && state.page > 0) return { state: { ...state, page: state.page - 1 } };
-    if (input === BACK) {
+    const turn = turnPage(input, state.page, pages);
+    if (typeof turn === 'object') return { state: { ...state, page: turn.to } };
+    if (turn === 'beforeFirst') {
       if (state.review) return { state: { at: 'diaryPick', lang: state.lang, page: 0 } };
       const previous = previousAsked(form, conditionAnswers(d), d.studyWeek, state.index);
       return { state: previous === undefined ? menu : { ...state, index: previous, page: 0 } };
@@ -163,7 +162,7 @@ export function viewDiary(state: DiaryState, form: Questionnaire, d: DiaryView, 
       const pages = paginateOptions(s.diaryWhichChange, lines, s, { backOnFirstPage: true });
       const index = Math.min(state.page, pages.length - 1);
       const page = pages[index] ?? { options: [], hasMore: false };
-      return renderScreen('CON', [s.diaryWhichChange, ...page.options, ...(page.hasMore ? [s.more] : []), s.back], notice);
+      return renderScreen('CON', [s.diaryWhichChange, ...page.options, ...navLines(s, { more: page.hasMore, back: true })], notice);
     }
     case 'diaryQuestion': {
       const q = form.questions[state.index] as Question;

@@ -6,6 +6,7 @@ import { liveAnswers, nextAsked, previousAsked } from '../questionnaire/walk.js'
 import { advanceDiary, type DiaryEffect, type DiaryView, enterDiary, viewDiary } from './diary-flow.js';
 import { advanceLessons, enterLessons, type LessonEffect, viewLessons } from './lessons-flow.js';
 import { fitsUssd } from './limits.js';
+import { BACK, navLines, turnPage } from './navigation.js';
 import { advanceProblem, type ComplaintEffect, viewProblem } from './problem-flow.js';
 import { advanceSettings, type SettingsEffect, viewSettings } from './settings-flow.js';
 import { type MonthTotals, summaryScreen } from './summary.js';
@@ -46,9 +47,6 @@ export interface Step {
   notice?: string;
   effect?: Effect;
 }
-
-const MORE = '98';
-const BACK = '0';
 
 export function offeredLanguages(ctx: FlowContext): Lang[] {
   const offered = ctx.study.languages.filter((l) => ctx.content.languages.includes(l));
@@ -125,11 +123,9 @@ export function advance(state: UssdState, input: string, ctx: FlowContext): Step
     case 'consent': {
       const s = stringsFor(ctx, state.lang);
       const last = consentPages(ctx, state.lang).length - 1;
-      if (trimmed === BACK && state.page > 0) return { state: { ...state, page: state.page - 1 } };
-      if (state.page < last) {
-        if (trimmed === MORE) return { state: { ...state, page: state.page + 1 } };
-        return { state, notice: s.invalidChoice };
-      }
+      const turn = turnPage(trimmed, state.page, last + 1);
+      if (typeof turn === 'object') return { state: { ...state, page: turn.to } };
+      if (state.page < last) return { state, notice: s.invalidChoice };
       if (trimmed === '1') return startBaseline(state.lang, ctx);
       if (trimmed === '2') {
         return { state: { at: 'ended', lang: state.lang, message: 'declined' }, effect: { type: 'decline', lang: state.lang } };
@@ -146,8 +142,8 @@ export function advance(state: UssdState, input: string, ctx: FlowContext): Step
     case 'menu': {
       const pages = menuPages(ctx, state.lang);
       const page = pages[Math.min(state.page, pages.length - 1)];
-      if (trimmed === MORE && page?.hasMore) return { state: { ...state, page: state.page + 1 } };
-      if (trimmed === BACK && state.page > 0) return { state: { ...state, page: state.page - 1 } };
+      const turn = turnPage(trimmed, state.page, pages.length);
+      if (typeof turn === 'object') return { state: { ...state, page: turn.to } };
       const firstNumber = pages.slice(0, state.page).reduce((n, p) => n + p.options.length, 0);
       const i = choiceIndex(trimmed, firstNumber + (page?.options.length ?? 0));
       const item = i !== undefined && i >= firstNumber ? menuItems(ctx)[i] : undefined;
@@ -229,9 +225,9 @@ function answerBaseline(state: Extract<UssdState, { at: 'baseline' }>, input: st
   const isSelect = question.type === 'select_one' || question.type === 'select_multiple';
   if (isSelect) {
     const pages = questionPages(question, { lang: state.lang, strings: s, canGoBack: state.index > 0 });
-    if (input === MORE && state.page < pages - 1) return { state: { ...state, page: state.page + 1 } };
-    if (input === BACK && state.page > 0) return { state: { ...state, page: state.page - 1 } };
-    if (input === BACK) {
+    const turn = turnPage(input, state.page, pages);
+    if (typeof turn === 'object') return { state: { ...state, page: turn.to } };
+    if (turn === 'beforeFirst') {
       const previous = previousAsked(form, state.answers, 0, state.index);
       if (previous !== undefined) return { state: { ...state, index: previous, page: 0 } };
     }
@@ -263,8 +259,8 @@ export function view(state: UssdState, ctx: FlowContext, notice?: string): strin
       const s = stringsFor(ctx, state.lang);
       const pages = consentPages(ctx, state.lang);
       const text = fill(pages[state.page] ?? '', vars(ctx));
-      const back = state.page > 0 ? [s.back] : [];
-      const nav = state.page < pages.length - 1 ? [s.more, ...back] : [s.agree, s.decline, ...back];
+      const more = state.page < pages.length - 1;
+      const nav = [...(more ? [] : [s.agree, s.decline]), ...navLines(s, { more, back: state.page > 0 })];
       return renderScreen('CON', [text, ...nav], notice);
     }
     case 'declinedBefore': {
@@ -280,7 +276,7 @@ export function view(state: UssdState, ctx: FlowContext, notice?: string): strin
       const s = stringsFor(ctx, state.lang);
       const pages = menuPages(ctx, state.lang);
       const page = pages[Math.min(state.page, pages.length - 1)] ?? { options: [], hasMore: false };
-      const nav = [...(page.hasMore ? [s.more] : []), ...(state.page > 0 ? [s.back] : [])];
+      const nav = navLines(s, { more: page.hasMore, back: state.page > 0 });
       return renderScreen('CON', [s.mainMenuTitle, ...page.options, ...nav], notice);
     }
     case 'comingSoon': {

@@ -2,6 +2,7 @@ import type { Content, Lesson, UiStrings } from '../content/schema.js';
 import { feedbackScreen, lessonPageScreen, lessonPages, quizScreen } from '../lessons/render.js';
 import type { Lang, Participant, Study } from '../model.js';
 import { readList } from './list.js';
+import { BACK, turnPage } from './navigation.js';
 import { renderScreen } from './screen.js';
 import type { UssdState } from './session.js';
 
@@ -61,15 +62,17 @@ export function advanceLessons(state: LessonState, input: string, ctx: LessonCon
       const last = lastLesson(ctx);
       if (input === '1' && next) return { state: { at: 'lesson', lang: state.lang, lessonKey: next, page: 0 } };
       if (input === '2' && last) return { state: { at: 'lesson', lang: state.lang, lessonKey: last, page: 0 } };
-      if (input === '0') return { state: menu };
+      if (input === BACK) return { state: menu };
       return { state, notice: s.invalidChoice };
     }
     case 'lesson': {
       const lesson = find(ctx.content, state.lessonKey);
       if (!lesson) return { state: menu };
       const pages = lessonPages(lesson, state.lang).length;
-      if (input === '98') return { state: state.page + 1 < pages ? { ...state, page: state.page + 1 } : { at: 'quiz', lang: state.lang, lessonKey: state.lessonKey, page: 0 } };
-      if (input === '0') return { state: state.page > 0 ? { ...state, page: state.page - 1 } : { at: 'lessonsMenu', lang: state.lang } };
+      const turn = turnPage(input, state.page, pages);
+      if (typeof turn === 'object') return { state: { ...state, page: turn.to } };
+      if (turn === 'afterLast') return { state: { at: 'quiz', lang: state.lang, lessonKey: state.lessonKey, page: 0 } };
+      if (turn === 'beforeFirst') return { state: { at: 'lessonsMenu', lang: state.lang } };
       return { state, notice: s.invalidChoice };
     }
     case 'quiz': {

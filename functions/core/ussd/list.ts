@@ -1,4 +1,5 @@
 import type { UiStrings } from '../content/schema.js';
+import { navLines, turnPage } from './navigation.js';
 import { paginateOptions, renderScreen } from './screen.js';
 
 /**
@@ -23,8 +24,9 @@ function pagesOf(spec: ListSpec, s: UiStrings) {
 export function readList(spec: ListSpec, s: UiStrings, page: number, input: string): ListInput {
   const pages = pagesOf(spec, s);
   const current = Math.min(Math.max(page, 0), pages.length - 1);
-  if (input === '98' && pages[current]?.hasMore) return { kind: 'page', page: current + 1 };
-  if (input === '0') return current > 0 ? { kind: 'page', page: current - 1 } : spec.canLeave ? { kind: 'back' } : { kind: 'invalid' };
+  const turn = turnPage(input, current, pages.length);
+  if (typeof turn === 'object') return { kind: 'page', page: turn.to };
+  if (turn === 'beforeFirst') return spec.canLeave ? { kind: 'back' } : { kind: 'invalid' };
   if (!/^\d{1,2}$/.test(input)) return { kind: 'invalid' };
   // Any number shown so far is accepted, also from an earlier page.
   const shown = pages.slice(0, current + 1).reduce((n, p) => n + p.options.length, 0);
@@ -36,6 +38,6 @@ export function listScreen(spec: ListSpec, s: UiStrings, page: number, notice?: 
   const pages = pagesOf(spec, s);
   const current = Math.min(Math.max(page, 0), pages.length - 1);
   const p = pages[current] ?? { options: [], hasMore: false };
-  const nav = [...(p.hasMore ? [s.more] : []), ...(current > 0 || spec.canLeave ? [s.back] : [])];
+  const nav = navLines(s, { more: p.hasMore, back: current > 0 || spec.canLeave });
   return renderScreen('CON', [spec.title, ...p.options, ...nav, ...(spec.footer ?? [])], notice);
 }

@@ -1,5 +1,6 @@
 import type { Chart as ChartJs } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
+import { DataTable } from './DataTable.js';
 
 /**
  * Chart.js is three quarters of the console's code: it is loaded on the first chart only, so
@@ -71,31 +72,16 @@ export function Chart(props: { title: string; type: 'line' | 'bar'; labels: stri
       </div>
       <details>
         <summary>Show as a table</summary>
-        <div class="table-scroll" tabIndex={0}>
-          <table>
-            <caption class="visually-hidden">{props.title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Week</th>
-                {props.series.map((s) => (
-                  <th scope="col" key={s.label}>
-                    {s.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {props.labels.map((label, i) => (
-                <tr key={label}>
-                  <th scope="row">{label}</th>
-                  {props.series.map((s) => (
-                    <td key={s.label}>{s.data[i] === undefined ? '–' : fmt(s.data[i] as number)}</td>
-                  ))}
-                </tr>
+        <DataTable columns={['Week', ...props.series.map((s) => s.label)]} caption={props.title} captionHidden>
+          {props.labels.map((label, i) => (
+            <tr key={label}>
+              <th scope="row">{label}</th>
+              {props.series.map((s) => (
+                <td key={s.label}>{s.data[i] === undefined ? '–' : fmt(s.data[i] as number)}</td>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </tr>
+          ))}
+        </DataTable>
       </details>
     </figure>
   );

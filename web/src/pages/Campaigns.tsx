@@ -3,6 +3,8 @@ import { api, ApiFailure, type Campaign, type CampaignInput, type CampaignPrevie
 import { MODULES } from '../catalogue.js';
 import { Status } from '../components/Status.js';
 import { messageOf, useLoad } from '../hooks.js';
+import { DataTable } from '../components/DataTable.js';
+import { Page } from '../components/Page.js';
 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const mayChange = (roles: Role[]) => roles.includes('ngo') || roles.includes('admin');
@@ -22,10 +24,7 @@ export function Campaigns({ study, roles }: { study: Study; roles: Role[] }) {
     );
   };
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        Campaigns
-      </h1>
+    <Page title="Campaigns">
       <p role="status" class="notice" hidden={!message}>
         {message}
       </p>
@@ -34,53 +33,38 @@ export function Campaigns({ study, roles }: { study: Study; roles: Role[] }) {
           campaigns.length === 0 ? (
             <p>No campaigns yet.</p>
           ) : (
-            <div class="table-scroll" tabIndex={0}>
-              <table data-testid="campaigns-table">
-                <caption class="visually-hidden">Campaigns of this study</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Modules</th>
-                    <th scope="col">Arms</th>
-                    <th scope="col">When</th>
-                    {mayChange(roles) && <th scope="col">Actions</th>}
-                  </tr>
-                </thead>
-                <tbody>
-                  {campaigns.map((c) => (
-                    <tr key={c.campaignId}>
-                      <th scope="row">{c.name}</th>
-                      <td>{c.status}</td>
-                      <td>{c.modules.join(', ')}</td>
-                      <td>{c.targetArms.join(', ')}</td>
-                      <td>
-                        from {c.startsOn}, {DAYS[c.day - 1]} {String(c.hour).padStart(2, '0')}:00, every {c.everyWeeks === 1 ? 'week' : `${c.everyWeeks} weeks`}, by {c.channel}
-                      </td>
-                      {mayChange(roles) && (
-                        <td class="actions">
-                          {c.status === 'scheduled' && (
-                            <button type="button" onClick={() => act(c, 'pause')} aria-label={`Pause ${c.name}`}>
-                              Pause
-                            </button>
-                          )}
-                          {c.status === 'paused' && (
-                            <button type="button" onClick={() => act(c, 'resume')} aria-label={`Resume ${c.name}`}>
-                              Resume
-                            </button>
-                          )}
-                          {c.status !== 'cancelled' && (
-                            <button type="button" class="danger" onClick={() => act(c, 'cancel')} aria-label={`Cancel ${c.name}`}>
-                              Cancel
-                            </button>
-                          )}
-                        </td>
+            <DataTable columns={['Name', 'Status', 'Modules', 'Arms', 'When', mayChange(roles) && 'Actions']} caption="Campaigns of this study" captionHidden testId="campaigns-table">
+              {campaigns.map((c) => (
+                <tr key={c.campaignId}>
+                  <th scope="row">{c.name}</th>
+                  <td>{c.status}</td>
+                  <td>{c.modules.join(', ')}</td>
+                  <td>{c.targetArms.join(', ')}</td>
+                  <td>
+                    from {c.startsOn}, {DAYS[c.day - 1]} {String(c.hour).padStart(2, '0')}:00, every {c.everyWeeks === 1 ? 'week' : `${c.everyWeeks} weeks`}, by {c.channel}
+                  </td>
+                  {mayChange(roles) && (
+                    <td class="actions">
+                      {c.status === 'scheduled' && (
+                        <button type="button" onClick={() => act(c, 'pause')} aria-label={`Pause ${c.name}`}>
+                          Pause
+                        </button>
                       )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                      {c.status === 'paused' && (
+                        <button type="button" onClick={() => act(c, 'resume')} aria-label={`Resume ${c.name}`}>
+                          Resume
+                        </button>
+                      )}
+                      {c.status !== 'cancelled' && (
+                        <button type="button" class="danger" onClick={() => act(c, 'cancel')} aria-label={`Cancel ${c.name}`}>
+                          Cancel
+                        </button>
+                      )}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Status>
@@ -92,7 +76,7 @@ export function Campaigns({ study, roles }: { study: Study; roles: Role[] }) {
           list.reload();
         }}
       />
-    </section>
+    </Page>
   );
 }
 
@@ -251,34 +235,20 @@ function PreviewView({ p }: { p: CampaignPreview }) {
           {(p.warnings ?? []).map((w) => <li key={w}>{w}</li>)}
         </ul>
       )}
-      <div class="table-scroll" tabIndex={0}>
-        <table>
-          <caption class="visually-hidden">Lessons by send time</caption>
-          <thead>
-            <tr>
-              <th scope="col">When ({p.timeZone})</th>
-              <th scope="col">Lesson</th>
-              <th scope="col">People</th>
-              <th scope="col">Segments per SMS</th>
-              <th scope="col">Cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.weeks.map((w) => (
-              <tr key={w.index} class={w.past ? 'past' : ''}>
-                <td>
-                  {w.localTime}
-                  {w.past && ' (past)'}
-                </td>
-                <td>{w.title}</td>
-                <td>{w.recipients}</td>
-                <td>{w.messages.map((m) => `${m.lang} ${m.kind}: ${m.segments} (${m.encoding}, ${m.chars} chars)`).join('; ')}</td>
-                <td>{money(w.cost)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={[<>When ({p.timeZone})</>, 'Lesson', 'People', 'Segments per SMS', 'Cost']} caption="Lessons by send time" captionHidden>
+        {p.weeks.map((w) => (
+          <tr key={w.index} class={w.past ? 'past' : ''}>
+            <td>
+              {w.localTime}
+              {w.past && ' (past)'}
+            </td>
+            <td>{w.title}</td>
+            <td>{w.recipients}</td>
+            <td>{w.messages.map((m) => `${m.lang} ${m.kind}: ${m.segments} (${m.encoding}, ${m.chars} chars)`).join('; ')}</td>
+            <td>{money(w.cost)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

@@ -3,6 +3,7 @@ import { api, type ContentScreen, type Study, studyPath } from '../api.js';
 import { PhoneScreen } from '../components/PhoneScreen.js';
 import { Status } from '../components/Status.js';
 import { useLoad } from '../hooks.js';
+import { Page } from '../components/Page.js';
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', sw: 'Kiswahili', bn: 'Bengali' };
 
@@ -14,10 +15,7 @@ export function Content({ study }: { study: Study }) {
   const [group, setGroup] = useState('all');
   const data = useLoad(() => api<{ languages: string[]; screens: ContentScreen[] }>(studyPath(study.studyId, `/content-preview?lang=${encodeURIComponent(lang)}`)), [study.studyId, lang]);
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        Content preview
-      </h1>
+    <Page title="Content preview">
       <div class="filters">
         <label>
           Language{' '}
@@ -93,6 +91,6 @@ export function Content({ study }: { study: Study }) {
           );
         }}
       </Status>
-    </section>
+    </Page>
   );
 }

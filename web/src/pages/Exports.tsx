@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, type Study, studyPath } from '../api.js';
 import { session } from '../session.js';
 import { messageOf } from '../hooks.js';
+import { Page } from '../components/Page.js';
 
 const DATASETS: { id: string; label: string }[] = [
   { id: 'diary_long', label: 'Diary answers, one row per answer (diary_long)' },
@@ -43,10 +44,7 @@ export function Exports({ study }: { study: Study }) {
   const [impactError, setImpactError] = useState<string>();
 
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        Exports and impact
-      </h1>
+    <Page title="Exports and impact">
       <form
         class="card"
         aria-labelledby="export-title"
@@ -142,6 +140,6 @@ export function Exports({ study }: { study: Study }) {
           </>
         )}
       </div>
-    </section>
+    </Page>
   );
 }

@@ -3,6 +3,7 @@ import { api, type Me } from '../api.js';
 import { messageOf } from '../hooks.js';
 import { session } from '../session.js';
 import { cognitoConfig, startSignIn } from '../cognito.js';
+import { Page } from '../components/Page.js';
 
 /** Why the last return from the hosted UI failed, for the sign-in page to say. */
 let redirectError: string | undefined;
@@ -20,10 +21,7 @@ export function Login() {
   const [error, setError] = useState<string | undefined>(redirectError);
   const [busy, setBusy] = useState(false);
   return (
-    <section aria-labelledby="page-title" class="login">
-      <h1 id="page-title" tabIndex={-1}>
-        Sign in to Sauti
-      </h1>
+    <Page title="Sign in to Sauti" class="login">
       {cognito ? (
         <>
           <p>
@@ -70,6 +68,6 @@ export function Login() {
       <p>
         Training or trying content? The <a href="/simulator">phone simulator</a> needs no sign-in.
       </p>
-    </section>
+    </Page>
   );
 }

@@ -3,6 +3,8 @@ import { Chart } from '../components/Chart.js';
 import { Status } from '../components/Status.js';
 import { useLoad } from '../hooks.js';
 import { CONSENT_LABELS } from '../../../functions/core/console/labels.js';
+import { DataTable } from '../components/DataTable.js';
+import { Page } from '../components/Page.js';
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 
@@ -10,12 +12,9 @@ const pct = (n: number) => `${Math.round(n * 100)}%`;
 export function Overview({ studyId }: { studyId: string }) {
   const overview = useLoad(() => api<OverviewData>(studyPath(studyId, '/overview')), [studyId]);
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        Study overview
-      </h1>
+    <Page title="Study overview">
       <Status value={overview}>{(o) => <OverviewBody o={o} />}</Status>
-    </section>
+    </Page>
   );
 }
 
@@ -104,26 +103,15 @@ function OverviewBody({ o }: { o: OverviewData }) {
       </div>
 
       <h2>Arms</h2>
-      <div class="table-scroll" tabIndex={0}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Arm</th>
-              <th scope="col">Receives lessons</th>
-              <th scope="col">Participants</th>
-            </tr>
-          </thead>
-          <tbody>
-            {o.arms.map((a) => (
-              <tr key={a.armId}>
-                <th scope="row">{a.name}</th>
-                <td>{a.treatment ? 'yes (treatment)' : 'no (control)'}</td>
-                <td>{a.participants}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Arm', 'Receives lessons', 'Participants']}>
+        {o.arms.map((a) => (
+          <tr key={a.armId}>
+            <th scope="row">{a.name}</th>
+            <td>{a.treatment ? 'yes (treatment)' : 'no (control)'}</td>
+            <td>{a.participants}</td>
+          </tr>
+        ))}
+      </DataTable>
 
       <h2>Diaries answered per week</h2>
       {charted.length === 0 ? (
@@ -138,32 +126,17 @@ function OverviewBody({ o }: { o: OverviewData }) {
           series={o.arms.map((a) => ({ label: a.name, data: charted.map((w) => w.byArm.find((b) => b.armId === a.armId)?.rate ?? 0) }))}
         />
       )}
-      <div class="table-scroll" tabIndex={0}>
-        <table data-testid="weeks-table">
-          <caption>Answered of expected, per week and arm</caption>
-          <thead>
-            <tr>
-              <th scope="col">Week</th>
-              {o.arms.map((a) => (
-                <th scope="col" key={a.armId}>
-                  {a.name}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {[...o.weeks].reverse().map((w) => (
-              <tr key={w.week}>
-                <th scope="row">{w.partial ? `${w.week} (partial: still open)` : w.week}</th>
-                {o.arms.map((a) => {
-                  const b = w.byArm.find((x) => x.armId === a.armId);
-                  return <td key={a.armId}>{b ? `${b.answered} / ${b.expected} (${pct(b.rate)})` : '–'}</td>;
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Week', ...o.arms.map((a) => a.name)]} caption="Answered of expected, per week and arm" testId="weeks-table">
+        {[...o.weeks].reverse().map((w) => (
+          <tr key={w.week}>
+            <th scope="row">{w.partial ? `${w.week} (partial: still open)` : w.week}</th>
+            {o.arms.map((a) => {
+              const b = w.byArm.find((x) => x.armId === a.armId);
+              return <td key={a.armId}>{b ? `${b.answered} / ${b.expected} (${pct(b.rate)})` : '–'}</td>;
+            })}
+          </tr>
+        ))}
+      </DataTable>
 
       <h2>Complaints per provider</h2>
       {o.complaints.length === 0 ? (
@@ -182,38 +155,24 @@ function OverviewBody({ o }: { o: OverviewData }) {
       {o.modules.length === 0 ? (
         <p>No lessons sent yet.</p>
       ) : (
-        <div class="table-scroll" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Module</th>
-                <th scope="col">Arm</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Started</th>
-                <th scope="col">Completed</th>
-                <th scope="col">Completion</th>
+        <DataTable columns={['Module', 'Arm', 'Sent', 'Started', 'Completed', 'Completion']}>
+          {o.modules.flatMap((m) =>
+            treatmentRows(m.byArm).map((b, i, rows) => (
+              <tr key={`${m.moduleId}-${b.armId}`}>
+                {i === 0 ? (
+                  <th scope="rowgroup" rowSpan={rows.length}>
+                    {m.title}
+                  </th>
+                ) : null}
+                <td>{armName(b.armId)}</td>
+                <td>{b.sent}</td>
+                <td>{b.started}</td>
+                <td>{b.completed}</td>
+                <td>{pct(b.completionRate)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {o.modules.flatMap((m) =>
-                treatmentRows(m.byArm).map((b, i, rows) => (
-                  <tr key={`${m.moduleId}-${b.armId}`}>
-                    {i === 0 ? (
-                      <th scope="rowgroup" rowSpan={rows.length}>
-                        {m.title}
-                      </th>
-                    ) : null}
-                    <td>{armName(b.armId)}</td>
-                    <td>{b.sent}</td>
-                    <td>{b.started}</td>
-                    <td>{b.completed}</td>
-                    <td>{pct(b.completionRate)}</td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
-        </div>
+            )),
+          )}
+        </DataTable>
       )}
     </>
   );

@@ -3,6 +3,8 @@ import { api, type ParticipantRow, type Role, type Study, studyPath, type Timeli
 import { Status } from '../components/Status.js';
 import { messageOf, useLoad } from '../hooks.js';
 import { consentLabel } from '../../../functions/core/console/labels.js';
+import { DataTable } from '../components/DataTable.js';
+import { Page } from '../components/Page.js';
 
 /** Pseudonymous participants, 50 a page; the API pages with an opaque cursor. */
 export function Participants({ study, roles }: { study: Study; roles: Role[] }) {
@@ -17,10 +19,7 @@ export function Participants({ study, roles }: { study: Study; roles: Role[] }) 
     return api<{ participants: ParticipantRow[]; nextCursor?: string }>(studyPath(study.studyId, `/participants?${q}`));
   }, [study.studyId, arm, cursor, exportId]);
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        Participants
-      </h1>
+    <Page title="Participants">
       <p class="muted">
         Pseudonymous ids only; phone numbers are never listed. Each participant has a console id (used here and on the audit trail) and an export id, the <code>pid</code> of
         their rows in exports and the impact data.
@@ -71,41 +70,24 @@ export function Participants({ study, roles }: { study: Study; roles: Role[] }) 
       <Status value={page}>
         {(data) => (
           <>
-            <div class="table-scroll" tabIndex={0}>
-              <table data-testid="participants-table">
-                <caption class="visually-hidden">Participants, page {cursors.length}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Console id</th>
-                    <th scope="col">Export id (pid)</th>
-                    <th scope="col">Arm</th>
-                    <th scope="col">Language</th>
-                    <th scope="col">Channel</th>
-                    <th scope="col">Consent</th>
-                    <th scope="col">Cluster</th>
-                    <th scope="col">Stratum</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.participants.map((p) => (
-                    <tr key={p.participantId}>
-                      <th scope="row">
-                        <a href={`/participants/${encodeURIComponent(p.participantId)}`}>{p.participantId}</a>
-                      </th>
-                      <td>
-                        <code>{p.exportId ?? '–'}</code>
-                      </td>
-                      <td>{p.arm ?? '–'}</td>
-                      <td>{p.language}</td>
-                      <td>{p.channel}</td>
-                      <td>{consentLabel(p.consent)}</td>
-                      <td>{p.cluster ?? '–'}</td>
-                      <td>{p.stratum ?? '–'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={['Console id', 'Export id (pid)', 'Arm', 'Language', 'Channel', 'Consent', 'Cluster', 'Stratum']} caption={<>Participants, page {cursors.length}</>} captionHidden testId="participants-table">
+              {data.participants.map((p) => (
+                <tr key={p.participantId}>
+                  <th scope="row">
+                    <a href={`/participants/${encodeURIComponent(p.participantId)}`}>{p.participantId}</a>
+                  </th>
+                  <td>
+                    <code>{p.exportId ?? '–'}</code>
+                  </td>
+                  <td>{p.arm ?? '–'}</td>
+                  <td>{p.language}</td>
+                  <td>{p.channel}</td>
+                  <td>{consentLabel(p.consent)}</td>
+                  <td>{p.cluster ?? '–'}</td>
+                  <td>{p.stratum ?? '–'}</td>
+                </tr>
+              ))}
+            </DataTable>
             <div class="actions">
               <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
                 Previous page
@@ -118,7 +100,7 @@ export function Participants({ study, roles }: { study: Study; roles: Role[] }) 
         )}
       </Status>
       {roles.includes('admin') && <AuditTrail studyId={study.studyId} />}
-    </section>
+    </Page>
   );
 }
 
@@ -133,32 +115,19 @@ function AuditTrail({ studyId }: { studyId: string }) {
           events.length === 0 ? (
             <p>No phone number has been revealed.</p>
           ) : (
-            <div class="table-scroll" tabIndex={0}>
-              <table data-testid="audit-table">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Participant</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {events.map((e, i) => (
-                    <tr key={i}>
-                      <td>
-                        <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
-                      </td>
-                      <td>{e.by}</td>
-                      <td>{e.action}</td>
-                      <td>{e.participantId ?? '–'}</td>
-                      <td>{e.detail ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={['When', 'Who', 'What', 'Participant', 'Why']} testId="audit-table">
+              {events.map((e, i) => (
+                <tr key={i}>
+                  <td>
+                    <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
+                  </td>
+                  <td>{e.by}</td>
+                  <td>{e.action}</td>
+                  <td>{e.participantId ?? '–'}</td>
+                  <td>{e.detail ?? ''}</td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Status>

@@ -3,9 +3,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { encodedLength } from '../../../functions/core/text/gsm7.js';
 import { USSD_LIMIT } from '../../../functions/core/ussd/limits.js';
 import { PhoneScreen } from '../components/PhoneScreen.js';
+import { SmsInbox } from '../components/SmsInbox.js';
+import { Tour } from '../components/Tour.js';
 import { messageOf, useLoad } from '../hooks.js';
-import { type SimMessage, type SimStudy, simulator } from '../simulator-api.js';
+import { type SimStudy, simulator } from '../simulator-api.js';
 import { TOUR, type TourStep, tourMove } from '../tour.js';
+import { Page } from '../components/Page.js';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -31,14 +34,11 @@ export function Simulator() {
   if (config.state === 'loading') return <p role="status">Loading the simulator…</p>;
   if (config.state === 'error')
     return (
-      <section aria-labelledby="page-title">
-        <h1 id="page-title" tabIndex={-1}>
-          Phone simulator
-        </h1>
+      <Page title="Phone simulator">
         <p role="alert" class="error">
           The simulator runs only with the local stack (npm start): {config.error}
         </p>
-      </section>
+      </Page>
     );
   return <SimulatorBody studies={config.data.studies} />;
 }
@@ -124,10 +124,7 @@ function SimulatorBody({ studies }: { studies: SimStudy[] }) {
 
   const screenText = session ? session.screen : `${study?.name ?? 'Sauti'}\n\nDial ${dialCode || '…'}`;
   return (
-    <section aria-labelledby="page-title" class="simulator">
-      <h1 id="page-title" tabIndex={-1}>
-        Phone simulator
-      </h1>
+    <Page title="Phone simulator" class="simulator">
       <p class="muted">Everything here uses synthetic numbers against the local stack: no real SMS is sent.</p>
       <div class="sim-controls">
         {studies.length > 1 && (
@@ -264,10 +261,10 @@ function SimulatorBody({ studies }: { studies: SimStudy[] }) {
             }}
             onStop={() => setTourStep(undefined)}
           />
-          <Inbox phone={phone} shortCode={study?.smsShortCode} />
+          <SmsInbox phone={phone} shortCode={study?.smsShortCode} />
         </div>
       </div>
-    </section>
+    </Page>
   );
 }
 
@@ -279,133 +276,5 @@ function ScreenCount({ raw, end }: { raw: string; end: boolean }) {
       {length}/{limit} chars ({encoding}, with the {end ? 'END' : 'CON'} prefix){length > limit ? ' · too long for one screen' : ''}
       {end ? ' · session ended' : ''}
     </span>
-  );
-}
-
-function Tour({
-  step,
-  busy,
-  stopped,
-  onStart,
-  onNext,
-  onStop,
-}: {
-  step: number | undefined;
-  busy: boolean;
-  stopped: string | undefined;
-  onStart: () => void;
-  onNext: (i: number) => Promise<void>;
-  onStop: () => void;
-}) {
-  const current = useRef<HTMLLIElement>(null);
-  useEffect(() => current.current?.scrollIntoView?.({ block: 'nearest' }), [step]);
-  return (
-    <section class="card tour" aria-labelledby="tour-title">
-      <h2 id="tour-title">Guided tour: a weekly diary</h2>
-      {step === undefined ? (
-        <>
-          {stopped && (
-            <p role="alert" class="error" data-testid="tour-stopped">
-              {stopped}
-            </p>
-          )}
-          <p>Walk through a diary as a participant, one screen at a time, with what each screen is for. The tour makes its own synthetic number: no participant's data changes.</p>
-          <button type="button" onClick={onStart}>
-            Start the guided tour
-          </button>
-        </>
-      ) : (
-        <>
-          <ol class="tour-steps">
-            {TOUR.map((s, i) => (
-              <li key={i} ref={i === step ? current : undefined} class={i === step ? 'current' : i < step ? 'done' : ''} aria-current={i === step ? 'step' : undefined}>
-                {s.caption}
-              </li>
-            ))}
-          </ol>
-          <div class="actions">
-            <button type="button" disabled={busy} onClick={() => void onNext(step)} data-testid="tour-next">
-              {step === TOUR.length - 1 ? 'Finish' : 'Next'}
-            </button>
-            <button type="button" class="secondary" onClick={onStop}>
-              Stop the tour
-            </button>
-          </div>
-        </>
-      )}
-    </section>
-  );
-}
-
-/** The simulated phone's SMS: what the outbox holds for it, polled every 2 seconds, and a composer. */
-function Inbox({ phone, shortCode }: { phone: string; shortCode: string | undefined }) {
-  const [messages, setMessages] = useState<SimMessage[]>([]);
-  const [sent, setSent] = useState<{ text: string; at: string }[]>([]);
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    let live = true;
-    setMessages([]);
-    setSent([]);
-    const poll = () =>
-      simulator.inbox(phone).then(
-        (r) => live && setMessages(r.messages),
-        (err: unknown) => live && setError(messageOf(err)),
-      );
-    void poll();
-    const timer = setInterval(poll, 2000);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [phone]);
-  const thread = [...messages.map((m) => ({ dir: 'in' as const, text: m.text, at: m.at, key: m.id })), ...sent.map((m, i) => ({ dir: 'out' as const, text: m.text, at: m.at, key: `out-${i}` }))].sort((a, b) =>
-    a.at.localeCompare(b.at),
-  );
-  return (
-    <section class="card inbox" aria-labelledby="inbox-title">
-      <h2 id="inbox-title">SMS for {phone}</h2>
-      {thread.length === 0 ? (
-        <p class="muted">No messages yet.</p>
-      ) : (
-        <ol class="sms-thread" aria-live="polite" tabIndex={0} aria-label="Messages">
-          {thread.map((m) => (
-            <li key={m.key} class={`sms sms-${m.dir}`}>
-              <span class="visually-hidden">{m.dir === 'in' ? 'Received: ' : 'Sent: '}</span>
-              {m.text}
-              <time dateTime={m.at}>{new Date(m.at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</time>
-            </li>
-          ))}
-        </ol>
-      )}
-      {shortCode ? (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            const body = text.trim();
-            if (!body) return;
-            setError(undefined);
-            simulator.sms({ from: phone, to: shortCode, text: body }).then(
-              () => {
-                setSent((s) => [...s, { text: body, at: new Date().toISOString() }]);
-                setText('');
-              },
-              (err: unknown) => setError(messageOf(err)),
-            );
-          }}
-        >
-          <label for="sms-text">Text to {shortCode}</label>
-          <textarea id="sms-text" rows={2} value={text} placeholder="e.g. HELP, or D 8000 M 200 500" onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
-          <button type="submit">Send SMS</button>
-        </form>
-      ) : (
-        <p class="muted">This study has no SMS short code.</p>
-      )}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
-    </section>
   );
 }

@@ -4,6 +4,8 @@ import { api } from '../api.js';
 import { Status } from '../components/Status.js';
 import { messageOf, useLoad } from '../hooks.js';
 import type { Role } from '../roles.js';
+import { DataTable } from '../components/DataTable.js';
+import { Page } from '../components/Page.js';
 
 const ROLE_LABELS: Record<Role, string> = { researcher: 'Researcher', ngo: 'NGO staff', admin: 'Admin' };
 const ROLE_LIST = Object.keys(ROLE_LABELS) as Role[];
@@ -29,10 +31,7 @@ export function Users({ me }: { me: string }) {
     );
 
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        Staff accounts
-      </h1>
+    <Page title="Staff accounts">
       <form
         class="card"
         aria-labelledby="invite-title"
@@ -72,52 +71,39 @@ export function Users({ me }: { me: string }) {
       )}
       <Status value={users}>
         {(data) => (
-          <div class="table-wrap">
-            <table data-testid="users-table">
-              <caption>Accounts ({data.users.length})</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.users.map((u) => (
-                  <tr key={u.username}>
-                    <td>{u.email}</td>
-                    <td>
-                      {u.configured ? (
-                        u.roles.map((r) => ROLE_LABELS[r]).join(', ')
-                      ) : (
-                        <select
-                          aria-label={`Role of ${u.email}`}
-                          value={u.roles[0] ?? ''}
-                          disabled={!u.enabled}
-                          onChange={(e) => void act(api(`/users/${encodeURIComponent(u.username)}/role`, { method: 'POST', body: { role: (e.target as HTMLSelectElement).value } }), `${u.email} is now ${ROLE_LABELS[(e.target as HTMLSelectElement).value as Role]}.`)}
-                        >
-                          {ROLE_LIST.map((r) => (
-                            <option value={r}>{ROLE_LABELS[r]}</option>
-                          ))}
-                        </select>
-                      )}
-                    </td>
-                    <td>{u.configured ? 'set in the configuration' : u.enabled ? u.status : 'disabled'}</td>
-                    <td>
-                      {!u.configured && u.enabled && u.email !== me && (
-                        <button type="button" onClick={() => void act(api(`/users/${encodeURIComponent(u.username)}/disable`, { method: 'POST' }), `${u.email} is disabled.`)}>
-                          Disable <span class="visually-hidden">{u.email}</span>
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={['Email', 'Role', 'Status', 'Actions']} caption={<>Accounts ({data.users.length})</>} layout="wrap" testId="users-table">
+            {data.users.map((u) => (
+              <tr key={u.username}>
+                <td>{u.email}</td>
+                <td>
+                  {u.configured ? (
+                    u.roles.map((r) => ROLE_LABELS[r]).join(', ')
+                  ) : (
+                    <select
+                      aria-label={`Role of ${u.email}`}
+                      value={u.roles[0] ?? ''}
+                      disabled={!u.enabled}
+                      onChange={(e) => void act(api(`/users/${encodeURIComponent(u.username)}/role`, { method: 'POST', body: { role: (e.target as HTMLSelectElement).value } }), `${u.email} is now ${ROLE_LABELS[(e.target as HTMLSelectElement).value as Role]}.`)}
+                    >
+                      {ROLE_LIST.map((r) => (
+                        <option value={r}>{ROLE_LABELS[r]}</option>
+                      ))}
+                    </select>
+                  )}
+                </td>
+                <td>{u.configured ? 'set in the configuration' : u.enabled ? u.status : 'disabled'}</td>
+                <td>
+                  {!u.configured && u.enabled && u.email !== me && (
+                    <button type="button" onClick={() => void act(api(`/users/${encodeURIComponent(u.username)}/disable`, { method: 'POST' }), `${u.email} is disabled.`)}>
+                      Disable <span class="visually-hidden">{u.email}</span>
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Status>
-    </section>
+    </Page>
   );
 }

@@ -4,17 +4,7 @@ import type { WeekRecord } from '../../functions/core/diary/week-record.js';
 import type { Complaint, Participant, Provider } from '../../functions/core/model.js';
 import type { ScorecardStudy } from '../../functions/core/scorecard/compute.js';
 import { isoWeekMonday } from '../../functions/core/console/weeks.js';
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../../functions/core/randomize/rng.js';
 
 export interface StudyShape {
   studyId: string;
@@ -31,7 +21,8 @@ const METHODS = ['cash', 'bank', 'mobile_money', 'mixed'];
 const YN = ['yes', 'no', 'not_applicable'];
 
 export function seededStudy(seed: number, shape: StudyShape): ScorecardStudy & { texts: string[] } {
-  const rnd = mulberry32(seed);
+  const rng = createRng(seed);
+  const rnd = () => rng.nextFloat();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const participants: Participant[] = [];
   const weeks: WeekRecord[] = [];

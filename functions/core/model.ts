@@ -46,7 +46,23 @@ export interface Study {
   outcomes?: OutcomeDefinition[];
   /** Data retention: raw SMS and USSD bodies are blanked this many days after receipt. */
   retention?: { rawSmsDays: number };
+  /** Complaint-case SLA clocks (core/cases/sla.ts); the Kenyan Banking Charter's where absent. */
+  caseSla?: Partial<CaseSlaSettings>;
+  /** The study's complaints, kudos and diary feed the public provider scorecard (opt-in). */
+  publishScorecard?: boolean;
   createdAt: string;
+}
+
+/** How long staff and providers have to acknowledge and resolve a complaint case. */
+export interface CaseSlaSettings {
+  /** Elapsed hours from receipt to acknowledgement. */
+  acknowledgeHours: number;
+  /** Working days from receipt to resolution, counted in the study's zone. */
+  resolveWorkingDays: number;
+  /** ISO weekdays that are working days (1 = Monday … 7 = Sunday). */
+  workingDays: number[];
+  /** Local dates (YYYY-MM-DD) that are not working days. */
+  holidays?: string[];
 }
 
 export interface StudySchedule extends SchedulePolicy {
@@ -59,6 +75,8 @@ export interface Provider {
   /** As participants know it; shown on USSD screens, so GSM-7 and short. */
   name: string;
   kind: 'bank' | 'mobile_money' | 'agent' | 'other';
+  /** The name the public scorecard shows (the brand), where it differs from `name`. */
+  publicName?: string;
 }
 
 /** A finished lesson: the quiz answer given, and whether it was right. */
@@ -135,6 +153,10 @@ export interface Complaint {
   at: string;
   channel: AnswerChannel;
   sessionId: string;
+  /** Praise (kudos) is counted like a complaint but opens no case; absent: a complaint. */
+  kind?: 'complaint' | 'kudos';
+  /** The participant agreed to show their number to the provider's desk for this case. */
+  shareNumber?: boolean;
 }
 
 export type AnswerValue = string | number | string[];

@@ -3,7 +3,7 @@ import { screenProblems, smsProblems, smsRows } from './check-screens.js';
 import { translationProblems } from './check-translations.js';
 import { voiceProblems } from './check-voice.js';
 import { normalizeSms } from '../sms/keywords.js';
-import { type Content, contentSchema } from './schema.js';
+import { type Content, contentSchema, type SmsTextKey } from './schema.js';
 
 /**
  * Everything `npm run content:check` verifies, as a list of problems (empty: the content can
@@ -58,7 +58,7 @@ function keywordProblems(c: Content): string[] {
  */
 function oneWayProblems(c: Content): string[] {
   const problems: string[] = [];
-  for (const key of ['promptOneWay', 'reminderOneWay'] as const) {
+  for (const key of Object.keys(c.sms ?? {}).filter((k): k is SmsTextKey => k.endsWith('OneWay'))) {
     for (const [lang, text] of Object.entries(c.sms?.[key] ?? {})) {
       if (/\bSMS\b|\brepl|\bjibu|\bD \d/i.test(text)) problems.push(`sms.${key} [${lang}]: offers an SMS answer, which a one-way route cannot carry`);
     }

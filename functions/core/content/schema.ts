@@ -149,6 +149,12 @@ export const smsTextKeys = [
   'forgetAsk', 'forgetDone', 'forgetNothing',
   // Prompt and reminder on a one-way route (Bangladesh): they offer USSD only, never an SMS reply.
   'promptOneWay', 'reminderOneWay',
+  // Complaint cases (core/cases/notify.ts): acknowledgement and resolution (each with a
+  // one-way variant pointing to USSD), the answers to "Was your problem solved?", the status
+  // of a case (`P <ref>`, "My problems": also USSD END screens), and thanks for kudos.
+  'caseAcknowledged', 'caseAcknowledgedOneWay', 'caseResolved', 'caseResolvedOneWay', 'caseAnswerYes', 'caseAnswerNo',
+  'caseStatusOpen', 'caseStatusReferred', 'caseStatusResolved', 'caseStatusUnresolved', 'caseStatusClosed', 'caseNotFound',
+  'kudosReceived',
 ] as const;
 export type SmsTextKey = (typeof smsTextKeys)[number];
 export const smsTextsSchema = z.strictObject(

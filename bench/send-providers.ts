@@ -14,7 +14,7 @@ import { InfobipSmsGateway } from '../functions/adapters/infobip/sms-gateway.js'
 import { SslWirelessSmsGateway } from '../functions/adapters/sslwireless/sms-gateway.js';
 import type { Participant, Study } from '../functions/core/model.js';
 import { messageId } from '../functions/core/schedule/policy.js';
-import type { SmsGateway } from '../functions/core/sms/gateway.js';
+import type { SmsGateway } from '../functions/core/ports/sms.js';
 import { PROVIDERS, type SmsProvider } from '../functions/core/sms/providers.js';
 import { ProviderRouter } from '../functions/core/sms/router.js';
 import { type OutboundMessage, sendMessages } from '../functions/core/sms/send.js';

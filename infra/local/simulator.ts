@@ -15,7 +15,7 @@ import { localExportDir } from '../../functions/adapters/export/local-sink.js';
 import type { OutboxEntry } from '../../functions/adapters/dynamo/outbox-gateway.js';
 import { principalOf, unauthenticatedMessage } from '../../functions/api/auth.js';
 import type { Study } from '../../functions/core/model.js';
-import type { Clock } from '../../functions/core/ports.js';
+import type { Clock } from '../../functions/core/ports/index.js';
 import { lambdaContext } from './event.js';
 import type { HttpHandler } from './server.js';
 

@@ -1,4 +1,4 @@
-import { systemClock } from '../../functions/core/ports.js';
+import { systemClock } from '../../functions/core/ports/index.js';
 import type { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 
 let seq = 0;

@@ -3,7 +3,7 @@ import { content } from '../../content/index.js';
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 import { DynamoStudyStore } from '../../functions/adapters/dynamo/study-store.js';
 import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
-import { type Clock, systemClock } from '../../functions/core/ports.js';
+import { type Clock, systemClock } from '../../functions/core/ports/index.js';
 import { handleUssd, type UssdDeps } from '../../functions/core/ussd/service.js';
 import { DEMO_SERVICE_CODE } from '../../infra/local/demo.js';
 import { seedDemo } from '../../infra/local/seed.js';

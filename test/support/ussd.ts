@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { content } from '../../content/index.js';
 import type { UssdRequest } from '../../functions/core/ussd/service.js';
-import { systemClock } from '../../functions/core/ports.js';
+import { systemClock } from '../../functions/core/ports/index.js';
 
 /** The form body exactly as Africa's Talking posts it (application/x-www-form-urlencoded). */
 export function atForm(req: UssdRequest): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../functions/core/sms/gateway.js';
+import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../functions/core/ports/sms.js';
 import { providerKey } from '../../functions/core/sms/idempotency.js';
 import { capabilityWarnings, messagingProblems, providerOf, senderOf } from '../../functions/core/sms/providers.js';
 import { ProviderRouter } from '../../functions/core/sms/router.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Participant } from '../../functions/core/model.js';
-import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../functions/core/sms/gateway.js';
+import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../functions/core/ports/sms.js';
 import { type OutboundMessage, sendMessages } from '../../functions/core/sms/send.js';
 import { participant, study } from '../support/fixtures.js';
 

@@ -1,7 +1,7 @@
 import type { Participant, Study } from '../model.js';
 import { isQuietHour, outOfQuietHours, studySchedule } from '../schedule/policy.js';
 import { TZDate } from '@date-fns/tz';
-import type { RecipientOutcome, SmsGateway } from './gateway.js';
+import type { RecipientOutcome, SmsGateway } from '../ports/sms.js';
 import { PROVIDERS, providerOf } from './providers.js';
 
 /**

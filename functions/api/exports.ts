@@ -1,5 +1,5 @@
 import { LocalFileSink, localExportDir } from '../adapters/export/local-sink.js';
-import { pseudonymSecret as configuredPseudonymSecret } from '../adapters/pseudonym-secret.js';
+import { pseudonymSecret } from '../adapters/pseudonym-secret.js';
 import type { ExportSink } from '../core/ports/exports.js';
 import type { Clock } from '../core/ports/index.js';
 import { studyKey } from '../core/export/pseudonym.js';
@@ -31,7 +31,7 @@ export function exportHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process
         throw new ApiError(403, 'Phone numbers in an export need the admin role; ask again without includePhone for the pseudonymous export.');
       }
       const study = await ctx.study(r);
-      const secret = await pseudonymSecret(env);
+      const secret = await requirePseudonymSecret(env);
       const now = ctx.clock.now();
       if (body.includePhone) {
         // Before the export runs, so an attempt that fails half-way is on record too: in the
@@ -55,8 +55,8 @@ export function exportHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process
 }
 
 /** The pseudonym secret, or 503: an export without it would have no pseudonymous ids. */
-async function pseudonymSecret(env: NodeJS.ProcessEnv): Promise<string> {
-  const secret = await configuredPseudonymSecret(env);
+async function requirePseudonymSecret(env: NodeJS.ProcessEnv): Promise<string> {
+  const secret = await pseudonymSecret(env);
   if (secret) return secret;
   throw new ApiError(503, 'Exports are not configured here: no pseudonym key (PSEUDONYM_SECRET_ARN in AWS, SAUTI_PSEUDONYM_KEY locally).');
 }

@@ -1,9 +1,36 @@
 /** Entities of Sauti as the core sees them; storage layout lives in the adapters. */
-import type { OutcomeDefinition } from './impact/outcomes.js';
-import type { SchedulePolicy } from './schedule/policy.js';
-import type { Messaging } from './sms/providers.js';
+import type { OutcomeDefinition } from './outcome-definition.js';
 
 export type Lang = string;
+
+/**
+ * When messages may go out: the study's weekly prompt at a local day and hour (or the
+ * participant's own), never in quiet hours, and reminders that respect people: only to those
+ * who have not answered, at most N a week, at least H hours apart (DESIGN.md, "Respect").
+ */
+export interface SchedulePolicy {
+  /** ISO weekday (1 = Monday) and local hour of the weekly diary prompt. */
+  promptDay: number;
+  promptHour: number;
+  /** Local hours when nothing is sent: from `start` (inclusive) to `end` (exclusive), may wrap midnight. */
+  quiet: { start: number; end: number };
+  reminders: { maxPerWeek: number; minHoursApart: number };
+}
+
+export const SMS_PROVIDERS = ['africastalking', 'infobip', 'sslwireless'] as const;
+export type SmsProvider = (typeof SMS_PROVIDERS)[number];
+
+/** A study's choice of SMS provider and sender. */
+export interface Messaging {
+  provider: SmsProvider;
+  /** Sender id or short code; the account default when absent (SSL Wireless: the SID decides). */
+  from?: string;
+  /**
+   * Bangladesh: a masked (brand) sender carries transactional SMS; a non-masked (numeric) one
+   * promotional SMS, which BTRC wants in Bangla Unicode and within sending hours.
+   */
+  masked?: boolean;
+}
 
 export interface Arm {
   armId: string;

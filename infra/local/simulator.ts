@@ -17,7 +17,7 @@ import { principalOf, unauthenticatedMessage } from '../../functions/api/auth.js
 import type { Study } from '../../functions/core/model.js';
 import type { Clock } from '../../functions/core/ports/index.js';
 import { lambdaContext } from './event.js';
-import type { HttpHandler } from './server.js';
+import type { HttpHandler } from './http-handler.js';
 
 export interface SimulatorDeps {
   ussd: HttpHandler;

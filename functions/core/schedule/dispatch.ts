@@ -1,3 +1,4 @@
+import { reachableBySms } from '../enrol/withdraw-consent.js';
 import type { Campaign } from '../campaign/model.js';
 import { campaignLessons, campaignMessages, lessonDue } from '../campaign/schedule.js';
 import type { Content } from '../content/schema.js';
@@ -80,7 +81,7 @@ export async function dispatchStudy(input: DispatchInput, ports: DispatchPorts):
     const page = await ports.participantsPage(study.studyId, cursor);
     cursor = page.cursor;
     // Only people in the study who accept SMS: USSD-only participants dial in themselves.
-    const people = page.participants.filter((p) => p.consent.state === 'consented' && p.channel !== 'ussd');
+    const people = page.participants.filter(reachableBySms);
     if (people.length > 0) await dispatchPage(people, { ...input, schedule, start, week, lessons }, ports, result);
   } while (cursor);
   return result;

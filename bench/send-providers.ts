@@ -67,7 +67,7 @@ async function runOne(provider: SmsProvider, study: Study, gateway: SmsGateway, 
   const queue = new LocalQueue(
     async (event) => {
       const batch = event.Records.map((r) => JSON.parse(r.body) as OutboundMessage);
-      const results = await sendMessages(batch, { gateway: router, participants: async (keys) => keys.map((k) => byPhone.get(k.phone)).filter((p): p is Participant => p !== undefined), study: async () => study, batchSize: 100, now: BENCH_DAYTIME });
+      const results = await sendMessages(batch, { gateway: router, participants: { getMany: async (keys) => keys.map((k) => byPhone.get(k.phone)).filter((p): p is Participant => p !== undefined) }, studies: { getStudy: async () => study }, batchSize: 100, now: BENCH_DAYTIME });
       const retry = event.Records.filter((r) => results.get((JSON.parse(r.body) as OutboundMessage).messageId)?.status !== 'sent');
       return { batchItemFailures: retry.map((r) => ({ itemIdentifier: r.messageId })) };
     },

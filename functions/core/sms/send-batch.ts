@@ -55,14 +55,16 @@ export async function sendBatch(queued: readonly QueuedMessage[], deps: SendBatc
     batch.map((q) => q.message),
     {
       gateway: deps.gateway,
-      participants: (keys) => deps.participants.getMany(keys),
-      study: (id) => {
-        let study = studyCache.get(id);
-        if (!study) {
-          study = deps.studies.getStudy(id);
-          studyCache.set(id, study);
-        }
-        return study;
+      participants: deps.participants,
+      studies: {
+        getStudy: (id) => {
+          let study = studyCache.get(id);
+          if (!study) {
+            study = deps.studies.getStudy(id);
+            studyCache.set(id, study);
+          }
+          return study;
+        },
       },
       now: clock.now(),
       batchSize: deps.batchSize,

@@ -1,30 +1,7 @@
-import type { DeliveryStatus, MessageStatus } from '../sms/delivery.js';
+import type { DeliveryStatus, Message } from '../model.js';
 
-/** An outbound SMS as recorded: created once by the dispatcher, then advanced by the sender and reports. */
-export interface MessageRecord {
-  messageId: string;
-  studyId: string;
-  participantId: string;
-  purpose: string;
-  period: string;
-  status: MessageStatus;
-  rank: number;
-  providerId?: string;
-  failureReason?: string;
-  /** Sends the provider asked to retry, and the last reason. */
-  attempts?: number;
-  lastError?: string;
-  /** Held back at send time (quiet hours): not enqueued again before this. */
-  notBefore?: string;
-  /** When the provider accepted it (reminder spacing counts from here, not from planning). */
-  sentAt?: string;
-  /** The message as sent, so a lost enqueue can be redone from the record alone. */
-  phone?: string;
-  text?: string;
-  treatmentOnly?: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+/** An outbound SMS as recorded (model.ts `Message`): the number and text go when the participant is forgotten. */
+export type MessageRecord = Omit<Message, 'phone' | 'text' | 'treatmentOnly' | 'purpose'> & Partial<Pick<Message, 'phone' | 'text' | 'treatmentOnly'>> & { purpose: string };
 
 /** A message as it is first recorded: the store sets status, rank and updatedAt. */
 export type NewMessage = Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>;

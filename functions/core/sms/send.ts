@@ -1,4 +1,4 @@
-import type { Participant, Study } from '../model.js';
+import type { Message, Participant, Study } from '../model.js';
 import { isQuietHour, outOfQuietHours, studySchedule } from '../schedule/policy.js';
 import { TZDate } from '@date-fns/tz';
 import type { ParticipantStore } from '../ports/participants.js';
@@ -12,21 +12,8 @@ import { PROVIDERS, providerOf } from './providers.js';
  * what became of each message.
  */
 
-export interface OutboundMessage {
-  /** Deterministic id (schedule/policy.ts `messageId`). */
-  messageId: string;
-  studyId: string;
-  participantId: string;
-  phone: string;
-  text: string;
-  from?: string;
-  /** Education content: only ever to a treatment arm, checked here, not only when planned. */
-  treatmentOnly: boolean;
-  /** The one message allowed after STOP: its confirmation. */
-  stopConfirmation?: boolean;
-  /** An answer to an SMS the number sent us: it may go to someone not (yet) in the study. */
-  reply?: boolean;
-}
+/** A message as the queue carries it to the sender: who, what, and the send-time rules it is under. */
+export type OutboundMessage = Pick<Message, 'messageId' | 'studyId' | 'participantId' | 'phone' | 'text' | 'treatmentOnly'> & Partial<Pick<Message, 'from' | 'stopConfirmation' | 'reply'>>;
 
 export type SendResult =
   | { status: 'sent'; providerId: string; cost?: string }

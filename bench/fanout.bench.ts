@@ -13,7 +13,7 @@ import { dynamoDispatchPorts } from '../functions/adapters/dynamo/dispatch-ports
 import { participantItem } from '../functions/adapters/dynamo/items.js';
 import { createStudy } from '../functions/adapters/dynamo/study-admin.js';
 import { ensureTable } from '../functions/adapters/dynamo/table.js';
-import type { SendQueue } from '../functions/core/ports.js';
+import type { SendQueue } from '../functions/core/ports/index.js';
 import type { Participant, Study } from '../functions/core/model.js';
 import { type DispatchPorts, type DispatchResult, dispatchStudy } from '../functions/core/schedule/dispatch.js';
 import { messageId, promptDue, studySchedule } from '../functions/core/schedule/policy.js';

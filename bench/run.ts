@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Bench, type BenchResult, metricsTable } from './lib.js';
-import { systemClock } from '../functions/core/ports.js';
+import { systemClock } from '../functions/core/ports/index.js';
 
 // Lambda runs Node 22, where the SDK does not warn about the Node version; keep runs alike and quiet.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

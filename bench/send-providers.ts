@@ -14,7 +14,7 @@ import { InfobipSmsGateway } from '../functions/adapters/infobip/sms-gateway.js'
 import { SslWirelessSmsGateway } from '../functions/adapters/sslwireless/sms-gateway.js';
 import type { Participant, Study } from '../functions/core/model.js';
 import { messageId } from '../functions/core/schedule/policy.js';
-import type { SmsGateway } from '../functions/core/sms/gateway.js';
+import type { SmsGateway } from '../functions/core/ports/sms.js';
 import { PROVIDERS, type SmsProvider } from '../functions/core/sms/providers.js';
 import { ProviderRouter } from '../functions/core/sms/router.js';
 import { type OutboundMessage, sendMessages } from '../functions/core/sms/send.js';
@@ -67,7 +67,7 @@ async function runOne(provider: SmsProvider, study: Study, gateway: SmsGateway, 
   const queue = new LocalQueue(
     async (event) => {
       const batch = event.Records.map((r) => JSON.parse(r.body) as OutboundMessage);
-      const results = await sendMessages(batch, { gateway: router, participants: async (keys) => keys.map((k) => byPhone.get(k.phone)).filter((p): p is Participant => p !== undefined), study: async () => study, batchSize: 100, now: BENCH_DAYTIME });
+      const results = await sendMessages(batch, { gateway: router, participants: { getMany: async (keys) => keys.map((k) => byPhone.get(k.phone)).filter((p): p is Participant => p !== undefined) }, studies: { getStudy: async () => study }, batchSize: 100, now: BENCH_DAYTIME });
       const retry = event.Records.filter((r) => results.get((JSON.parse(r.body) as OutboundMessage).messageId)?.status !== 'sent');
       return { batchItemFailures: retry.map((r) => ({ itemIdentifier: r.messageId })) };
     },

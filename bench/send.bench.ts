@@ -15,7 +15,7 @@ import { DynamoMessageStore } from '../functions/adapters/dynamo/message-store.j
 import { createStudy } from '../functions/adapters/dynamo/study-admin.js';
 import { ensureTable } from '../functions/adapters/dynamo/table.js';
 import type { Participant, Study } from '../functions/core/model.js';
-import type { RecipientOutcome, SmsBatch, SmsGateway } from '../functions/core/sms/gateway.js';
+import type { RecipientOutcome, SmsBatch, SmsGateway } from '../functions/core/ports/sms.js';
 import { messageId } from '../functions/core/schedule/policy.js';
 import type { OutboundMessage } from '../functions/core/sms/send.js';
 import { smsText } from '../functions/core/sms/text.js';

@@ -19,7 +19,7 @@ import { content } from '../content/index.js';
 import { DynamoParticipantStore } from '../functions/adapters/dynamo/participant-store.js';
 import { lessonSequence } from '../functions/core/ussd/lessons-flow.js';
 import { type BenchResult, atMost, groupBy, mdTable, mean, median, ms, percentile, progress, timed, withinFloor } from './lib.js';
-import { systemClock } from '../functions/core/ports.js';
+import { systemClock } from '../functions/core/ports/index.js';
 import { createDocumentClient, createDynamoClient } from '../functions/adapters/dynamo/client.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100);

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../core/ports.js';
+import { type Clock, systemClock } from '../core/ports/clock.js';
 
 /**
  * The clock of every handler. In the local stack it can run fast from a chosen moment, so a

@@ -1,5 +1,5 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
-import type { Logger } from '../core/ports.js';
+import type { Logger } from '../core/ports/index.js';
 
 /**
  * Structured JSON logs (CloudWatch in AWS, the terminal locally) behind the core's Logger

@@ -8,7 +8,7 @@
  * Only reachable inside Lambda (the extension authenticates callers with the function's
  * session token); local code reads its secrets from the environment instead.
  */
-import { systemClock } from '../core/ports.js';
+import { systemClock } from '../core/ports/index.js';
 
 export const SECRET_TTL_MS = 5 * 60_000;
 

@@ -4,12 +4,12 @@
  * outbox otherwise, never both for one provider. A study then sends for real exactly when its
  * own provider is configured.
  */
-import type { Clock } from '../core/ports.js';
-import type { SmsGateway } from '../core/sms/gateway.js';
+import type { Clock } from '../core/ports/index.js';
+import type { SmsGateway } from '../core/ports/sms.js';
 import type { SmsProvider } from '../core/sms/providers.js';
 import { ProviderRouter } from '../core/sms/router.js';
 import { AfricasTalkingSmsGateway } from './africastalking/sms-gateway.js';
-import { createDocumentClient, dynamoConfigFromEnv } from './dynamo/client.js';
+import { createDocumentClient, dynamoConfigFromEnv, tableNameFromEnv } from './dynamo/client.js';
 import { DynamoOutboxGateway } from './dynamo/outbox-gateway.js';
 import { InfobipSmsGateway } from './infobip/sms-gateway.js';
 import { secretString } from './secrets.js';
@@ -22,7 +22,7 @@ async function secretFields(arn: string | undefined): Promise<Record<string, str
 
 export async function gatewayFromEnv(env: NodeJS.ProcessEnv, clock: Clock): Promise<ProviderRouter> {
   let outbox: SmsGateway | undefined;
-  const local = () => (outbox ??= new DynamoOutboxGateway(createDocumentClient(dynamoConfigFromEnv()), env.TABLE_NAME ?? 'sauti', () => clock.now()));
+  const local = () => (outbox ??= new DynamoOutboxGateway(createDocumentClient(dynamoConfigFromEnv()), tableNameFromEnv(env), () => clock.now()));
 
   const at = env.AT_USERNAME && env.AT_API_KEY ? { username: env.AT_USERNAME, apiKey: env.AT_API_KEY } : await secretFields(env.AT_CREDENTIALS_SECRET_ARN);
   const ssl = env.SSLWIRELESS_API_TOKEN && env.SSLWIRELESS_SID

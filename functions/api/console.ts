@@ -1,7 +1,3 @@
-import { DynamoAuditStore } from '../adapters/dynamo/audit-store.js';
-import { DynamoCampaignStore } from '../adapters/dynamo/campaign-store.js';
-import { DynamoConsoleReader } from '../adapters/dynamo/console-reader.js';
-import { dynamoRandomizationPorts } from '../adapters/dynamo/randomization-store.js';
 import { contentPreview } from '../core/console/content-preview.js';
 import { participantRow } from '../core/console/model.js';
 import { studyOverview } from '../core/console/overview.js';
@@ -13,8 +9,6 @@ import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
 import { contentPreviewQuery, participantsQuery, revealPhoneBody } from './schemas.js';
 import { isForgottenPhone } from '../core/privacy/forget.js';
-import { participantPseudonym, studyKey } from '../core/export/pseudonym.js';
-import { configuredPseudonymSecret } from './exports.js';
 
 type ConsoleRoute = 'me' | 'overview' | 'participants' | 'timeline' | 'revealPhone' | 'audit' | 'contentPreview';
 
@@ -32,16 +26,7 @@ const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toStri
  * written (no record, no number) and with a log line that names the participant, not the number.
  */
 export function consoleHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, ConsoleRoute> {
-  // Export ids next to console ids, so a timeline can be linked to exported rows (docs/console.md).
-  const reader = new DynamoConsoleReader(ctx.doc, ctx.tableName, undefined, async (studyId) => {
-    const secret = await configuredPseudonymSecret(process.env);
-    if (!secret) return undefined;
-    const key = studyKey(secret, studyId);
-    return (p) => participantPseudonym(p, key);
-  });
-  const audit = new DynamoAuditStore(ctx.doc, ctx.tableName);
-  const campaigns = new DynamoCampaignStore(ctx.doc, ctx.tableName);
-  const randomization = dynamoRandomizationPorts(ctx.doc, ctx.tableName);
+  const { console: reader, audit, campaigns, randomization } = ctx.ports;
   const defaultLanguage = (s: Study) => s.languages[0] ?? 'en';
 
   return {

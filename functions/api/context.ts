@@ -1,13 +1,12 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoPorts } from '../adapters/dynamo/ports.js';
 import type { Content } from '../core/content/schema.js';
 import type { Study } from '../core/model.js';
-import type { Clock, Logger } from '../core/ports.js';
+import type { Clock, Logger } from '../core/ports/index.js';
 import type { ApiRequest } from './routes.js';
 
-/** What every group of API handlers shares: storage, clock, log, content, the study of a request. */
+/** What every group of API handlers shares: the ports, clock, log, content, the study of a request. */
 export interface ApiContext {
-  doc: DynamoDBDocumentClient;
-  tableName: string;
+  ports: DynamoPorts;
   clock: Clock;
   log: Logger;
   content: () => Promise<Content>;

@@ -1,9 +1,7 @@
-import { DynamoAuditStore } from '../adapters/dynamo/audit-store.js';
-import { DynamoExportSource } from '../adapters/dynamo/export-source.js';
 import { LocalFileSink, localExportDir } from '../adapters/export/local-sink.js';
-import { secretString } from '../adapters/secrets.js';
-import type { ExportSink } from '../core/export/ports.js';
-import type { Clock } from '../core/ports.js';
+import { pseudonymSecret } from '../adapters/pseudonym-secret.js';
+import type { ExportSink } from '../core/ports/exports.js';
+import type { Clock } from '../core/ports/index.js';
 import { studyKey } from '../core/export/pseudonym.js';
 import { runExport } from '../core/export/run.js';
 import type { ApiContext } from './context.js';
@@ -22,8 +20,7 @@ import { exportBody } from './schemas.js';
  * `PSEUDONYM_SECRET_ARN` in AWS, `SAUTI_PSEUDONYM_KEY` locally.
  */
 export function exportHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process.env): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'exportData'> {
-  const source = new DynamoExportSource(ctx.doc, ctx.tableName);
-  const audit = new DynamoAuditStore(ctx.doc, ctx.tableName);
+  const { exportSource: source, audit } = ctx.ports;
   let sink: Promise<ExportSink> | undefined;
 
   return {
@@ -34,7 +31,7 @@ export function exportHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process
         throw new ApiError(403, 'Phone numbers in an export need the admin role; ask again without includePhone for the pseudonymous export.');
       }
       const study = await ctx.study(r);
-      const secret = await pseudonymSecret(env);
+      const secret = await requirePseudonymSecret(env);
       const now = ctx.clock.now();
       if (body.includePhone) {
         // Before the export runs, so an attempt that fails half-way is on record too: in the
@@ -57,14 +54,9 @@ export function exportHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process
   };
 }
 
-/** The deployment's pseudonym secret, or undefined where none is configured. */
-export async function configuredPseudonymSecret(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (env.PSEUDONYM_SECRET_ARN) return secretString(env.PSEUDONYM_SECRET_ARN);
-  return env.SAUTI_PSEUDONYM_KEY || undefined;
-}
-
-async function pseudonymSecret(env: NodeJS.ProcessEnv): Promise<string> {
-  const secret = await configuredPseudonymSecret(env);
+/** The pseudonym secret, or 503: an export without it would have no pseudonymous ids. */
+async function requirePseudonymSecret(env: NodeJS.ProcessEnv): Promise<string> {
+  const secret = await pseudonymSecret(env);
   if (secret) return secret;
   throw new ApiError(503, 'Exports are not configured here: no pseudonym key (PSEUDONYM_SECRET_ARN in AWS, SAUTI_PSEUDONYM_KEY locally).');
 }

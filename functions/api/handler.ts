@@ -1,32 +1,24 @@
-import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadContent } from '../adapters/content.js';
-import { DynamoCampaignStore } from '../adapters/dynamo/campaign-store.js';
-import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
-import { DynamoOutboxGateway } from '../adapters/dynamo/outbox-gateway.js';
-import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
-import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
+import { createDocumentClient, dynamoConfigFromEnv, tableNameFromEnv } from '../adapters/dynamo/client.js';
+import { dynamoPorts } from '../adapters/dynamo/ports.js';
 import { createLogger } from '../adapters/logger.js';
-import { campaignProblems } from '../core/campaign/check.js';
-import { CampaignStateError, cancelCampaign, newCampaign, pauseCampaign, resumeCampaign } from '../core/campaign/lifecycle.js';
-import type { Campaign } from '../core/campaign/model.js';
-import { type AudienceRow, previewCampaign } from '../core/campaign/preview.js';
 import type { Content } from '../core/content/schema.js';
 import type { Study } from '../core/model.js';
-import type { Clock } from '../core/ports.js';
+import type { Clock } from '../core/ports/index.js';
 import { clockFromEnv } from '../adapters/clock.js';
 import { bearerToken, principalOf, unauthenticatedMessage } from './auth.js';
 import { localUserDirectory, userDirectoryFromEnv, userHandlers } from './users.js';
 import { openApiDocument } from './openapi.js';
 import type { ApiContext } from './context.js';
-import { campaignBody } from './schemas.js';
+import { campaignHandlers } from './campaigns.js';
 import { simulateHandlers } from './simulate.js';
 import { studyHandlers } from './studies.js';
 import { impactHandlers } from './impact.js';
 import { exportHandlers } from './exports.js';
 import { privacyHandlers } from './privacy.js';
 import { consoleHandlers } from './console.js';
-import { ApiError, errorResponse, json, validated } from './http.js';
+import { ApiError, errorResponse, json } from './http.js';
 import { type ApiRequest, matchRoute, type RouteName } from './routes.js';
 import { invokeDispatcher } from './run-dispatcher.js';
 
@@ -43,58 +35,17 @@ export interface ApiDeps {
 
 export function createApiHandler(deps: ApiDeps) {
   const log = createLogger();
-  const doc = createDocumentClient(dynamoConfigFromEnv());
-  const tableName = process.env.TABLE_NAME ?? 'sauti';
-  const studies = new DynamoStudyStore(doc, tableName);
-  const campaigns = new DynamoCampaignStore(doc, tableName);
-  const participants = new DynamoParticipantStore(doc, tableName);
   const { clock } = deps;
-  const outbox = new DynamoOutboxGateway(doc, tableName, () => clock.now());
+  const ports = dynamoPorts(createDocumentClient(dynamoConfigFromEnv()), tableNameFromEnv(), clock);
   let content: Promise<Content> | undefined;
 
   const study = async (r: ApiRequest): Promise<Study> => {
-    const s = await studies.getStudy(r.params.studyId ?? '');
+    const s = await ports.studies.getStudy(r.params.studyId ?? '');
     if (!s) throw new ApiError(404, `No study "${r.params.studyId}".`);
     return s;
   };
-  const campaign = async (r: ApiRequest): Promise<Campaign> => {
-    const c = await campaigns.get(r.params.studyId ?? '', r.params.campaignId ?? '');
-    if (!c) throw new ApiError(404, `No campaign "${r.params.campaignId}" in study "${r.params.studyId}".`);
-    return c;
-  };
-  const parseCampaign = (body: unknown) => validated(campaignBody, body, 'campaign');
-  /** Who a campaign could reach: consented participants who take SMS, by arm and language. */
-  const audience = async (s: Study): Promise<AudienceRow[]> => {
-    const counts = new Map<string, AudienceRow>();
-    for (const p of await participants.listByStudy(s.studyId)) {
-      if (p.consent.state !== 'consented' || p.channel === 'ussd' || !p.armId) continue;
-      const lang = p.lang ?? s.languages[0] ?? 'en';
-      const row = counts.get(`${p.armId}|${lang}`) ?? { armId: p.armId, lang, count: 0 };
-      row.count += 1;
-      counts.set(`${p.armId}|${lang}`, row);
-    }
-    return [...counts.values()];
-  };
-  const preview = async (s: Study, c: Parameters<typeof previewCampaign>[0]) => {
-    const result = previewCampaign(c, s, await (content ??= loadContent()), await audience(s), clock.now());
-    if (!result.ok) throw new ApiError(400, 'The campaign cannot be scheduled.', result.problems);
-    return result.preview;
-  };
-  const transition = async (r: ApiRequest, change: (c: Campaign, now: Date, s: Study) => Campaign) => {
-    const [s, c] = await Promise.all([study(r), campaign(r)]);
-    let next: Campaign;
-    try {
-      next = change(c, clock.now(), s);
-    } catch (err) {
-      if (err instanceof CampaignStateError) throw new ApiError(409, err.message);
-      throw err;
-    }
-    if (!(await campaigns.save(next, c.updatedAt))) throw new ApiError(409, 'The campaign was changed by someone else meanwhile; read it again.');
-    log.info('campaign changed', { campaignId: c.campaignId, status: next.status, by: r.principal.name });
-    return next;
-  };
 
-  const ctx: ApiContext = { doc, tableName, clock, log, content: () => (content ??= loadContent()), study };
+  const ctx: ApiContext = { ports, clock, log, content: () => (content ??= loadContent()), study };
   // Locally (configured tokens, no Cognito), accounts an admin invited carry tokens of their own.
   const localAccounts = !process.env.USER_POOL_ID && process.env.SAUTI_API_TOKENS ? localUserDirectory(ctx) : undefined;
   const handlers: Record<RouteName, (r: ApiRequest) => Promise<unknown>> = {
@@ -105,35 +56,16 @@ export function createApiHandler(deps: ApiDeps) {
     ...exportHandlers(ctx),
     ...privacyHandlers(ctx),
     ...consoleHandlers(ctx),
+    ...campaignHandlers(ctx),
     listStudies: async () => {
-      const all = await Promise.all((await studies.studyIds()).map((id) => studies.getStudy(id)));
+      const all = await Promise.all((await ports.studies.studyIds()).map((id) => ports.studies.getStudy(id)));
       return { studies: all.filter((s): s is Study => s !== undefined) };
     },
     outbox: async (r) => {
       await study(r);
       const limit = Math.min(Math.max(Number(r.query.limit ?? 50) || 50, 1), 500);
-      return { messages: await outbox.list({ studyId: r.params.studyId as string, limit, ...(r.query.phone ? { to: r.query.phone } : {}) }) };
+      return { messages: await ports.outbox.list({ studyId: r.params.studyId as string, limit, ...(r.query.phone ? { to: r.query.phone } : {}) }) };
     },
-    listCampaigns: async (r) => {
-      await study(r);
-      return { campaigns: await campaigns.list(r.params.studyId as string) };
-    },
-    previewDraft: async (r) => ({ preview: await preview(await study(r), parseCampaign(r.body)) }),
-    createCampaign: async (r) => {
-      const s = await study(r);
-      const input = parseCampaign(r.body);
-      const problems = campaignProblems(input, s, await (content ??= loadContent()));
-      if (problems.length > 0) throw new ApiError(400, 'The campaign cannot be scheduled.', problems);
-      const c = newCampaign(input, { campaignId: randomUUID().slice(0, 8), studyId: s.studyId, createdBy: r.principal.name, now: clock.now() });
-      if (!(await campaigns.create(c))) throw new ApiError(409, 'A campaign with this id exists; try again.');
-      log.info('campaign created', { campaignId: c.campaignId, by: r.principal.name });
-      return { campaign: c, preview: await preview(s, c) };
-    },
-    getCampaign: async (r) => ({ campaign: await campaign(r) }),
-    previewCampaign: async (r) => ({ preview: await preview(await study(r), await campaign(r)) }),
-    pauseCampaign: async (r) => ({ campaign: await transition(r, (c, now) => pauseCampaign(c, now)) }),
-    resumeCampaign: async (r) => ({ campaign: await transition(r, (c, now, s) => resumeCampaign(c, now, s)) }),
-    cancelCampaign: async (r) => ({ campaign: await transition(r, (c, now) => cancelCampaign(c, now)) }),
     dispatch: async () => ({ dispatch: await deps.runDispatch() }),
     openapi: async () => openApiDocument('v1'),
   };

@@ -1,6 +1,3 @@
-import { DynamoDiaryReader } from '../adapters/dynamo/diary-reader.js';
-import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
-import { dynamoRandomizationPorts } from '../adapters/dynamo/randomization-store.js';
 import { studyWeeks } from '../core/time/study-calendar.js';
 import { impactHtml } from '../core/impact/html.js';
 import { impactReport } from '../core/impact/report.js';
@@ -15,9 +12,7 @@ import type { ApiRequest, RouteName } from './routes.js';
  * With ?ri=1 the report adds randomization-inference p-values (core/impact/ri.ts).
  */
 export function impactHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'impact'> {
-  const participants = new DynamoParticipantStore(ctx.doc, ctx.tableName);
-  const diary = new DynamoDiaryReader(ctx.doc, ctx.tableName);
-  const randomization = dynamoRandomizationPorts(ctx.doc, ctx.tableName);
+  const { participants, diary, randomization } = ctx.ports;
   return {
     impact: async (r) => {
       const study = await ctx.study(r);

@@ -1,4 +1,3 @@
-import { DynamoForgetStore } from '../adapters/dynamo/forget-store.js';
 import { pseudonymSecret } from '../adapters/pseudonym-secret.js';
 import { pseudonym, studyKey } from '../core/export/pseudonym.js';
 import type { ApiContext } from './context.js';
@@ -12,7 +11,7 @@ import { forgetBody } from './schemas.js';
  * and the act is audited (who, when, why, which participant id; never the number).
  */
 export function privacyHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process.env): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'forgetParticipant'> {
-  const store = new DynamoForgetStore(ctx.doc, ctx.tableName);
+  const store = ctx.ports.forget;
   return {
     forgetParticipant: async (r) => {
       const body = validated(forgetBody, r.body, 'forget request');

@@ -1,6 +1,4 @@
 import { subWeeks } from 'date-fns';
-import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
-import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
 import { StaleSessionError } from '../core/errors.js';
 import { simulateDiaries } from '../core/simulate/diaries.js';
 import { diaryWeek } from '../core/time/week.js';
@@ -16,8 +14,7 @@ import { simulateBody } from './schemas.js';
  * answers 404, so no real study can be filled with made-up data.
  */
 export function simulateHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'simulate'> {
-  const participants = new DynamoParticipantStore(ctx.doc, ctx.tableName);
-  const store = new DynamoUssdStore(ctx.doc, ctx.tableName);
+  const { participants, ussd: store } = ctx.ports;
   return {
     simulate: async (r) => {
       if (process.env.SAUTI_ALLOW_SIMULATION !== 'true') throw new ApiError(404, 'Simulation is only available in the local stack.');

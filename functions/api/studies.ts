@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { TZDate } from '@date-fns/tz';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../adapters/dynamo/keys.js';
-import { createStudy, type StudyClaim, StudyTakenError } from '../adapters/dynamo/study-admin.js';
-import type { Content } from '../core/content/schema.js';
-import { type OutcomeDefinition, outcomeProblems } from '../core/impact/outcomes.js';
-import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
-import { dynamoRandomizationPorts } from '../adapters/dynamo/randomization-store.js';
+import { type StudyClaim, StudyTakenError } from '../core/errors.js';
 import { parseEnrolmentCsv } from '../core/enrol/csv-import.js';
 import type { Study } from '../core/model.js';
-import { countryProblem } from '../core/phone.js';
 import { RandomizationError } from '../core/randomize/rng.js';
 import { assignLateJoiners, randomizeStudy } from '../core/randomize/study.js';
-import { policyProblems, studySchedule } from '../core/schedule/policy.js';
-import { messagingProblems, providerOf } from '../core/sms/providers.js';
+import { outcomesProblems, studyProblems } from '../core/study/validate-study.js';
 import { studyBalance } from '../core/stats/study-balance.js';
 import type { ApiContext } from './context.js';
 import { importBody, outcomesBody, randomizeBody, studyBody } from './schemas.js';
@@ -23,28 +14,15 @@ import type { ApiRequest, RouteName } from './routes.js';
 /** Studies, enrolment from CSV, randomization and balance (researchers and admins). */
 
 export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'createStudy' | 'importParticipants' | 'randomize' | 'randomizations' | 'balance' | 'setOutcomes'> {
-  const participants = new DynamoParticipantStore(ctx.doc, ctx.tableName);
-  const randomization = dynamoRandomizationPorts(ctx.doc, ctx.tableName);
+  const { participants, randomization } = ctx.ports;
   return {
     createStudy: async (r) => {
-      const body = validated(studyBody, r.body, 'study');
-      const content = await ctx.content();
-      const country = countryProblem(body.country);
-      const problems = [
-        ...body.languages.filter((l) => !content.languages.includes(l)).map((l) => ({ field: 'languages', message: `"${l}" has no content; available: ${content.languages.join(', ')}.` })),
-        ...[country].filter((m) => m !== undefined).map((message) => ({ field: 'country', message })),
-        ...(validZone(body.timeZone) ? [] : [{ field: 'timeZone', message: `"${body.timeZone}" is not an IANA time zone (e.g. Africa/Nairobi).` }]),
-        ...(body.arms.some((a) => !a.treatment) ? [] : [{ field: 'arms', message: 'A study needs a control arm (treatment: false) to estimate impact.' }]),
-        ...(new Set(body.arms.map((a) => a.armId)).size === body.arms.length ? [] : [{ field: 'arms', message: 'Two arms have the same armId.' }]),
-        ...policyProblems(studySchedule({ schedule: body.schedule as Study['schedule'] })).map((message) => ({ field: 'schedule', message })),
-        ...outcomesProblems(body.outcomes ?? [], content),
-        // Which providers serve a country is only worth saying of a real country.
-        ...(country ? [] : messagingProblems(body.country, body.messaging ?? { provider: providerOf(body) })).map((message) => ({ field: 'messaging', message })),
-      ];
+      const body = validated(studyBody, r.body, 'study') as Omit<Study, 'createdAt'>;
+      const problems = studyProblems(body, await ctx.content());
       if (problems.length > 0) throw new ApiError(400, 'The study is not valid.', problems);
-      const study: Study = { ...(body as Omit<Study, 'createdAt'>), createdAt: ctx.clock.now().toISOString() };
+      const study: Study = { ...body, createdAt: ctx.clock.now().toISOString() };
       try {
-        await createStudy(ctx.doc, ctx.tableName, study);
+        await ctx.ports.studyAdmin.create(study);
       } catch (err) {
         if (err instanceof StudyTakenError) {
           const what: Record<StudyClaim, string> = {
@@ -96,9 +74,7 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
       const body = validated(outcomesBody, r.body, 'outcome list');
       const problems = outcomesProblems(body.outcomes, await ctx.content());
       if (problems.length > 0) throw new ApiError(400, 'The outcomes are not valid.', problems);
-      await ctx.doc.send(
-        new UpdateCommand({ TableName: ctx.tableName, Key: keys.study(study.studyId), UpdateExpression: 'SET outcomes = :o', ExpressionAttributeValues: { ':o': body.outcomes } }),
-      );
+      await ctx.ports.studyAdmin.setOutcomes(study.studyId, body.outcomes);
       // Pre-specification matters to referees: every change of the outcomes is on the record.
       ctx.log.warn('study outcomes set', { studyId: study.studyId, outcomes: body.outcomes.map((o) => o.id), by: r.principal.name, at: ctx.clock.now().toISOString() });
       return { outcomes: body.outcomes };
@@ -109,29 +85,4 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
       return { comparisons: studyBalance(study, await participants.listByStudy(study.studyId)) };
     },
   };
-}
-
-/** Each outcome must be computable and name questions the diary has. */
-function outcomesProblems(outcomes: readonly OutcomeDefinition[], content: Content): { field: string; message: string }[] {
-  const questions = new Set((content.diary?.questions ?? []).map((q) => q.id));
-  const ids = new Set<string>();
-  return outcomes.flatMap((o, i) => {
-    const field = `outcomes.${i}`;
-    const named = [o.item, o.among?.item, ...(o.items ?? [])].filter((x): x is string => typeof x === 'string');
-    const dup = ids.has(o.id);
-    ids.add(o.id);
-    return [
-      ...outcomeProblems(o).map((message) => ({ field, message })),
-      ...named.filter((q) => !questions.has(q)).map((q) => ({ field, message: `The diary has no question "${q}".` })),
-      ...(dup ? [{ field, message: `Two outcomes have the id "${o.id}".` }] : []),
-    ];
-  });
-}
-
-function validZone(zone: string): boolean {
-  try {
-    return !Number.isNaN(new TZDate(0, zone).getTime()) && Intl.DateTimeFormat(undefined, { timeZone: zone }).resolvedOptions().timeZone !== undefined;
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,6 @@
-import { LocalUserDirectory } from '../adapters/dynamo/local-user-directory.js';
-import { type StaffUser, type UserDirectory, UserDirectoryError, isRole } from '../core/users.js';
+import type { LocalUserDirectory } from '../adapters/dynamo/local-user-directory.js';
+import type { UserDirectory } from '../core/ports/directory.js';
+import { type StaffUser, UserDirectoryError, isRole } from '../core/users.js';
 import { configuredTokens } from './auth.js';
 import type { ApiContext } from './context.js';
 import { ApiError, validated } from './http.js';
@@ -12,7 +13,7 @@ import { inviteUserBody, userRoleBody } from './schemas.js';
  * then, to keep it out of other cold starts), else the local one in DynamoDB. Every change is
  * logged with who did it (the audit tag `staff`).
  */
-export function userDirectoryFromEnv(ctx: Pick<ApiContext, 'doc' | 'tableName' | 'clock'>, env: NodeJS.ProcessEnv = process.env): () => Promise<UserDirectory> {
+export function userDirectoryFromEnv(ctx: Pick<ApiContext, 'ports'>, env: NodeJS.ProcessEnv = process.env): () => Promise<UserDirectory> {
   let directory: Promise<UserDirectory> | undefined;
   return () =>
     (directory ??= env.USER_POOL_ID
@@ -23,10 +24,10 @@ export function userDirectoryFromEnv(ctx: Pick<ApiContext, 'doc' | 'tableName' |
 }
 
 /** The local stack's directory: accounts in DynamoDB, and the configured tokens listed beside them. */
-export function localUserDirectory(ctx: Pick<ApiContext, 'doc' | 'tableName' | 'clock'>, env: NodeJS.ProcessEnv = process.env): LocalUserDirectory {
+export function localUserDirectory(ctx: Pick<ApiContext, 'ports'>, env: NodeJS.ProcessEnv = process.env): LocalUserDirectory {
   const configured = (): StaffUser[] =>
     configuredTokens(env).flatMap((t) => (t.role && isRole(t.role) ? [{ username: t.name ?? t.role, email: t.name ?? t.role, roles: [t.role], enabled: true, status: 'configured', configured: true }] : []));
-  return new LocalUserDirectory(ctx.doc, ctx.tableName, configured, () => ctx.clock.now());
+  return ctx.ports.localUsers(configured);
 }
 
 export function userHandlers(ctx: ApiContext, directory: () => Promise<UserDirectory>): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'listUsers' | 'inviteUser' | 'setUserRole' | 'disableUser'> {

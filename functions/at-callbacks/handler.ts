@@ -3,25 +3,19 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { formFields, notFound, textResponse, tokenAccepted } from '../adapters/apigw.js';
 import { callbackTokens } from '../adapters/callback-token.js';
 import { loadContent } from '../adapters/content.js';
-import { type RawCallback, DynamoCallbackStore } from '../adapters/dynamo/callback-store.js';
-import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
-import { DynamoMessageStore } from '../adapters/dynamo/message-store.js';
-import { DynamoForgetStore } from '../adapters/dynamo/forget-store.js';
+import { createDocumentClient, dynamoConfigFromEnv, tableNameFromEnv } from '../adapters/dynamo/client.js';
+import { dynamoPorts } from '../adapters/dynamo/ports.js';
 import { exportIdOf } from '../adapters/pseudonym-secret.js';
 import { callbackRefusal } from '../adapters/source-ip.js';
-import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
-import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
 import { createLogger } from '../adapters/logger.js';
 import { SqsSendQueue } from '../adapters/sqs/send-queue.js';
 import type { Content } from '../core/content/schema.js';
-import type { Clock, SendQueue } from '../core/ports.js';
+import type { Clock, RawCallback, SendQueue } from '../core/ports/index.js';
 import { clockFromEnv } from '../adapters/clock.js';
 import { isDeliveryStatus } from '../core/sms/delivery.js';
-import { handleInboundSms, replyMessage } from '../core/sms/inbound-service.js';
+import { receiveSms } from '../core/sms/receive-sms.js';
 import { cachedStudyDirectory } from '../core/studies.js';
-import type { Participant } from '../core/model.js';
 import { providerOptOut } from '../core/sms/opt-out.js';
-import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
 import { infobipHook } from './infobip-hooks.js';
 
 /**
@@ -50,19 +44,12 @@ export interface CallbackDeps {
 
 export function createCallbacksHandler(deps: CallbackDeps) {
   const log = createLogger();
-  const doc = createDocumentClient(dynamoConfigFromEnv());
-  const tableName = process.env.TABLE_NAME ?? 'sauti';
-  const store = new DynamoCallbackStore(doc, tableName);
-  const messages = new DynamoMessageStore(doc, tableName);
-  const ussdStore = new DynamoUssdStore(doc, tableName);
-  const studyStore = new DynamoStudyStore(doc, tableName);
-  const forgetter = new DynamoForgetStore(doc, tableName);
   const { clock } = deps;
+  const ports = dynamoPorts(createDocumentClient(dynamoConfigFromEnv()), tableNameFromEnv(), clock);
+  const { callbacks: store, messages } = ports;
   // Incoming SMS name the short code they went to; cached like service codes on the USSD path.
-  const shortCodes = cachedStudyDirectory({ studyForServiceCode: (code) => studyStore.studyForShortCode(code) }, clock);
+  const shortCodes = cachedStudyDirectory({ studyForServiceCode: (code) => ports.studies.studyForShortCode(code) }, clock);
   let content: Promise<Content> | undefined;
-  const participants = new DynamoParticipantStore(doc, tableName);
-  const optOutPorts = { participant: async (key: { studyId: string; phone: string }) => (await participants.getMany([key]))[0], save: (p: Participant, prev: string) => ussdStore.saveParticipant(p, prev) };
 
   async function incomingSms(fields: Record<string, string>, id: string): Promise<void> {
     const study = await shortCodes.studyForServiceCode(fields.to ?? '');
@@ -71,22 +58,10 @@ export function createCallbacksHandler(deps: CallbackDeps) {
       return;
     }
     const c = await (content ??= loadContent());
-    const reply = await handleInboundSms(
-      { id, from: fields.from ?? '', text: fields.text ?? '' },
-      { study, store: ussdStore, content: c, clock, log, firstTime: (key) => store.claimOnce(key, clock.now()) },
-    );
-    if (!reply) return;
-    const m = replyMessage(reply, id, study, c, fields.to);
-    // Recorded first (its status then follows the send and delivery reports), then queued.
-    await messages.create({ ...m, purpose: 'reply', period: id, createdAt: clock.now().toISOString() });
-    await deps.queue.enqueue([m]);
-    // "Forget me" confirmed: after the reply is recorded, so that its record is redacted too.
-    if (reply.forget) {
-      const p = reply.forget;
-      const pseudonym = await exportIdOf(study.studyId, p.phone);
-      await forgetter.forget(p, { at: clock.now().toISOString(), by: 'participant', ...(pseudonym ? { pseudonym } : {}) }, { by: 'participant by SMS' });
-      log.warn('participant forgotten', { audit: 'forget', studyId: study.studyId, participantId: p.participantId, by: 'participant by SMS' });
-    }
+    await receiveSms({ id, from: fields.from ?? '', text: fields.text ?? '' }, fields.to, {
+      study, store: ports.ussd, content: c, clock, log, once: store,
+      messages, queue: deps.queue, forget: ports.forget, pseudonyms: { exportIdOf: (studyId, phone) => exportIdOf(studyId, phone) },
+    });
   }
 
   async function callbacks(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
@@ -99,7 +74,7 @@ export function createCallbacksHandler(deps: CallbackDeps) {
     if (!tokenAccepted(event, await callbackTokens(process.env, clock.now().getTime()))) return notFound();
     const token = event.pathParameters?.token ?? '';
     const hook = /^\/hooks\/[^/]+\/infobip\/(reports|inbound)$/.exec(event.rawPath)?.[1] as 'reports' | 'inbound' | undefined;
-    if (hook) return infobipHook(hook, event, { store, messages, incomingSms, optOut: (key, at) => providerOptOut(optOutPorts, key, at).then(() => undefined), log, now: () => clock.now().toISOString() });
+    if (hook) return infobipHook(hook, event, { store, messages, incomingSms, optOut: (key, at) => providerOptOut(ports.participants, key, at).then(() => undefined), log, now: () => clock.now().toISOString() });
     if (!event.rawPath.startsWith(`/at/${token}/`)) return notFound();
     const suffix = event.rawPath.slice(`/at/${token}`.length);
     const route = kinds[suffix];

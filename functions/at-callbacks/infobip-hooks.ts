@@ -10,9 +10,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod/mini';
 import { textResponse } from '../adapters/apigw.js';
 import { isOptOut, reportStatus } from '../adapters/infobip/status.js';
-import type { DynamoCallbackStore } from '../adapters/dynamo/callback-store.js';
-import type { DynamoMessageStore } from '../adapters/dynamo/message-store.js';
-import type { Logger } from '../core/ports.js';
+import type { CallbackStore, Logger, MessageStore } from '../core/ports/index.js';
 
 const report = z.object({
   messageId: z.string().check(z.minLength(1)),
@@ -32,8 +30,8 @@ const inbound = z.object({
 const bodies = { reports: z.object({ results: z.array(report) }), inbound: z.object({ results: z.array(inbound) }) };
 
 export interface InfobipHookDeps {
-  store: DynamoCallbackStore;
-  messages: DynamoMessageStore;
+  store: CallbackStore;
+  messages: Pick<MessageStore, 'report' | 'byProviderId'>;
   /** The shared handling of an incoming SMS (fields as Africa's Talking names them). */
   incomingSms(fields: Record<string, string>, id: string): Promise<void>;
   /** Withdraws the number's participant of this study (core/sms/opt-out.ts). */

@@ -15,3 +15,13 @@ export class AlreadyEnrolledError extends Error {
     this.name = 'AlreadyEnrolledError';
   }
 }
+
+export type StudyClaim = 'studyId' | 'serviceCode' | 'smsShortCode';
+
+/** A new study's id, USSD code or SMS short code belongs to another study already. */
+export class StudyTakenError extends Error {
+  constructor(readonly taken: StudyClaim[]) {
+    super(`already taken: ${taken.join(', ')}`);
+    this.name = 'StudyTakenError';
+  }
+}

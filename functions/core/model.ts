@@ -1,12 +1,39 @@
 /** Entities of Sauti as the core sees them; storage layout lives in the adapters. */
-import type { OutcomeDefinition } from './impact/outcomes.js';
-import type { SchedulePolicy } from './schedule/policy.js';
-import type { Messaging } from './sms/providers.js';
+import type { OutcomeDefinition } from './outcome-definition.js';
 
 export type Lang = string;
 
 /** How an answer or a complaint came in: a USSD session, an SMS, or a voice call (IVR). */
 export type AnswerChannel = 'ussd' | 'sms' | 'voice';
+
+/**
+ * When messages may go out: the study's weekly prompt at a local day and hour (or the
+ * participant's own), never in quiet hours, and reminders that respect people: only to those
+ * who have not answered, at most N a week, at least H hours apart (DESIGN.md, "Respect").
+ */
+export interface SchedulePolicy {
+  /** ISO weekday (1 = Monday) and local hour of the weekly diary prompt. */
+  promptDay: number;
+  promptHour: number;
+  /** Local hours when nothing is sent: from `start` (inclusive) to `end` (exclusive), may wrap midnight. */
+  quiet: { start: number; end: number };
+  reminders: { maxPerWeek: number; minHoursApart: number };
+}
+
+export const SMS_PROVIDERS = ['africastalking', 'infobip', 'sslwireless'] as const;
+export type SmsProvider = (typeof SMS_PROVIDERS)[number];
+
+/** A study's choice of SMS provider and sender. */
+export interface Messaging {
+  provider: SmsProvider;
+  /** Sender id or short code; the account default when absent (SSL Wireless: the SID decides). */
+  from?: string;
+  /**
+   * Bangladesh: a masked (brand) sender carries transactional SMS; a non-masked (numeric) one
+   * promotional SMS, which BTRC wants in Bangla Unicode and within sending hours.
+   */
+  masked?: boolean;
+}
 
 export interface Arm {
   armId: string;
@@ -172,4 +199,65 @@ export interface Baseline {
   answeredAt: string;
   channel: 'ussd' | 'sms' | 'import';
   sessionId?: string;
+}
+
+/**
+ * Africa's Talking delivery statuses, ordered so that a report can only move a message
+ * forward: reports arrive late, twice, or out of order (a `Sent` after the `Success`), and a
+ * final status must never be overwritten by an earlier one.
+ */
+export const DELIVERY_STATUSES = ['Sent', 'Submitted', 'Buffered', 'Rejected', 'Success', 'Failed', 'AbsentSubscriber', 'Expired'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * Our own statuses around the provider's: planned (queued), handed over (accepted), refused
+ * by the provider at send time (failed), or not sent because the re-check at send time said
+ * no (skipped: opted out, control arm).
+ */
+export type MessageStatus = 'queued' | 'sending' | 'accepted' | 'failed' | 'skipped' | DeliveryStatus;
+
+/**
+ * An outbound SMS, the one message entity: planned by the dispatcher (or a reply to an
+ * incoming SMS), recorded once by its deterministic id, claimed and sent by the sender, moved
+ * forward by delivery reports. What travels on the queue (`OutboundMessage`), what the
+ * dispatcher records (`StoredMessage`), the stored record (`MessageRecord`) and what exports
+ * and the console read (`ExportMessage`, `ConsoleMessage`) are views of it.
+ */
+export interface Message {
+  /** Deterministic id (schedule/policy.ts `messageId`). */
+  messageId: string;
+  studyId: string;
+  participantId: string;
+  /** E.164; gone from the record of a forgotten participant. */
+  phone: string;
+  text: string;
+  from?: string;
+  /** Education content: only ever to a treatment arm, checked at send time, not only when planned. */
+  treatmentOnly: boolean;
+  /** The one message allowed after STOP: its confirmation. */
+  stopConfirmation?: boolean;
+  /** An answer to an SMS the number sent us: it may go to someone not (yet) in the study. */
+  reply?: boolean;
+  purpose: 'prompt' | 'reminder' | 'lesson' | 'reply';
+  period: string;
+  status: MessageStatus;
+  /** The status's order: a status only ever moves to a higher rank. */
+  rank: number;
+  providerId?: string;
+  failureReason?: string;
+  /** Sends the provider asked to retry, and the last reason. */
+  attempts?: number;
+  lastError?: string;
+  /** Held back at send time (quiet hours): not enqueued again before this. */
+  notBefore?: string;
+  /** When the provider accepted it (reminder spacing counts from here, not from planning). */
+  sentAt?: string;
+  /** When it was due (UTC) and the zone that was computed in (the study's). */
+  dueAt?: string;
+  timeZone?: string;
+  campaignId?: string;
+  /** Kept on the message of a forgotten participant, whose number is gone. */
+  pid?: string;
+  createdAt: string;
+  updatedAt: string;
 }

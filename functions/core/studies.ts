@@ -1,11 +1,12 @@
 import type { Study } from './model.js';
-import type { Clock, StudyDirectory } from './ports.js';
+import type { Clock } from './ports/clock.js';
+import type { ServiceCodeReader } from './ports/studies.js';
 
 /**
  * Keeps resolved studies in memory for a while: study settings change rarely, and a warm
  * Lambda then spends its one DynamoDB read per hop on the session, not on the study.
  */
-export function cachedStudyDirectory(inner: StudyDirectory, clock: Clock, ttlMs = 60_000): StudyDirectory {
+export function cachedStudyDirectory(inner: ServiceCodeReader, clock: Clock, ttlMs = 60_000): ServiceCodeReader {
   const cache = new Map<string, { study: Study | undefined; until: number }>();
   return {
     async studyForServiceCode(serviceCode) {

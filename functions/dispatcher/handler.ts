@@ -1,10 +1,12 @@
 import { clockFromEnv } from '../adapters/clock.js';
 import { loadContent } from '../adapters/content.js';
-import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
-import { dispatchAll } from '../adapters/dynamo/dispatch-ports.js';
+import { createDocumentClient, dynamoConfigFromEnv, tableNameFromEnv } from '../adapters/dynamo/client.js';
+import { dispatchAllOn } from '../adapters/dynamo/dispatch-ports.js';
+import { dynamoPorts } from '../adapters/dynamo/ports.js';
+import type { DispatchTickResult } from '../core/schedule/dispatch-tick.js';
 import { createLogger } from '../adapters/logger.js';
 import { SqsSendQueue } from '../adapters/sqs/send-queue.js';
-import type { Clock, SendQueue } from '../core/ports.js';
+import type { Clock, SendQueue } from '../core/ports/index.js';
 
 /**
  * The dispatcher (EventBridge Scheduler every 15 minutes, or invoked on demand): plans and
@@ -19,11 +21,10 @@ export interface DispatcherDeps {
 
 export function createDispatchHandler({ clock, queue }: DispatcherDeps) {
   const log = createLogger();
-  const doc = createDocumentClient(dynamoConfigFromEnv());
-  const tableName = process.env.TABLE_NAME ?? 'sauti';
+  const ports = dynamoPorts(createDocumentClient(dynamoConfigFromEnv()), tableNameFromEnv(), clock);
   const content = loadContent();
-  return async function handler(): Promise<Awaited<ReturnType<typeof dispatchAll>>> {
-    const result = await dispatchAll(doc, tableName, queue, await content, clock.now());
+  return async function handler(): Promise<DispatchTickResult> {
+    const result = await dispatchAllOn(ports, queue, await content, clock.now());
     const failed = Object.entries(result.studies).filter(([, r]) => 'error' in r);
     log.info('dispatch tick', { result });
     // Throwing marks the invocation failed (alarmed) after every other study was served.

@@ -1,18 +1,14 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
-import { DynamoMessageStore } from '../adapters/dynamo/message-store.js';
-import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js';
-import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
-import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
+import { createDocumentClient, dynamoConfigFromEnv, tableNameFromEnv } from '../adapters/dynamo/client.js';
+import { dynamoPorts } from '../adapters/dynamo/ports.js';
 import { createLogger } from '../adapters/logger.js';
 import { gatewayFromEnv } from '../adapters/sms-gateways.js';
-import type { Participant, Study } from '../core/model.js';
-import { providerOptOut } from '../core/sms/opt-out.js';
-import type { Clock } from '../core/ports.js';
+import type { Clock } from '../core/ports/index.js';
 import { clockFromEnv } from '../adapters/clock.js';
-import type { SmsGateway } from '../core/sms/gateway.js';
-import { type OutboundMessage, sendMessages } from '../core/sms/send.js';
+import type { SmsGateway } from '../core/ports/sms.js';
+import type { OutboundMessage } from '../core/sms/send.js';
+import { type QueuedMessage, sendBatch } from '../core/sms/send-batch.js';
 
 /**
  * The sender (SQS-triggered): re-checks each message at send time, sends identical texts in
@@ -41,87 +37,36 @@ const body = z.object({
 export function createSendHandler(deps: SenderDeps) {
   const log = createLogger();
   const env = process.env;
-  const tableName = env.TABLE_NAME ?? 'sauti';
-  const doc = createDocumentClient(dynamoConfigFromEnv());
-  const messages = new DynamoMessageStore(doc, tableName);
-  const participants = new DynamoParticipantStore(doc, tableName);
-  const studies = new DynamoStudyStore(doc, tableName);
-  const optOuts = new DynamoUssdStore(doc, tableName);
+  const ports = dynamoPorts(createDocumentClient(dynamoConfigFromEnv()), tableNameFromEnv(env), deps.clock);
   let gateway: Promise<SmsGateway> | undefined;
-  const { clock } = deps;
   // The queue's maxReceiveCount (infra/stack.ts): on that attempt a retry becomes a failure.
   const maxReceives = deps.maxReceives ?? Number(env.SAUTI_MAX_RECEIVES ?? 5);
 
-  const optOutPorts = { participant: async (key: { studyId: string; phone: string }) => (await participants.getMany([key]))[0], save: (p: Participant, prev: string) => optOuts.saveParticipant(p, prev) };
-
   return async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     const failures: { itemIdentifier: string }[] = [];
-    const byMessage = new Map<string, string>();
-    const batch: OutboundMessage[] = [];
-    const parsed = event.Records.map((record) => ({ record, parsed: body.safeParse(safeJson(record.body)) }));
-    const receives = new Map(event.Records.map((r) => [r.messageId, Number(r.attributes.ApproximateReceiveCount ?? 1)]));
-    // Claims go out together: one round trip of latency per batch, not one per message.
-    const claimed = await Promise.all(
-      parsed.map(async ({ record, parsed: p }) => {
-        if (!p.success) {
-          // Malformed: retried, then kept in the DLQ for a person to see, never silently dropped.
-          log.error('malformed send message', { sqsId: record.messageId });
-          failures.push({ itemIdentifier: record.messageId });
-          return false;
-        }
-        // Already claimed by another delivery, or already sent or closed: nothing to do.
-        return messages.claim(p.data.messageId, clock.now());
-      }),
-    );
-    parsed.forEach(({ record, parsed: p }, i) => {
-      if (!p.success || !claimed[i]) return;
-      byMessage.set(p.data.messageId, record.messageId);
-      batch.push(p.data as OutboundMessage);
-    });
-    const studyCache = new Map<string, Promise<Study | undefined>>();
+    const queued: QueuedMessage[] = [];
+    for (const record of event.Records) {
+      const p = body.safeParse(safeJson(record.body));
+      if (!p.success) {
+        // Malformed: retried, then kept in the DLQ for a person to see, never silently dropped.
+        log.error('malformed send message', { sqsId: record.messageId });
+        failures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
+      queued.push({ queueId: record.messageId, receives: Number(record.attributes.ApproximateReceiveCount ?? 1), message: p.data as OutboundMessage });
+    }
     gateway ??= typeof deps.gateway === 'function' ? deps.gateway() : Promise.resolve(deps.gateway);
-    const results = await sendMessages(batch, {
+    const result = await sendBatch(queued, {
+      messages: ports.messages,
+      participants: ports.participants,
+      studies: ports.studies,
       gateway: await gateway,
-      participants: (keys) => participants.getMany(keys),
-      study: (id) => {
-        let study = studyCache.get(id);
-        if (!study) {
-          study = studies.getStudy(id);
-          studyCache.set(id, study);
-        }
-        return study;
-      },
-      now: clock.now(),
+      clock: deps.clock,
       batchSize: Number(env.SAUTI_SEND_BATCH_SIZE ?? 100),
-      onAccepted: async (accepted) => {
-        const at = clock.now().toISOString();
-        await Promise.all(accepted.map((a) => messages.accepted(a.messageId, a.providerId, at)));
-      },
+      maxReceives,
     });
-    const at = clock.now().toISOString();
-    await Promise.all(
-      batch.map(async (m) => {
-        const r = results.get(m.messageId);
-        if (!r || r.status === 'retry') {
-          const reason = r?.reason ?? 'no outcome';
-          const sqsId = byMessage.get(m.messageId) as string;
-          // The queue's last attempt: the record says why, and SQS moves the message to the DLQ.
-          if ((receives.get(sqsId) ?? 1) >= maxReceives) await messages.closed(m.messageId, 'failed', `gave up after ${maxReceives} attempts: ${reason}`, at);
-          else await messages.release(m.messageId, clock.now(), reason);
-          failures.push({ itemIdentifier: sqsId });
-        } else if (r.status === 'sent') return; // stored right after its bulk request (onAccepted)
-        else if (r.status === 'skipped') await messages.closed(m.messageId, 'skipped', r.reason, at);
-        else if (r.status === 'deferred') await messages.defer(m.messageId, r.until, clock.now());
-        else {
-          await messages.closed(m.messageId, 'failed', r.reason, at);
-          if (r.optedOut) await providerOptOut(optOutPorts, m, at);
-        }
-      }),
-    );
-    // Why messages go back to the queue, counted per reason: provider reasons carry no numbers or keys (the adapters scrub them).
-    const reasons: Record<string, number> = {};
-    for (const r of results.values()) if (r.status === 'retry') reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
-    log.info('send batch', { messages: batch.length, retry: failures.length, ...(Object.keys(reasons).length > 0 ? { retryReasons: reasons } : {}) });
+    failures.push(...result.retry.map((itemIdentifier) => ({ itemIdentifier })));
+    log.info('send batch', { messages: result.handled, retry: failures.length, ...(Object.keys(result.retryReasons).length > 0 ? { retryReasons: result.retryReasons } : {}) });
     return { batchItemFailures: failures };
   };
 }

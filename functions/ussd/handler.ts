@@ -4,20 +4,18 @@ import { formFields, notFound, textResponse, tokenAccepted } from '../adapters/a
 import { callbackTokens } from '../adapters/callback-token.js';
 import { callbackRefusal } from '../adapters/source-ip.js';
 import { loadContent } from '../adapters/content.js';
-import { createDocumentClient, dynamoConfigFromEnv } from '../adapters/dynamo/client.js';
+import { createDocumentClient, dynamoConfigFromEnv, tableNameFromEnv } from '../adapters/dynamo/client.js';
+import { dynamoUssdPorts } from '../adapters/dynamo/ussd-ports.js';
 import { createLogger } from '../adapters/logger.js';
-import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
-import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
 import { clockFromEnv } from '../adapters/clock.js';
 import { renderScreen } from '../core/ussd/screen.js';
 import { handleUssd, type UssdDeps } from '../core/ussd/service.js';
 import { cachedStudyDirectory } from '../core/studies.js';
-import type { Clock } from '../core/ports.js';
+import type { Clock } from '../core/ports/index.js';
 
 /** Africa's Talking USSD callback (POST, form-encoded). Answers 200 text/plain, always. */
 
 const log = createLogger();
-const tableName = process.env.TABLE_NAME ?? 'sauti';
 
 /** Exposed so the benchmarks can count the requests this handler makes. */
 export const dynamo = createDocumentClient(dynamoConfigFromEnv());
@@ -41,9 +39,10 @@ export interface UssdHandlerDeps {
 const sorry = () => renderScreen('END', [content.strings[content.languages[0] as string]?.sorry ?? 'Sorry.']);
 
 export function createUssdHandler({ clock }: UssdHandlerDeps) {
+  const ports = dynamoUssdPorts(dynamo, tableNameFromEnv());
   const deps: UssdDeps = {
-    studies: cachedStudyDirectory(new DynamoStudyStore(dynamo, tableName), clock),
-    store: new DynamoUssdStore(dynamo, tableName),
+    studies: cachedStudyDirectory(ports.studies, clock),
+    store: ports.ussd,
     content,
     clock,
     newId: () => `p_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`,

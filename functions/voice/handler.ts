@@ -14,7 +14,7 @@ import { DynamoCallerDirectory } from '../adapters/dynamo/voice-callers.js';
 import { DynamoVoiceCallStore } from '../adapters/dynamo/voice-calls.js';
 import { createLogger } from '../adapters/logger.js';
 import { callbackRefusal } from '../adapters/source-ip.js';
-import type { Clock } from '../core/ports.js';
+import type { Clock } from '../core/ports/index.js';
 import { messageResponse, type AudioCatalog } from '../core/voice/render.js';
 import { handleVoice, type VoiceRequest } from '../core/voice/service.js';
 

@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamo/client.js';
+import { createDocumentClient, createDynamoClient, tableNameFromEnv } from '../../functions/adapters/dynamo/client.js';
 import { ensureTable } from '../../functions/adapters/dynamo/table.js';
 import { clockFromEnv, realNowMs } from '../../functions/adapters/clock.js';
-import type { Clock } from '../../functions/core/ports.js';
+import type { Clock } from '../../functions/core/ports/index.js';
 import { DEMO_SERVICE_CODE, DEMO_SMS_SHORT_CODE, demoParticipants } from './demo.js';
 import { type DynamoLocal, startDynamoLocal } from './dynamodb.js';
 import { javaProblem } from './java.js';
@@ -16,10 +16,9 @@ import { seedDemos } from './seed.js';
 import { createLocalServer } from './server.js';
 import { LocalQueue } from './queue.js';
 import { content } from '../../content/index.js';
-import { dispatchAll } from '../../functions/adapters/dynamo/dispatch-ports.js';
+import { dispatchAllOn } from '../../functions/adapters/dynamo/dispatch-ports.js';
 import { DynamoOutboxGateway } from '../../functions/adapters/dynamo/outbox-gateway.js';
-import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
-import { DynamoStudyStore } from '../../functions/adapters/dynamo/study-store.js';
+import { dynamoPorts } from '../../functions/adapters/dynamo/ports.js';
 import type { Study } from '../../functions/core/model.js';
 import { describeRoutes } from '../../functions/adapters/sms-gateways.js';
 import { PROVIDERS } from '../../functions/core/sms/providers.js';
@@ -104,7 +103,7 @@ async function main(): Promise<void> {
     // The handlers read their configuration from the environment, as they do in Lambda.
     env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     env.AWS_REGION ??= 'local';
-    env.TABLE_NAME ??= 'sauti';
+    env.TABLE_NAME = tableNameFromEnv(env);
     env.SAUTI_CALLBACK_TOKEN ??= 'local';
     env.POWERTOOLS_SERVICE_NAME ??= 'sauti';
     env.SAUTI_API_TOKENS ??= JSON.stringify(LOCAL_TOKENS);
@@ -118,8 +117,10 @@ async function main(): Promise<void> {
     // One clock for the whole stack: seeding, every handler, the dispatcher and the queue.
     const clock = clockFromEnv(env);
     const doc = createDocumentClient({ endpoint: dynamo.endpoint });
-    await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), env.TABLE_NAME);
-    const [seeded, dhaka] = await seedDemos(doc, env.TABLE_NAME, serviceCode, clock.now());
+    const tableName = env.TABLE_NAME;
+    const ports = dynamoPorts(doc, tableName, clock);
+    await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), tableName);
+    const [seeded, dhaka] = await seedDemos(doc, tableName, serviceCode, clock.now());
 
     const ussd = (await import('../../functions/ussd/handler.js')).createUssdHandler({ clock });
     const { createCallbacksHandler } = await import('../../functions/at-callbacks/handler.js');
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
     queue = new LocalQueue(createSendHandler({ gateway, clock }), { batchSize: 100, ratePerSecond: Number(env.SAUTI_SEND_RATE ?? 50) });
     queue.start();
     const localQueue = queue;
-    const runDispatch = async () => dispatchAll(doc, env.TABLE_NAME as string, localQueue, content, clock.now());
+    const runDispatch = async () => dispatchAllOn(ports, localQueue, content, clock.now());
     const tick = () =>
       void runDispatch()
         .then((r) => {
@@ -151,14 +152,13 @@ async function main(): Promise<void> {
       (err: unknown) => console.error(`The web console could not be built (npm run build shows why): ${err instanceof Error ? err.message.split('\n')[0] : err}`),
     );
     const atCallbacks = createCallbacksHandler({ queue, clock });
-    const studyStore = new DynamoStudyStore(doc, env.TABLE_NAME);
-    const participantStore = new DynamoParticipantStore(doc, env.TABLE_NAME);
+    const { studies: studyStore, participants: participantStore } = ports;
     const simulator = createSimulator({
       clock,
       ussd,
       atCallbacks,
       callbackToken: env.SAUTI_CALLBACK_TOKEN,
-      outbox: new DynamoOutboxGateway(doc, env.TABLE_NAME, () => clock.now()),
+      outbox: ports.outbox,
       // The simulator's inbox is the outbox: on while any provider writes to it.
       simulatorEnabled: gateway.routes.some((r) => r.gateway instanceof DynamoOutboxGateway),
       startTour: async (studyId) => {

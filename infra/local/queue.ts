@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type SendQueue, systemClock } from '../../functions/core/ports.js';
+import { type SendQueue, systemClock } from '../../functions/core/ports/index.js';
 import type { OutboundMessage } from '../../functions/core/sms/send.js';
 
 /**

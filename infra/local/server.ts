@@ -7,9 +7,10 @@ import { apiGatewayEvent, lambdaContext } from './event.js';
 import type { LocalRoutes } from './simulator.js';
 import { serveStatic } from './static.js';
 import { decodePathParams } from '../../functions/adapters/apigw.js';
-import type { Clock } from '../../functions/core/ports.js';
+import type { Clock } from '../../functions/core/ports/index.js';
+import type { HttpHandler } from './http-handler.js';
 
-export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type { HttpHandler };
 
 /** AT bodies are tiny: 64 KB is plenty. The admin API takes CSV files: API Gateway's own 10 MB. */
 const MAX_BODY_BYTES = 64 * 1024;

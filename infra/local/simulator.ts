@@ -15,9 +15,9 @@ import { localExportDir } from '../../functions/adapters/export/local-sink.js';
 import type { OutboxEntry } from '../../functions/adapters/dynamo/outbox-gateway.js';
 import { principalOf, unauthenticatedMessage } from '../../functions/api/auth.js';
 import type { Study } from '../../functions/core/model.js';
-import type { Clock } from '../../functions/core/ports.js';
+import type { Clock } from '../../functions/core/ports/index.js';
 import { atCallbackEvent, httpApiEvent, lambdaContext } from './event.js';
-import type { HttpHandler } from './server.js';
+import type { HttpHandler } from './http-handler.js';
 
 export interface SimulatorDeps {
   ussd: HttpHandler;

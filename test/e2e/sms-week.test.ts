@@ -22,7 +22,7 @@ import { type FakeAt, startFakeAt } from '../support/fake-at-server.js';
 import { type FakeSsl, type FakeSslRequest, startFakeSslWireless } from '../support/fake-sslwireless-server.js';
 import { SslWirelessSmsGateway } from '../../functions/adapters/sslwireless/sms-gateway.js';
 import { ProviderRouter } from '../../functions/core/sms/router.js';
-import type { SmsGateway } from '../../functions/core/sms/gateway.js';
+import type { SmsGateway } from '../../functions/core/ports/sms.js';
 import { providerKey } from '../../functions/core/sms/idempotency.js';
 
 /**

@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AfricasTalkingSmsGateway } from '../../functions/adapters/africastalking/sms-gateway.js';
-import type { RecipientOutcome } from '../../functions/core/sms/gateway.js';
+import type { RecipientOutcome } from '../../functions/core/ports/sms.js';
 import { bundleOptions } from '../../infra/bundling.js';
 import { AT_STATUS, DEFAULT_COST, startFakeAt, type FakeAt } from '../support/fake-at-server.js';
 

@@ -7,7 +7,7 @@ import { fitsUssd } from '../../functions/core/ussd/limits.js';
 import { DynamoMessageStore } from '../../functions/adapters/dynamo/message-store.js';
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 import { seedDemo } from '../../infra/local/seed.js';
-import { systemClock } from '../../functions/core/ports.js';
+import { systemClock } from '../../functions/core/ports/index.js';
 import { lambdaContext } from '../../infra/local/event.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { callbackEvent, enrolmentInputs, texts, ussdEvent } from '../support/ussd.js';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InfobipSmsGateway } from '../../functions/adapters/infobip/sms-gateway.js';
 import { reportStatus } from '../../functions/adapters/infobip/status.js';
-import type { SmsBatch } from '../../functions/core/sms/gateway.js';
+import type { SmsBatch } from '../../functions/core/ports/sms.js';
 import { providerKey } from '../../functions/core/sms/idempotency.js';
 import { type FakeInfobip, REJECTED_DND, startFakeInfobip } from '../support/fake-infobip-server.js';
 

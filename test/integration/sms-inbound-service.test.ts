@@ -20,7 +20,7 @@ beforeAll(async () => {
   const callbacks = new DynamoCallbackStore(t.doc, t.tableName);
   deps = {
     study: svc.study, store: new DynamoUssdStore(t.doc, t.tableName), content, clock: svc.deps.clock,
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined }, firstTime: (k) => callbacks.claimOnce(k, deps.clock.now()),
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined }, once: callbacks,
   };
 });
 

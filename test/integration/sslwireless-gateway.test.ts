@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SslWirelessSmsGateway, sslMsisdn } from '../../functions/adapters/sslwireless/sms-gateway.js';
-import type { SmsBatch } from '../../functions/core/sms/gateway.js';
+import type { SmsBatch } from '../../functions/core/ports/sms.js';
 import { providerKey } from '../../functions/core/sms/idempotency.js';
 import { type FakeSsl, startFakeSslWireless } from '../support/fake-sslwireless-server.js';
 

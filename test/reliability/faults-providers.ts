@@ -6,7 +6,7 @@ import { dispatchAll } from '../../functions/adapters/dynamo/dispatch-ports.js';
 import type { MessageRecord } from '../../functions/adapters/dynamo/message-store.js';
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 import { SslWirelessSmsGateway } from '../../functions/adapters/sslwireless/sms-gateway.js';
-import type { SmsGateway } from '../../functions/core/sms/gateway.js';
+import type { SmsGateway } from '../../functions/core/ports/sms.js';
 import { ProviderRouter } from '../../functions/core/sms/router.js';
 import { LocalQueue } from '../../infra/local/queue.js';
 import { type FakeSslRule, startFakeSslWireless } from '../support/fake-sslwireless-server.js';

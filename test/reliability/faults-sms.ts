@@ -8,8 +8,8 @@ import type { MessageRecord } from '../../functions/adapters/dynamo/message-stor
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
 import type { Participant } from '../../functions/core/model.js';
-import type { SendQueue } from '../../functions/core/ports.js';
-import type { SmsGateway } from '../../functions/core/sms/gateway.js';
+import type { SendQueue } from '../../functions/core/ports/index.js';
+import type { SmsGateway } from '../../functions/core/ports/sms.js';
 import { LocalQueue } from '../../infra/local/queue.js';
 import { type FakeAt, type FakeAtRule, startFakeAt } from '../support/fake-at-server.js';
 import { injectFaults } from './faults-inject.js';

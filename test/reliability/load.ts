@@ -11,7 +11,7 @@ import { questionScreen } from '../../functions/core/questionnaire/render.js';
 import { diaryWeek } from '../../functions/core/time/week.js';
 import { renderScreen } from '../../functions/core/ussd/screen.js';
 import { atBody, type Stack } from '../support/stack.js';
-import { systemClock } from '../../functions/core/ports.js';
+import { systemClock } from '../../functions/core/ports/index.js';
 
 /**
  * The load part of the reliability suite: many virtual participants, each doing whole USSD

@@ -5,7 +5,7 @@ import { FULL_FAULTS, faultsOk, formatFaults, runFaults } from './faults.js';
 import { formatFuzz, FULL_FUZZ, fuzzClean, runFuzz } from './fuzz.js';
 import { formatReport, reconciled, summarize } from './load.js';
 import { runSuite } from './suite.js';
-import { systemClock } from '../../functions/core/ports.js';
+import { systemClock } from '../../functions/core/ports/index.js';
 
 /**
  * `npm run reliability`: the three parts of the reliability suite, each writing its own section

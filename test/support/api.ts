@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { systemClock } from '../../functions/core/ports.js';
+import { systemClock } from '../../functions/core/ports/index.js';
 import { httpApiEvent } from '../../infra/local/event.js';
 import type { TestTable } from './dynamo.js';
 

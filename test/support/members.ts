@@ -1,10 +1,10 @@
-import { systemClock } from '../../functions/core/ports.js';
-import type { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
+import { systemClock } from '../../functions/core/ports/index.js';
+import type { ParticipantStore } from '../../functions/core/ports/index.js';
 
 let seq = 0;
 
 /** Adds a participant who consented earlier (imported), with a fresh Kenyan number. */
-export async function addConsented(participants: DynamoParticipantStore, studyId: string, lang: string, armId: string, at = systemClock.now()): Promise<string> {
+export async function addConsented(participants: Pick<ParticipantStore, 'addParticipant'>, studyId: string, lang: string, armId: string, at = systemClock.now()): Promise<string> {
   seq += 1;
   const phone = `+25471${String(process.pid % 10)}${String(seq).padStart(6, '0')}`;
   const now = at.toISOString();

@@ -3,7 +3,7 @@ import { content } from '../../content/index.js';
 import { atCallbackEvent } from '../../infra/local/event.js';
 import { MORE } from '../../functions/core/ussd/navigation.js';
 import type { UssdRequest } from '../../functions/core/ussd/service.js';
-import { systemClock } from '../../functions/core/ports.js';
+import { systemClock } from '../../functions/core/ports/index.js';
 
 /** The form body exactly as Africa's Talking posts it (application/x-www-form-urlencoded). */
 export function atForm(req: UssdRequest): string {

@@ -14,7 +14,7 @@ import type { WeekRecord } from '../../functions/core/diary/week-record.js';
 import { buildCodebook, codebookMarkdown } from '../../functions/core/export/codebook.js';
 import { enrolledIn, planDataset, responseStatus } from '../../functions/core/export/datasets.js';
 import { questionStates } from '../../functions/core/export/diary.js';
-import type { ExportMessage, ExportSource } from '../../functions/core/export/ports.js';
+import type { ExportMessage, ExportSource } from '../../functions/core/ports/exports.js';
 import { PSEUDONYM_LENGTH, pseudonym, studyKey } from '../../functions/core/export/pseudonym.js';
 import { redactNumbers } from '../../functions/core/export/redact.js';
 import { csvBody, runExport } from '../../functions/core/export/run.js';

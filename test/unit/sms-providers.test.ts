@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../functions/core/sms/gateway.js';
+import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../functions/core/ports/sms.js';
 import { providerKey } from '../../functions/core/sms/idempotency.js';
 import { capabilityWarnings, messagingProblems, providerOf, senderOf } from '../../functions/core/sms/providers.js';
 import { ProviderRouter } from '../../functions/core/sms/router.js';
@@ -55,8 +55,8 @@ describe('SMS providers per study', () => {
     const msg = (p: (typeof ke)[number]): OutboundMessage => ({ messageId: `prompt#${p.studyId}#W48#${p.participantId}#0`, studyId: p.studyId, participantId: p.participantId, phone: p.phone, text: 'Diary', treatmentOnly: false });
     const results = await sendMessages([...ke, ...bd].map(msg), {
       gateway: router,
-      participants: async () => [...ke, ...bd],
-      study: async (id) => (id === dhaka.studyId ? dhaka : kenya),
+      participants: { getMany: async () => [...ke, ...bd] },
+      studies: { getStudy: async (id) => (id === dhaka.studyId ? dhaka : kenya) },
       batchSize: 500,
       now: new Date('2026-11-27T09:00:00Z'), // daytime in Nairobi and Dhaka: nothing held for quiet hours
     });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Participant } from '../../functions/core/model.js';
-import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../functions/core/sms/gateway.js';
+import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../functions/core/ports/sms.js';
 import { type OutboundMessage, sendMessages } from '../../functions/core/sms/send.js';
 import { participant, study } from '../support/fixtures.js';
 
@@ -28,8 +28,8 @@ const people: Participant[] = [
 ];
 const deps = (gateway: SmsGateway) => ({
   gateway,
-  participants: async () => people,
-  study: async () => study(),
+  participants: { getMany: async () => people },
+  studies: { getStudy: async () => study() },
   batchSize: 2,
   now: DAYTIME,
 });
@@ -57,7 +57,7 @@ describe('sending SMS', () => {
     const [, , c] = people as [Participant, Participant, Participant];
     const stranger = participant({ phone: '+254711000099', participantId: '-' });
     const pending = participant({ phone: '+254711000005', participantId: 'e', consent: { state: 'pending' } });
-    const withPending = { ...deps(gateway), participants: async () => [...people, pending] };
+    const withPending = { ...deps(gateway), participants: { getMany: async () => [...people, pending] } };
     const results = await sendMessages(
       [msg(stranger, 'How to join', { reply: true }), msg(pending, 'Help', { reply: true }), msg(c, 'Help', { reply: true }), msg(stranger, 'Lesson', { reply: true, treatmentOnly: true })],
       withPending,
@@ -133,7 +133,7 @@ describe('quiet hours, checked again at send time', () => {
     const { gateway, batches } = recordingGateway();
     const prompt = msg(a, 'Diary?', { messageId: 'prompt#athi-river-2026#2026-W48#a#0' });
     // 21:37 in Nairobi, but this study is quiet only from 23:00.
-    const late = { ...deps(gateway), now: night, study: async () => study({ schedule: { quiet: { start: 23, end: 6 } } }) };
+    const late = { ...deps(gateway), now: night, studies: { getStudy: async () => study({ schedule: { quiet: { start: 23, end: 6 } } }) } };
     expect((await sendMessages([prompt], late)).get(prompt.messageId)?.status).toBe('sent');
     expect(batches).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { content } from '../../content/index.js';
 import { planDataset } from '../../functions/core/export/datasets.js';
-import type { ExportSource } from '../../functions/core/export/ports.js';
+import type { ExportSource } from '../../functions/core/ports/exports.js';
 import { studyKey } from '../../functions/core/export/pseudonym.js';
 import { studyHasStarted, studyStart, studyWeekAt, studyWeeks } from '../../functions/core/time/study-calendar.js';
 import { participant, study } from '../support/fixtures.js';

@@ -1,14 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { content } from '../../content/index.js';
-import type { Logger, StudyDirectory, UssdStore } from '../../functions/core/ports.js';
+import type { Logger, ServiceCodeReader } from '../../functions/core/ports/index.js';
+import type { UssdHopStore } from '../../functions/core/ussd/hop.js';
 import { handleUssd, type UssdDeps } from '../../functions/core/ussd/service.js';
 import { NOW, participant, study } from '../support/fixtures.js';
 
 /** Ports that fail on demand: the service must still answer END, never throw. */
 function deps(overrides: Partial<UssdDeps> = {}) {
   const log: Logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
-  const studies: StudyDirectory = { studyForServiceCode: async (code) => (code === '*384*123#' ? study() : undefined) };
-  const store: UssdStore = {
+  const studies: ServiceCodeReader = { studyForServiceCode: async (code) => (code === '*384*123#' ? study() : undefined) };
+  const store: UssdHopStore = {
     loadHop: async () => ({}),
     saveSession: async () => undefined,
     saveConsent: async () => undefined,

@@ -18,7 +18,7 @@ import common from 'africastalking/lib/common.js';
 // version the SDK resolves, so an upgrade cannot split them silently — a test checks it). `import axios from 'axios'`
 // would load the ESM build, a second default instance whose interceptors the SDK never runs.
 import axios from 'axios/dist/node/axios.cjs';
-import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../core/sms/gateway.js';
+import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../core/ports/sms.js';
 import { scrubbed as scrub } from '../http-json.js';
 
 export interface AfricasTalkingConfig {

@@ -11,7 +11,8 @@ import {
   UserNotFoundException,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { isRole, ROLES, type Role, type StaffUser, type UserDirectory, UserDirectoryError } from '../../core/users.js';
+import type { UserDirectory } from '../../core/ports/directory.js';
+import { isRole, ROLES, type Role, type StaffUser, UserDirectoryError } from '../../core/users.js';
 
 /**
  * Staff accounts in the Cognito user pool: the pool's groups are the roles (the API reads them

@@ -3,16 +3,9 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/
 import { withoutKeys } from './items.js';
 import { keys } from './keys.js';
 
-/** One entry of a study's audit trail: who did what sensitive thing, when, and why. */
-export interface AuditEvent {
-  studyId: string;
-  at: string;
-  by: string;
-  action: 'reveal-phone' | 'export-with-phones' | (string & {});
-  participantId?: string;
-  reason?: string;
-  detail?: string;
-}
+import type { AuditEvent, AuditStore } from '../../core/ports/audit.js';
+
+export type { AuditEvent };
 
 /**
  * The study's audit trail in DynamoDB (`STUDY#{studyId}#AUDIT` / `AUDIT#{at}#{id}`): written
@@ -20,7 +13,7 @@ export interface AuditEvent {
  * record. Entries are only ever added (a random id: two at the same millisecond both stay).
  * Nothing here holds a phone number.
  */
-export class DynamoAuditStore {
+export class DynamoAuditStore implements AuditStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -2,16 +2,12 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import { conditionally } from './items.js';
 import { keys } from './keys.js';
 
-export interface RawCallback {
-  kind: 'ussd-event' | 'sms-inbound' | 'sms-delivery' | 'infobip-report';
-  /** The provider's id for the callback (message id, or session id for USSD events). */
-  id: string;
-  fields: Record<string, string>;
-  receivedAt: string;
-}
+import type { CallbackStore, OnceStore, RawCallback } from '../../core/ports/callbacks.js';
+
+export type { RawCallback };
 
 /** Keeps provider callbacks (Africa's Talking, Infobip) as received, once per provider id (both resend). */
-export class DynamoCallbackStore {
+export class DynamoCallbackStore implements CallbackStore, OnceStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -54,7 +50,7 @@ export class DynamoCallbackStore {
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `ONCE#${key}`, sk: 'ONCE', expiresAt: Math.floor(now.getTime() / 1000) + 2 * 86_400 },
+          Item: { ...keys.once(key), expiresAt: Math.floor(now.getTime() / 1000) + 2 * 86_400 },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),

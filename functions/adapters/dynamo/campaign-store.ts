@@ -1,10 +1,11 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign } from '../../core/campaign/model.js';
+import type { CampaignStore } from '../../core/ports/campaigns.js';
 import { conditionally, queryAll, withoutKeys } from './items.js';
 import { keys } from './keys.js';
 
 /** Campaigns of a study: created once, then changed only if unchanged since read (no lost update). */
-export class DynamoCampaignStore {
+export class DynamoCampaignStore implements CampaignStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -47,6 +47,11 @@ export const DYNAMO_LOCAL_TIMEOUTS = { connectionTimeoutMs: 60_000, requestTimeo
  */
 const SDK_LOGGER = { trace: () => {}, debug: () => {}, warn: () => {} } as unknown as NonNullable<DynamoDBClientConfig['logger']>;
 
+/** The one table's name: `TABLE_NAME` (set by the stack on every Lambda), `sauti` locally. */
+export function tableNameFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TABLE_NAME ?? 'sauti';
+}
+
 /** Reads the DynamoDB settings from the environment the handlers run in. */
 export function dynamoConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DynamoConfig {
   return { endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION };

@@ -1,8 +1,9 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsoleComplaint, ConsoleMessage, ConsoleParticipant, ConsoleWeek } from '../../core/console/model.js';
-import { messagesIndex } from './export-source.js';
+import type { ConsoleReader } from '../../core/ports/console.js';
+
 import { projection, queryAll } from './items.js';
-import { GSI1, keys } from './keys.js';
+import { GSI1, keys, PARTICIPANT_ITEM_PREFIXES } from './keys.js';
 
 /** Participant attributes the console shows or counts: never `phone` (nor the baseline answers). */
 const PARTICIPANT = ['studyId', 'participantId', 'lang', 'consent', 'armId', 'assignment', 'stratum', 'cluster', 'lessons', 'reminder', 'channel', 'source', 'createdAt', 'updatedAt'];
@@ -22,7 +23,7 @@ const MESSAGE = ['participantId', 'purpose', 'period', 'status', 'failureReason'
  * (messages carry no per-participant index), which reads the whole index: acceptable for one
  * click in the console, not for a loop.
  */
-export class DynamoConsoleReader {
+export class DynamoConsoleReader implements ConsoleReader {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -148,14 +149,14 @@ export class DynamoConsoleReader {
         ...projection(names),
       });
     const [weeks, complaints, messages] = await Promise.all([
-      own('DIARY#', WEEK),
-      own('COMPLAINT#', COMPLAINT),
+      own(PARTICIPANT_ITEM_PREFIXES.week, WEEK),
+      own(PARTICIPANT_ITEM_PREFIXES.complaint, COMPLAINT),
       queryAll(this.doc, {
         TableName: this.tableName,
         IndexName: GSI1,
         KeyConditionExpression: 'gsi1pk = :pk',
         FilterExpression: '#pid = :pid',
-        ExpressionAttributeValues: { ':pk': messagesIndex(studyId).gsi1pk, ':pid': participantId },
+        ExpressionAttributeValues: { ':pk': keys.messageIndex(studyId).gsi1pk, ':pid': participantId },
         ...projection(MESSAGE, { '#pid': 'participantId' }),
       }),
     ]);
@@ -208,7 +209,7 @@ export class DynamoConsoleReader {
       TableName: this.tableName,
       IndexName: GSI1,
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': messagesIndex(studyId).gsi1pk },
+      ExpressionAttributeValues: { ':pk': keys.messageIndex(studyId).gsi1pk },
       ...projection(MESSAGE),
     });
     return items as unknown as ConsoleMessage[];

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DiaryWeekData } from '../../core/impact/outcomes.js';
+import type { DiaryReader } from '../../core/ports/diary.js';
 import { queryAll } from './items.js';
 import { GSI1, keys } from './keys.js';
 
@@ -16,7 +17,7 @@ import { GSI1, keys } from './keys.js';
  * consistent: a report is a snapshot. A week record with an ISO week outside the study's weeks
  * (answered before its first day) is not read.
  */
-export class DynamoDiaryReader {
+export class DynamoDiaryReader implements DiaryReader {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,

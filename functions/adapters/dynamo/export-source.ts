@@ -1,15 +1,9 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { EXPORT_WEEK_FIELDS, type ExportMessage, type ExportSource, type ExportWeek } from '../../core/export/ports.js';
+import { EXPORT_WEEK_FIELDS, type ExportMessage, type ExportSource, type ExportWeek } from '../../core/ports/exports.js';
 import type { Complaint, Participant } from '../../core/model.js';
 import { projection, withoutKeys } from './items.js';
 import { researchPartition } from './forget-store.js';
-import { GSI1, keys } from './keys.js';
-
-/**
- * The study's index of outbound messages, written with every message (DynamoMessageStore.create
- * and createMany): `STUDY#{studyId}#MESSAGES` / `{createdAt}#{messageId}`, oldest first.
- */
-export const messagesIndex = (studyId: string) => ({ gsi1pk: `STUDY#${studyId}#MESSAGES` });
+import { GSI1, keys, PARTICIPANT_ITEM_PREFIXES } from './keys.js';
 
 /**
  * Reads a study for the research exports, a page at a time.
@@ -48,18 +42,18 @@ export class DynamoExportSource implements ExportSource {
   async weeks(p: Participant): Promise<ExportWeek[]> {
     // Only what the datasets use: not the keys, the phone, the timestamps or the USSD
     // conversation, which would be unmarshalled for nothing (a fifth of an export's reads).
-    return (await this.all(p, 'DIARY#', EXPORT_WEEK_FIELDS)) as unknown as ExportWeek[];
+    return (await this.all(p, PARTICIPANT_ITEM_PREFIXES.week, EXPORT_WEEK_FIELDS)) as unknown as ExportWeek[];
   }
 
   async complaints(p: Participant): Promise<Complaint[]> {
-    return (await this.all(p, 'COMPLAINT#')).map((i) => withoutKeys<Complaint>(i));
+    return (await this.all(p, PARTICIPANT_ITEM_PREFIXES.complaint)).map((i) => withoutKeys<Complaint>(i));
   }
 
   async *messages(studyId: string): AsyncGenerator<ExportMessage[]> {
     for await (const items of this.pages({
       IndexName: GSI1,
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': messagesIndex(studyId).gsi1pk },
+      ExpressionAttributeValues: { ':pk': keys.messageIndex(studyId).gsi1pk },
       // Only what the export writes: not the text, not the claim's bookkeeping.
       ProjectionExpression: 'messageId, studyId, participantId, purpose, period, #status, phone, pid, failureReason, attempts, treatmentOnly, sentAt, createdAt, updatedAt',
       ExpressionAttributeNames: { '#status': 'status' },

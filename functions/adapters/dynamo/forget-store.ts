@@ -13,24 +13,14 @@ import {
   redactedFields,
 } from '../../core/privacy/forget.js';
 import { conditionally, queryAll, withoutKeys } from './items.js';
-import { GSI1, keys } from './keys.js';
+import { GSI1, keys, NUMBER_BEARING_PREFIXES, PARTICIPANT_ITEM_PREFIXES } from './keys.js';
 
-/** What one run of forgetting changed (counts only: never a number). */
-export interface ForgetResult {
-  participantId: string;
-  weeks: number;
-  complaints: number;
-  messages: number;
-  callbacks: number;
-  deleted: number;
-}
+import type { ForgetResult, ForgetStore } from '../../core/ports/forget.js';
 
-/**
- * Items outside the participant's own partition that can hold their number: outbound messages
- * (MSG#), raw Africa's Talking callbacks (CALLBACK#), USSD sessions (USSD#), once-a-day markers
- * (ONCE#, keyed by number) and the local outbox (OUTBOX#, keyed by number).
- */
-const SWEPT_PREFIXES = ['MSG#', 'CALLBACK#', 'USSD#', 'ONCE#', 'OUTBOX#'] as const;
+export type { ForgetResult };
+
+/** Items outside the participant's own partition that can hold their number (keys.ts). */
+const SWEPT_PREFIXES = Object.values(NUMBER_BEARING_PREFIXES);
 
 /**
  * Forgets a participant on the single table. Crash-safe and idempotent by its order:
@@ -44,7 +34,7 @@ const SWEPT_PREFIXES = ['MSG#', 'CALLBACK#', 'USSD#', 'ONCE#', 'OUTBOX#'] as con
  * nothing to do. Step 3 is a filtered Scan of the table, paid once per forget (a rare act); raw
  * callbacks stay few because retention (retention-store.ts) blanks them.
  */
-export class DynamoForgetStore {
+export class DynamoForgetStore implements ForgetStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -91,11 +81,11 @@ export class DynamoForgetStore {
     const items = await queryAll(this.doc, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition }, ConsistentRead: true });
     for (const item of items) {
       const sk = String(item.sk);
-      if (sk.startsWith('DIARY#')) {
+      if (sk.startsWith(PARTICIPANT_ITEM_PREFIXES.week)) {
         const w = forgottenWeek(withoutKeys<WeekRecord>(item));
         await this.put({ pk: home, sk, ...keys.weekIndex(w.studyId, w.week, w.participantId), ...w });
         result.weeks += 1;
-      } else if (sk.startsWith('COMPLAINT#')) {
+      } else if (sk.startsWith(PARTICIPANT_ITEM_PREFIXES.complaint)) {
         const c = forgottenComplaint(withoutKeys<Complaint>(item));
         await this.put({ pk: home, sk, ...keys.complaintIndex(c.studyId, c.week, c.provider, c.ref), ...c });
         result.complaints += 1;
@@ -109,7 +99,7 @@ export class DynamoForgetStore {
         if (!mentionsPhone(item, variants)) continue;
         const key = { pk: item.pk, sk: item.sk };
         const pk = String(item.pk);
-        if (pk.startsWith('MSG#')) {
+        if (pk.startsWith(NUMBER_BEARING_PREFIXES.message)) {
           await this.doc.send(
             new UpdateCommand({
               TableName: this.tableName, Key: key,
@@ -123,7 +113,7 @@ export class DynamoForgetStore {
             if (!(err instanceof Error && err.name === 'ConditionalCheckFailedException')) throw err;
           });
           result.messages += 1;
-        } else if (pk.startsWith('CALLBACK#')) {
+        } else if (pk.startsWith(NUMBER_BEARING_PREFIXES.callback)) {
           const fields = redactedFields((item.fields ?? {}) as Record<string, string>, variants, marker);
           await this.put({ ...item, fields, redactedAt: mark.at });
           result.callbacks += 1;

@@ -2,6 +2,8 @@
  * The single-table key layout (see docs/architecture.md for the access patterns).
  * Every item has `pk` and `sk`; items listed by study also carry `gsi1pk`/`gsi1sk`.
  */
+const STAFF_PK = 'STAFF';
+
 export const keys = {
   study: (studyId: string) => ({ pk: `STUDY#${studyId}`, sk: 'META' }),
   arm: (studyId: string, armId: string) => ({ pk: `STUDY#${studyId}`, sk: `ARM#${armId}` }),
@@ -34,6 +36,33 @@ export const keys = {
    * of the phone-keyed partition to one keyed by the stable participant id.
    */
   forgotten: (studyId: string, participantId: string) => ({ pk: `STUDY#${studyId}#FORGOTTEN#${participantId}` }),
+  /** An outbound message, by its deterministic id (schedule/policy.ts `messageId`). */
+  message: (messageId: string) => ({ pk: `MSG#${messageId}`, sk: 'MSG' }),
+  /**
+   * The study's messages, oldest first (exports, the console): written with the message
+   * (`createMany`); read by `gsi1pk` alone, hence `messageIndex(studyId).gsi1pk`.
+   */
+  messageIndex: (studyId: string, createdAt = '', messageId = '') => ({ gsi1pk: `STUDY#${studyId}#MESSAGES`, gsi1sk: `${createdAt}#${messageId}` }),
+  /** The provider's id of a message (AT's id, SSL Wireless `csms_id`, Infobip `messageId`) → the message. */
+  providerLink: (providerId: string) => ({ pk: `ATMSG#${providerId}`, sk: 'LINK' }),
+  /** A once-marker (one help reply a day a number, one retention run a day): TTL two days. */
+  once: (key: string) => ({ pk: `ONCE#${key}`, sk: 'ONCE' }),
+  /** The local outbox: per number, newest last in key order; indexed per study. */
+  outbox: (to: string, at = '', providerId = '') => ({ pk: `OUTBOX#${to}`, sk: `${at}#${providerId}` }),
+  outboxIndex: (studyId: string | undefined, at = '', providerId = '') => ({ gsi1pk: `OUTBOX#${studyId ?? '-'}`, gsi1sk: `${at}#${providerId}` }),
+  /** Local staff accounts (`STAFF` / `USER#…`) and their bearer tokens, by the token's SHA-256. */
+  staffUser: (username: string) => ({ pk: STAFF_PK, sk: `USER#${username}` }),
+  staffUsers: () => ({ pk: STAFF_PK }),
+  staffToken: (tokenSha256: string) => ({ pk: `STAFFTOKEN#${tokenSha256}`, sk: 'TOKEN' }),
 } as const;
 
 export const GSI1 = 'gsi1';
+
+/**
+ * Partitions outside the participant's own that can hold their number: outbound messages,
+ * raw callbacks, USSD sessions, once-markers (keyed by number) and the local outbox.
+ */
+export const NUMBER_BEARING_PREFIXES = { message: 'MSG#', callback: 'CALLBACK#', session: 'USSD#', once: 'ONCE#', outbox: 'OUTBOX#' } as const;
+
+/** Sort-key prefixes of the items in a participant's partition. */
+export const PARTICIPANT_ITEM_PREFIXES = { week: 'DIARY#', complaint: 'COMPLAINT#' } as const;

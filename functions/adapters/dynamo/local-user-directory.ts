@@ -1,7 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Role, type StaffUser, type UserDirectory, UserDirectoryError } from '../../core/users.js';
+import type { UserDirectory } from '../../core/ports/directory.js';
+import { type Role, type StaffUser, UserDirectoryError } from '../../core/users.js';
 import { isConditionFailure, withoutKeys } from './items.js';
+import { keys } from './keys.js';
 
 /**
  * Staff accounts of the local stack, in DynamoDB: `STAFF` / `USER#{username}` per account, and
@@ -9,9 +11,8 @@ import { isConditionFailure, withoutKeys } from './items.js';
  * is never stored itself. Accounts configured in SAUTI_API_TOKENS are listed beside them
  * (`configured`, not editable). Never used in AWS, where Cognito is the directory.
  */
-const USERS_PK = 'STAFF';
-const userKey = (username: string) => ({ pk: USERS_PK, sk: `USER#${username}` });
-const tokenKey = (token: string) => ({ pk: `STAFFTOKEN#${createHash('sha256').update(token).digest('hex')}`, sk: 'TOKEN' });
+const userKey = keys.staffUser;
+const tokenKey = (token: string) => keys.staffToken(createHash('sha256').update(token).digest('hex'));
 
 interface StoredUser {
   username: string;
@@ -32,7 +33,7 @@ export class LocalUserDirectory implements UserDirectory {
   ) {}
 
   async list(): Promise<StaffUser[]> {
-    const out = await this.doc.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': USERS_PK } }));
+    const out = await this.doc.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.staffUsers().pk } }));
     return [...this.configured(), ...(out.Items ?? []).map((i) => asStaff(withoutKeys<StoredUser>(i)))];
   }
 

@@ -2,48 +2,29 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteComma
 import { type DeliveryStatus, type MessageStatus, statusRank } from '../../core/sms/delivery.js';
 import { batchGetAll, conditionally, withoutKeys } from './items.js';
 
-/** An outbound SMS as recorded: created once by the dispatcher, then advanced by the sender and reports. */
-export interface MessageRecord {
-  messageId: string;
-  studyId: string;
-  participantId: string;
-  purpose: string;
-  period: string;
-  status: MessageStatus;
-  rank: number;
-  providerId?: string;
-  failureReason?: string;
-  /** Sends the provider asked to retry, and the last reason. */
-  attempts?: number;
-  lastError?: string;
-  /** Held back at send time (quiet hours): not enqueued again before this. */
-  notBefore?: string;
-  /** When the provider accepted it (reminder spacing counts from here, not from planning). */
-  sentAt?: string;
-  /** The message as sent, so a lost enqueue can be redone from the record alone. */
-  phone?: string;
-  text?: string;
-  treatmentOnly?: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { MessageRecord, MessageStore, NewMessage } from '../../core/ports/messages.js';
+import { keys } from './keys.js';
 
-const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
-const providerKey = (providerId: string) => ({ pk: `ATMSG#${providerId}`, sk: 'LINK' });
+export type { MessageRecord };
 
-export class DynamoMessageStore {
+const messageKey = keys.message;
+const providerKey = keys.providerLink;
+/** A new message's item: keys, the study's messages index, the record queued at rank 0. */
+const newItem = (m: NewMessage) => ({ ...messageKey(m.messageId), ...keys.messageIndex(m.studyId, m.createdAt, m.messageId), ...m, status: 'queued', rank: 0, updatedAt: m.createdAt });
+
+export class DynamoMessageStore implements MessageStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   /** Creates the message unless its id exists: a second dispatch of a period plans nothing twice. */
-  async create(m: Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>): Promise<boolean> {
+  async create(m: NewMessage): Promise<boolean> {
     return conditionally(
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...messageKey(m.messageId), gsi1pk: `STUDY#${m.studyId}#MESSAGES`, gsi1sk: `${m.createdAt}#${m.messageId}`, ...m, status: 'queued', rank: 0, updatedAt: m.createdAt },
+          Item: newItem(m),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -56,7 +37,7 @@ export class DynamoMessageStore {
    * exist already the transaction is cancelled, and the others are tried again without them.
    * A conflict with a concurrent dispatcher falls back to one conditional put each.
    */
-  async createMany(ms: readonly Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>[], concurrency = 4): Promise<string[]> {
+  async createMany(ms: readonly NewMessage[], concurrency = 4): Promise<string[]> {
     const chunks: (typeof ms)[] = [];
     for (let i = 0; i < ms.length; i += 100) chunks.push(ms.slice(i, i + 100));
     const created: string[] = [];
@@ -67,7 +48,7 @@ export class DynamoMessageStore {
     return created;
   }
 
-  private async createChunk(ms: readonly Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>[]): Promise<string[]> {
+  private async createChunk(ms: readonly NewMessage[]): Promise<string[]> {
     const created: string[] = [];
     let chunk = ms;
     for (let attempt = 0; chunk.length > 0; attempt += 1) {
@@ -88,14 +69,14 @@ export class DynamoMessageStore {
   }
 
   /** undefined when written; else the cancellation reason of each item. */
-  private async transactCreate(ms: readonly Omit<MessageRecord, 'status' | 'rank' | 'updatedAt'>[]): Promise<(string | undefined)[] | undefined> {
+  private async transactCreate(ms: readonly NewMessage[]): Promise<(string | undefined)[] | undefined> {
     try {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: ms.map((m) => ({
             Put: {
               TableName: this.tableName,
-              Item: { ...messageKey(m.messageId), gsi1pk: `STUDY#${m.studyId}#MESSAGES`, gsi1sk: `${m.createdAt}#${m.messageId}`, ...m, status: 'queued', rank: 0, updatedAt: m.createdAt },
+              Item: newItem(m),
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           })),

@@ -1,24 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../core/sms/gateway.js';
+import type { OutboxEntry, OutboxReader, RecipientOutcome, SmsBatch, SmsGateway } from '../../core/ports/sms.js';
 import { withoutKeys } from './items.js';
+import { GSI1, keys } from './keys.js';
 
-/** One SMS as the local outbox keeps it. */
-export interface OutboxEntry {
-  providerId: string;
-  to: string;
-  from?: string;
-  text: string;
-  at: string;
-  studyId?: string;
-}
+export type { OutboxEntry };
 
 /**
  * The SMS gateway of the local stack when no Africa's Talking credentials are configured:
  * every message lands in the table, listable per number or for everyone, newest first.
  * Never both this and AT: the stack picks one gateway at start.
  */
-export class DynamoOutboxGateway implements SmsGateway {
+export class DynamoOutboxGateway implements SmsGateway, OutboxReader {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -38,7 +31,7 @@ export class DynamoOutboxGateway implements SmsGateway {
     // BatchWriteItem takes 25 items; unprocessed ones are retried so none is lost.
     for (let i = 0; i < entries.length; i += 25) {
       let requests = entries.slice(i, i + 25).map((e) => ({
-        PutRequest: { Item: { pk: `OUTBOX#${e.to}`, sk: `${e.at}#${e.providerId}`, gsi1pk: `OUTBOX#${e.studyId ?? '-'}`, gsi1sk: `${e.at}#${e.providerId}`, ...e } },
+        PutRequest: { Item: { ...keys.outbox(e.to, e.at, e.providerId), ...keys.outboxIndex(e.studyId, e.at, e.providerId), ...e } },
       }));
       for (let attempt = 0; requests.length > 0; attempt += 1) {
         if (attempt > 5) throw new Error('outbox: DynamoDB left writes unprocessed');
@@ -55,9 +48,9 @@ export class DynamoOutboxGateway implements SmsGateway {
       new QueryCommand({
         TableName: this.tableName,
         ...(opts.to
-          ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `OUTBOX#${opts.to}` } }
-          : { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `OUTBOX#${opts.studyId ?? '-'}` } }),
-        ...(opts.to && opts.studyId ? { FilterExpression: 'studyId = :sid', ExpressionAttributeValues: { ':pk': `OUTBOX#${opts.to}`, ':sid': opts.studyId } } : {}),
+          ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.outbox(opts.to).pk } }
+          : { IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.outboxIndex(opts.studyId).gsi1pk } }),
+        ...(opts.to && opts.studyId ? { FilterExpression: 'studyId = :sid', ExpressionAttributeValues: { ':pk': keys.outbox(opts.to).pk, ':sid': opts.studyId } } : {}),
         ScanIndexForward: false,
         Limit: opts.limit ?? 50,
       }),

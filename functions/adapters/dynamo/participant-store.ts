@@ -1,10 +1,19 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, type PutCommandInput, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { AlreadyEnrolledError, StaleSessionError } from '../../core/errors.js';
 import type { Participant } from '../../core/model.js';
-import { batchGetAll, conditionally, participantItem, withoutKeys } from './items.js';
+import type { ParticipantStore } from '../../core/ports/participants.js';
+import { batchGetAll, conditionally, isConditionFailure, participantItem, withoutKeys } from './items.js';
 import { GSI1, keys } from './keys.js';
 
-/** Participants outside the USSD hop (seeding, imports, reports, tests). */
-export class DynamoParticipantStore {
+/** A write conditional on what was read: losing the race means re-read and replay (StaleSessionError). */
+export async function putOrStale(doc: DynamoDBDocumentClient, put: PutCommandInput, id: string): Promise<void> {
+  if (!(await conditionally(doc.send(new PutCommand(put))))) throw new StaleSessionError(id);
+}
+
+/** Participants: the USSD hop's writes, seeding, imports, reports, the sender's send-time check. */
+export class DynamoParticipantStore implements ParticipantStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -64,4 +73,31 @@ export class DynamoParticipantStore {
     return found;
   }
 
+  async saveConsent(participant: Participant): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: participantItem(participant),
+          // Never overwrite a consented participant (a concurrent session enrolled the number).
+          ConditionExpression: 'attribute_not_exists(pk) OR #consent.#state <> :consented',
+          ExpressionAttributeNames: { '#consent': 'consent', '#state': 'state' },
+          ExpressionAttributeValues: { ':consented': 'consented' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      // The document client does not unmarshall the item carried by a failed condition.
+      const old = (err as Error & { Item?: Record<string, AttributeValue> }).Item;
+      throw new AlreadyEnrolledError(old ? withoutKeys<Participant>(unmarshall(old)) : undefined);
+    }
+  }
+
+  async saveParticipant(participant: Participant, previousUpdatedAt: string): Promise<void> {
+    await putOrStale(this.doc, 
+      { TableName: this.tableName, Item: participantItem(participant), ConditionExpression: 'updatedAt = :previous', ExpressionAttributeValues: { ':previous': previousUpdatedAt } },
+      participant.participantId,
+    );
+  }
 }

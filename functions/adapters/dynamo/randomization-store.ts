@@ -1,12 +1,12 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Participant } from '../../core/model.js';
-import type { RandomizationPorts, StoredRandomization } from '../../core/randomize/study.js';
+import type { RandomizationStore, StoredRandomization } from '../../core/ports/randomization.js';
 import { conditionally, withoutKeys } from './items.js';
 import { keys } from './keys.js';
 import { DynamoParticipantStore } from './participant-store.js';
 
 /** Randomization runs and write-once arm assignments on the single table. */
-export function dynamoRandomizationPorts(doc: DynamoDBDocumentClient, tableName: string): RandomizationPorts {
+export function dynamoRandomizationStore(doc: DynamoDBDocumentClient, tableName: string): RandomizationStore {
   const participants = new DynamoParticipantStore(doc, tableName);
   const runKey = (r: Pick<StoredRandomization, 'studyId' | 'randomizationId'>) => keys.randomization(r.studyId, r.randomizationId);
   return {

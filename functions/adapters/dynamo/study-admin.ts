@@ -1,6 +1,26 @@
-import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type StudyClaim, StudyTakenError } from '../../core/errors.js';
 import type { Study } from '../../core/model.js';
+import type { StudyStore } from '../../core/ports/studies.js';
 import { keys } from './keys.js';
+
+/** Writes studies (admin API, seeding): apart from DynamoStudyStore, so the USSD path carries no write code. */
+export class DynamoStudyAdmin implements StudyStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  create(study: Study): Promise<void> {
+    return createStudy(this.doc, this.tableName, study);
+  }
+
+  async setOutcomes(studyId: string, outcomes: NonNullable<Study['outcomes']>): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({ TableName: this.tableName, Key: keys.study(studyId), UpdateExpression: 'SET outcomes = :o', ExpressionAttributeValues: { ':o': outcomes } }),
+    );
+  }
+}
 
 /**
  * Creates a study with its arms and claims its service code (and SMS short code), all or nothing. Fails if the
@@ -31,12 +51,4 @@ export async function createStudy(doc: DynamoDBDocumentClient, tableName: string
   }
 }
 
-export type StudyClaim = 'studyId' | 'serviceCode' | 'smsShortCode';
-
-/** A new study's id, USSD code or SMS short code belongs to another study already. */
-export class StudyTakenError extends Error {
-  constructor(readonly taken: StudyClaim[]) {
-    super(`already taken: ${taken.join(', ')}`);
-    this.name = 'StudyTakenError';
-  }
-}
+export { type StudyClaim, StudyTakenError };

@@ -1,13 +1,13 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Arm, Study } from '../../core/model.js';
-import type { StudyDirectory } from '../../core/ports.js';
+import type { StudyReader } from '../../core/ports/studies.js';
 import { queryAll, withoutKeys } from './items.js';
 import { GSI1, keys } from './keys.js';
 
 type StudyMeta = Omit<Study, 'arms'>;
 
 /** Reads studies; the USSD path uses it, so it carries no write code (see study-admin.ts). */
-export class DynamoStudyStore implements StudyDirectory {
+export class DynamoStudyStore implements StudyReader {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,

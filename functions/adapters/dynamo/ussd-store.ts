@@ -1,24 +1,28 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, type PutCommandInput, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { AlreadyEnrolledError, StaleSessionError } from '../../core/errors.js';
-import type { WeekRecord } from '../../core/diary/week-record.js';
+import { StaleSessionError } from '../../core/errors.js';
 import type { Complaint, Participant } from '../../core/model.js';
-import type { HopRecords, UssdStore } from '../../core/ports.js';
+import type { ComplaintStore, DiaryWeekStore, HopReader, HopRecords, ParticipantStore, SessionStore } from '../../core/ports/index.js';
 import type { UssdSession } from '../../core/ussd/session.js';
-import { batchGetAll, conditionally, isConditionFailure, participantItem, withoutKeys } from './items.js';
+import { batchGetAll, conditionally, withoutKeys } from './items.js';
+import { DynamoParticipantStore, putOrStale } from './participant-store.js';
+import { weekAnswered, type WeekRecord } from '../../core/diary/week-record.js';
 import { keys } from './keys.js';
 
 /**
  * The USSD hop's storage: one BatchGetItem to read (session, participant, diary week), one
  * PutItem to write (the enrolment session, the participant when they consent or decline, or
- * the diary week with the conversation of a consented participant).
+ * the diary week with the conversation of a consented participant). The participant writes are
+ * the participant store's; the others live here, beside the read that needs them all at once.
  */
-export class DynamoUssdStore implements UssdStore {
+export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore, ComplaintStore, Pick<ParticipantStore, 'saveParticipant' | 'saveConsent'> {
+  private readonly participants: DynamoParticipantStore;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.participants = new DynamoParticipantStore(doc, tableName);
+  }
 
   async loadHop(sessionId: string, studyId: string, phone: string, week: string, now: Date): Promise<HopRecords> {
     const sessionKey = keys.session(sessionId);
@@ -45,25 +49,8 @@ export class DynamoUssdStore implements UssdStore {
     await this.putOrStale({ TableName: this.tableName, ...this.sessionPut(session, previousVersion) }, session.sessionId);
   }
 
-  async saveConsent(participant: Participant): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: participantItem(participant),
-          // Never overwrite a consented participant (a concurrent session enrolled the number).
-          ConditionExpression: 'attribute_not_exists(pk) OR #consent.#state <> :consented',
-          ExpressionAttributeNames: { '#consent': 'consent', '#state': 'state' },
-          ExpressionAttributeValues: { ':consented': 'consented' },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      // The document client does not unmarshall the item carried by a failed condition.
-      const old = (err as Error & { Item?: Record<string, AttributeValue> }).Item;
-      throw new AlreadyEnrolledError(old ? withoutKeys<Participant>(unmarshall(old)) : undefined);
-    }
+  saveConsent(participant: Participant): Promise<void> {
+    return this.participants.saveConsent(participant);
   }
 
   async saveWeek(record: WeekRecord, previousVersion: number | undefined): Promise<void> {
@@ -83,16 +70,17 @@ export class DynamoUssdStore implements UssdStore {
     );
   }
 
-  async saveParticipant(participant: Participant, previousUpdatedAt: string): Promise<void> {
-    await this.putOrStale(
-      { TableName: this.tableName, Item: participantItem(participant), ConditionExpression: 'updatedAt = :previous', ExpressionAttributeValues: { ':previous': previousUpdatedAt } },
-      participant.participantId,
-    );
+  saveParticipant(participant: Participant, previousUpdatedAt: string): Promise<void> {
+    return this.participants.saveParticipant(participant, previousUpdatedAt);
   }
 
-  /** A write conditional on what was read: losing the race means re-read and replay (StaleSessionError). */
-  private async putOrStale(put: PutCommandInput, id: string): Promise<void> {
-    if (!(await conditionally(this.doc.send(new PutCommand(put))))) throw new StaleSessionError(id);
+  private putOrStale(put: PutCommandInput, id: string): Promise<void> {
+    return putOrStale(this.doc, put, id);
+  }
+
+  async answeredAmong(studyId: string, phones: readonly string[], week: string): Promise<Set<string>> {
+    const weeks = await batchGetAll(this.doc, this.tableName, phones.map((p) => keys.week(studyId, p, week)));
+    return new Set(weeks.filter((w) => weekAnswered(w as unknown as WeekRecord)).map((w) => String(w.phone)));
   }
 
   async saveComplaint(c: Complaint): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../core/ports.js';
+import type { Clock } from '../../core/ports/index.js';
 import type { Participant, Study } from '../../core/model.js';
 import type { CallerDirectory } from '../../core/voice/ports.js';
 import type { DynamoParticipantStore } from './participant-store.js';

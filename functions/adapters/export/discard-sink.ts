@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ExportSink, StoredFile } from '../../core/export/ports.js';
+import type { ExportSink, StoredFile } from '../../core/ports/exports.js';
 
 /**
  * Reads every byte and keeps none (benchmarks, memory tests): the same pipeline as a real

@@ -3,7 +3,7 @@ import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ExportSink, StoredFile } from '../../core/export/ports.js';
+import type { ExportSink, StoredFile } from '../../core/ports/exports.js';
 
 /**
  * Exports on this machine (local stack, tests): files under a folder, by default

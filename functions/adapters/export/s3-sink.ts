@@ -2,7 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
-import type { ExportSink, StoredFile } from '../../core/export/ports.js';
+import type { ExportSink, StoredFile } from '../../core/ports/exports.js';
 
 /** How long a download link stays valid. */
 export const EXPORT_URL_SECONDS = 15 * 60;

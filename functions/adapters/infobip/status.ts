@@ -3,7 +3,7 @@
  * 5 rejected) onto ours: what a send answer means for the sender, and what a delivery report
  * moves a message to (forward only, core/sms/delivery.ts).
  */
-import type { RecipientOutcome } from '../../core/sms/gateway.js';
+import type { RecipientOutcome } from '../../core/ports/sms.js';
 import type { DeliveryStatus } from '../../core/sms/delivery.js';
 
 export interface InfobipStatus {

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SendQueue } from '../../core/ports.js';
+import type { SendQueue } from '../../core/ports/index.js';
 import type { OutboundMessage } from '../../core/sms/send.js';
 
 /**

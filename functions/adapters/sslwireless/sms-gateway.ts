@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../core/sms/gateway.js';
+import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../core/ports/sms.js';
 import { providerKey } from '../../core/sms/idempotency.js';
 import { type HttpAnswer, postJson, scrubbed } from '../http-json.js';
 

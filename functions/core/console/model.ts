@@ -1,5 +1,4 @@
-import type { Participant } from '../model.js';
-import type { MessageStatus } from '../sms/delivery.js';
+import type { Message, Participant } from '../model.js';
 
 /**
  * What the console reads, as the adapters hand it over: never a phone number. Participants
@@ -10,18 +9,8 @@ export type ConsoleParticipant = Omit<Participant, 'phone' | 'baseline'> & {
   exportId?: string;
 };
 
-export interface ConsoleMessage {
-  participantId: string;
-  purpose: string;
-  period: string;
-  status: MessageStatus;
-  failureReason?: string;
-  /** The campaign of a lesson message (its period is `campaignId:index` too). */
-  campaignId?: string;
-  createdAt: string;
-  sentAt?: string;
-  updatedAt?: string;
-}
+export type ConsoleMessage = Pick<Message, 'participantId' | 'period' | 'status' | 'createdAt'> &
+  Partial<Pick<Message, 'failureReason' | 'campaignId' | 'sentAt' | 'updatedAt'>> & { purpose: string };
 
 /** A diary week as the console needs it: whose, which week, and whether any answer was given. */
 export interface ConsoleWeek {

@@ -1,6 +1,6 @@
 import type { Questionnaire } from '../content/schema.js';
 import type { AnswerChannel, AnswerValue, Participant } from '../model.js';
-import type { UssdSession } from '../ussd/session.js';
+import type { UssdSession } from '../conversation.js';
 
 /** One stored diary answer; `value` null marks a question the participant chose to skip. */
 export interface DiaryAnswer {

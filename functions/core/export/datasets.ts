@@ -1,4 +1,4 @@
-import type { ExportSource } from './ports.js';
+import type { ExportSource } from '../ports/exports.js';
 import type { Dataset } from './variables.js';
 import { complaints } from './datasets/complaints.js';
 import type { DatasetDefinition, DatasetPlan, ExportContext } from './datasets/context.js';

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Content } from '../content/schema.js';
 import type { Study } from '../model.js';
-import type { Logger } from '../ports.js';
+import type { Logger } from '../ports/logger.js';
 import { buildCodebook, codebookMarkdown } from './codebook.js';
 import { CSV_CONTENT_TYPE, csvStream } from './csv.js';
 import { planDataset } from './datasets.js';
-import type { ExportSink, ExportSource, StoredFile } from './ports.js';
+import type { ExportSink, ExportSource, StoredFile } from '../ports/exports.js';
 import type { Dataset, Row } from './variables.js';
 
 export interface ExportRequest {

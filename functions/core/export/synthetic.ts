@@ -1,7 +1,7 @@
 import type { Questionnaire } from '../content/schema.js';
 import type { DiaryAnswer, WeekRecord } from '../diary/week-record.js';
 import type { AnswerValue, Participant, Study } from '../model.js';
-import type { ExportMessage, ExportSource } from './ports.js';
+import type { ExportMessage, ExportSource } from '../ports/exports.js';
 
 /**
  * A synthetic study of any size, made on the fly as it is read (nothing is held), for the

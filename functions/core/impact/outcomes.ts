@@ -28,43 +28,9 @@
  */
 import type { WeekRecord } from '../diary/week-record.js';
 import type { AnswerValue, Participant } from '../model.js';
+import type { OutcomeBaseline, OutcomeDefinition, OutcomeWindow } from '../outcome-definition.js';
 
-export type OutcomeKind = 'share_weeks' | 'mean' | 'any' | 'quiz_score' | 'index';
-
-export interface OutcomeWindow {
-  fromStudyWeek: number;
-  toStudyWeek: number;
-}
-
-/** An answer condition: `item`'s answer is one of `values` (for a multiple choice: any of them chosen). */
-export interface ItemCondition {
-  item: string;
-  values: string[];
-}
-
-export type OutcomeBaseline =
-  | { kind: 'covariate'; name: string; values?: string[] }
-  | ({ kind: 'window' } & OutcomeWindow);
-
-export interface OutcomeDefinition {
-  id: string;
-  label: string;
-  kind: OutcomeKind;
-  /** What it means, in plain words, for the report. */
-  description?: string;
-  /** share_weeks, mean, any: the diary question. */
-  item?: string;
-  /** share_weeks, any: the answers (choice names) that count. */
-  values?: string[];
-  /** share_weeks, mean, any: only weeks where this holds. */
-  among?: ItemCondition;
-  /** index: the questions it combines. */
-  items?: string[];
-  /** index: per question, the score of each choice name (higher = more empowered). */
-  codes?: Record<string, Record<string, number>>;
-  window: OutcomeWindow;
-  baseline?: OutcomeBaseline;
-}
+export type { ItemCondition, OutcomeBaseline, OutcomeDefinition, OutcomeKind, OutcomeWindow } from '../outcome-definition.js';
 
 const DIGITAL = ['bank', 'mobile_money', 'mixed'];
 /** Weeks 1 to 52 are the follow-up; week 0, before the first lesson, is the baseline week. */

@@ -1,3 +1,4 @@
+import { withdrawConsent } from '../enrol/withdraw-consent.js';
 import metadata from '../phone-metadata.json' with { type: 'json' };
 import type { WeekRecord } from '../diary/week-record.js';
 import type { Complaint, Participant } from '../model.js';
@@ -36,9 +37,8 @@ export interface ForgetMark {
 export function forgottenParticipant(p: Participant, mark: ForgetMark): Participant {
   const { reminder: _reminder, forgetRequest: _request, ...kept } = p;
   return {
-    ...kept,
+    ...withdrawConsent(kept, { at: mark.at }),
     phone: forgottenMarker(p.participantId),
-    consent: { ...p.consent, state: 'withdrawn', at: mark.at },
     forgotten: { at: mark.at, by: mark.by, ...(mark.pseudonym ? { pseudonym: mark.pseudonym } : {}) },
     updatedAt: mark.at,
   };

@@ -1,7 +1,8 @@
 import type { Participant, Study } from '../model.js';
-import { type AssignmentAudit, assign, auditOf, type RandomizationMethod } from './assign.js';
+import type { RandomizationStore, StoredRandomization } from '../ports/randomization.js';
+import { assign, auditOf, type RandomizationMethod } from './assign.js';
 import { RandomizationError } from './rng.js';
-import { nextAssignment, type RollingState } from './rolling.js';
+import { nextAssignment } from './rolling.js';
 import { researchParticipants } from '../training.js';
 
 /**
@@ -11,30 +12,7 @@ import { researchParticipants } from '../training.js';
  * same seed: the same people get the same arms, and nobody already assigned is moved.
  * Late joiners, after the study's randomization, get permuted blocks within their stratum.
  */
-export interface StoredRandomization extends AssignmentAudit {
-  randomizationId: string;
-  studyId: string;
-  kind: 'initial' | 'rolling';
-  status: 'running' | 'complete';
-  /** Rolling enrolment only: the block state after the last late joiner. */
-  rolling?: RollingState;
-  version: number;
-}
-
-export interface RandomizationPorts {
-  participants(studyId: string): Promise<Participant[]>;
-  /** The study's randomizations, oldest first. */
-  runs(studyId: string): Promise<StoredRandomization[]>;
-  /** Creates the run record once; false when a run with this id exists. */
-  createRun(run: StoredRandomization): Promise<boolean>;
-  /** Rewrites the run if its version is still `previousVersion`; false otherwise. */
-  saveRun(run: StoredRandomization, previousVersion: number): Promise<boolean>;
-  /**
-   * Gives the participant this arm if they have none (or already this arm from this run);
-   * false when they have another arm: assignments are never changed.
-   */
-  assignArm(p: Participant, armId: string, randomizationId: string, at: string): Promise<boolean>;
-}
+export type { StoredRandomization };
 
 export interface RandomizeRequest {
   method: RandomizationMethod;
@@ -52,7 +30,7 @@ export interface RandomizeOutcome {
 
 const eligible = (people: Participant[]) => people.filter((p) => p.consent.state === 'consented' && !p.armId);
 
-export async function randomizeStudy(study: Study, req: RandomizeRequest, ports: RandomizationPorts): Promise<RandomizeOutcome> {
+export async function randomizeStudy(study: Study, req: RandomizeRequest, ports: RandomizationStore): Promise<RandomizeOutcome> {
   const runs = await ports.runs(study.studyId);
   if (runs.some((r) => r.kind === 'initial' && r.status === 'complete')) {
     throw new RandomizationError('This study is already randomized; people who consent later are assigned by rolling enrolment (randomize --rolling).');
@@ -98,7 +76,7 @@ export interface NothingToAssign {
   message: string;
 }
 
-export async function assignLateJoiners(study: Study, req: Omit<RandomizeRequest, 'method'>, ports: RandomizationPorts): Promise<RandomizeOutcome | NothingToAssign> {
+export async function assignLateJoiners(study: Study, req: Omit<RandomizeRequest, 'method'>, ports: RandomizationStore): Promise<RandomizeOutcome | NothingToAssign> {
   const runs = await ports.runs(study.studyId);
   if (!runs.some((r) => r.kind === 'initial' && r.status === 'complete')) throw new RandomizationError('Randomize the study first; rolling enrolment is for people who consent later.');
   const arms = study.arms.map((a) => ({ armId: a.armId, ratio: a.ratio }));

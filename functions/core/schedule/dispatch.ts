@@ -1,7 +1,8 @@
+import { reachableBySms } from '../enrol/withdraw-consent.js';
 import type { Campaign } from '../campaign/model.js';
 import { campaignLessons, campaignMessages, lessonDue } from '../campaign/schedule.js';
 import type { Content } from '../content/schema.js';
-import type { Participant, Study } from '../model.js';
+import type { Message, Participant, Study } from '../model.js';
 import type { OutboundMessage } from '../sms/send.js';
 import { diaryWeek } from '../time/week.js';
 import { studyStart } from '../time/study-calendar.js';
@@ -18,22 +19,9 @@ import { TZDate } from '@date-fns/tz';
  * `queued` at the next tick and is enqueued again; the sender's claim makes a duplicate queue
  * entry harmless. Running twice, or two at once, sends nothing twice (invariant 4).
  */
-export interface StoredMessage extends OutboundMessage {
-  purpose: 'prompt' | 'reminder' | 'lesson';
-  period: string;
-  status: string;
-  createdAt: string;
-  /** When the provider accepted it; a retried send goes out later than it was planned. */
-  sentAt?: string;
-  /** When it was due (UTC) and the zone that was computed in (the study's). */
-  dueAt?: string;
-  timeZone?: string;
-  /** Sends tried and given back for a retry: such a message is the queue's, not a lost enqueue. */
-  attempts?: number;
-  /** Held back by the sender at send time (quiet hours): enqueued again once this has passed. */
-  notBefore?: string;
-  campaignId?: string;
-}
+export type StoredMessage = OutboundMessage &
+  Pick<Message, 'period' | 'createdAt'> &
+  Partial<Pick<Message, 'sentAt' | 'dueAt' | 'timeZone' | 'attempts' | 'notBefore' | 'campaignId'>> & { purpose: 'prompt' | 'reminder' | 'lesson'; status: string };
 
 export interface DispatchPorts {
   participantsPage(studyId: string, cursor?: string): Promise<{ participants: Participant[]; cursor?: string }>;
@@ -81,7 +69,7 @@ export async function dispatchStudy(input: DispatchInput, ports: DispatchPorts):
     const page = await ports.participantsPage(study.studyId, cursor);
     cursor = page.cursor;
     // Only people in the study who accept SMS: USSD-only participants dial in themselves.
-    const people = page.participants.filter((p) => p.consent.state === 'consented' && p.channel !== 'ussd');
+    const people = page.participants.filter(reachableBySms);
     if (people.length > 0) await dispatchPage(people, { ...input, schedule, start, week, lessons }, ports, result);
   } while (cursor);
   return result;

@@ -1,3 +1,4 @@
+import { reachableBySms } from '../enrol/withdraw-consent.js';
 import type { Participant } from '../model.js';
 import { diaryWeek } from '../time/week.js';
 import { TZDate } from '@date-fns/tz';
@@ -46,7 +47,7 @@ export function planDue(input: PlanInput): DueMessage[] {
   const due: DueMessage[] = [];
   for (const p of input.participants) {
     // Only people in the study who accept SMS: USSD-only participants dial in themselves.
-    if (p.consent.state !== 'consented' || p.channel === 'ussd' || p.training) continue;
+    if (!reachableBySms(p) || p.training) continue;
     const act = input.activity.get(p.participantId) ?? { diaryComplete: false, promptSent: false, remindersSent: 0 };
     const promptAt = promptDue(now, timeZone, policy, p.reminder);
     if (!act.promptSent && !act.diaryComplete && promptAt <= now && !quietNow) {

@@ -1,22 +1,10 @@
 import { TZDate } from '@date-fns/tz';
-import type { StudySchedule } from '../model.js';
+import type { SchedulePolicy, StudySchedule } from '../model.js';
+
+export type { SchedulePolicy };
 import { addDays, setHours, startOfISOWeek } from 'date-fns';
 
 const HOUR_MS = 3_600_000;
-
-/**
- * When messages may go out: the study's weekly prompt at a local day and hour (or the
- * participant's own), never in quiet hours, and reminders that respect people: only to those
- * who have not answered, at most N a week, at least H hours apart (DESIGN.md, "Respect").
- */
-export interface SchedulePolicy {
-  /** ISO weekday (1 = Monday) and local hour of the weekly diary prompt. */
-  promptDay: number;
-  promptHour: number;
-  /** Local hours when nothing is sent: from `start` (inclusive) to `end` (exclusive), may wrap midnight. */
-  quiet: { start: number; end: number };
-  reminders: { maxPerWeek: number; minHoursApart: number };
-}
 
 export const DEFAULT_POLICY: SchedulePolicy = {
   promptDay: 5,

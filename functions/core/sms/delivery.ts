@@ -1,17 +1,6 @@
-/**
- * Africa's Talking delivery statuses, ordered so that a report can only move a message
- * forward: reports arrive late, twice, or out of order (a `Sent` after the `Success`), and a
- * final status must never be overwritten by an earlier one.
- */
-export const DELIVERY_STATUSES = ['Sent', 'Submitted', 'Buffered', 'Rejected', 'Success', 'Failed', 'AbsentSubscriber', 'Expired'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+import { DELIVERY_STATUSES, type DeliveryStatus, type MessageStatus } from '../model.js';
 
-/**
- * Our own statuses around the provider's: planned (queued), handed over (accepted), refused
- * by the provider at send time (failed), or not sent because the re-check at send time said
- * no (skipped: opted out, control arm).
- */
-export type MessageStatus = 'queued' | 'sending' | 'accepted' | 'failed' | 'skipped' | DeliveryStatus;
+export { DELIVERY_STATUSES, type DeliveryStatus, type MessageStatus };
 
 const FINAL = new Set<MessageStatus>(['Rejected', 'Success', 'Failed', 'AbsentSubscriber', 'Expired', 'failed', 'skipped']);
 

@@ -2,7 +2,14 @@ import type { Content, SmsTextKey } from '../content/schema.js';
 import { type DiaryAnswer, nextWeekRecord, type WeekRecord } from '../diary/week-record.js';
 import { gatewayE164 } from '../gateway-phone.js';
 import type { Lang, Participant, Study } from '../model.js';
-import type { Clock, Logger, UssdStore } from '../ports.js';
+import type { Clock } from '../ports/clock.js';
+import type { OnceStore } from '../ports/callbacks.js';
+import type { ComplaintStore } from '../ports/complaints.js';
+import type { DiaryWeekStore } from '../ports/diary.js';
+import type { Logger } from '../ports/logger.js';
+import type { ParticipantStore } from '../ports/participants.js';
+import type { HopReader } from '../ports/sessions.js';
+import { withdrawConsent } from '../enrol/withdraw-consent.js';
 import { weekOf } from '../ussd/participant-hop.js';
 import { complaintRef } from '../ussd/problem-flow.js';
 import { messageId } from '../schedule/policy.js';
@@ -21,12 +28,13 @@ export interface InboundSms {
 
 export interface InboundDeps {
   study: Study;
-  store: UssdStore;
+  /** The same records a USSD hop reads and writes: an SMS reply lands in this week's diary. */
+  store: HopReader & Pick<ParticipantStore, 'saveParticipant'> & Pick<DiaryWeekStore, 'saveWeek'> & ComplaintStore;
   content: Content;
   clock: Clock;
   log: Logger;
-  /** True the first time it is called for a key: rate-limits help replies (one a day a number). */
-  firstTime: (key: string) => Promise<boolean>;
+  /** Rate-limits help replies (one a day a number). */
+  once: OnceStore;
 }
 
 /** The reply to send, if any, in the participant's language (sending is the sender's job). */
@@ -74,7 +82,7 @@ export async function handleInboundSms(sms: InboundSms, deps: InboundDeps): Prom
     case 'stop':
       // After STOP, nothing but this one confirmation; a second STOP gets silence.
       if (!participant || !consented) return undefined;
-      await deps.store.saveParticipant({ ...participant, consent: { ...participant.consent, state: 'withdrawn', at: stamp, channel: 'sms', sessionId: sms.id }, updatedAt: stamp }, participant.updatedAt);
+      await deps.store.saveParticipant({ ...withdrawConsent(participant, { at: stamp, channel: 'sms', sessionId: sms.id }), updatedAt: stamp }, participant.updatedAt);
       deps.log.info('participant stopped by SMS', { id: sms.id });
       return reply('stopConfirmation', {}, { stopConfirmation: true });
     case 'start':
@@ -114,7 +122,7 @@ export async function handleInboundSms(sms: InboundSms, deps: InboundDeps): Prom
     }
     case 'unknown':
       // Auto-responders answer help with more text: one help a day per number breaks the loop.
-      return (await deps.firstTime(`help#${phone}#${stamp.slice(0, 10)}`)) ? reply('help') : undefined;
+      return (await deps.once.claimOnce(`help#${phone}#${stamp.slice(0, 10)}`, deps.clock.now())) ? reply('help') : undefined;
   }
 }
 

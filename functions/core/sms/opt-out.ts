@@ -1,19 +1,14 @@
-import type { Participant } from '../model.js';
+import { withdrawConsent } from '../enrol/withdraw-consent.js';
+import type { ParticipantKey, ParticipantStore } from '../ports/participants.js';
 
 /**
  * The provider says a number opted out or is blocked (AT 406, SSL Wireless 4026, Infobip
  * REJECTED_DND): the participant is withdrawn, so nothing more goes to the number (invariant 3).
  * Whoever heard it (the sender at send time, a delivery report later) records it the same way.
  */
-export interface OptOutPorts {
-  participant(key: { studyId: string; phone: string }): Promise<Participant | undefined>;
-  /** Rewrites the participant if unchanged since `previousUpdatedAt`. */
-  save(participant: Participant, previousUpdatedAt: string): Promise<void>;
-}
-
-export async function providerOptOut(ports: OptOutPorts, key: { studyId: string; phone: string }, at: string): Promise<boolean> {
-  const p = await ports.participant(key);
+export async function providerOptOut(participants: Pick<ParticipantStore, 'getMany' | 'saveParticipant'>, key: ParticipantKey, at: string): Promise<boolean> {
+  const p = (await participants.getMany([key]))[0];
   if (!p || p.consent.state !== 'consented') return false;
-  await ports.save({ ...p, consent: { ...p.consent, state: 'withdrawn', at, channel: 'provider' }, updatedAt: at }, p.updatedAt);
+  await participants.saveParticipant({ ...withdrawConsent(p, { at, channel: 'provider' }), updatedAt: at }, p.updatedAt);
   return true;
 }

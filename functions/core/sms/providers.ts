@@ -3,22 +3,9 @@
  * study validation (which provider may serve which country), the sender (batch limits), the
  * content check and the campaign preview (what to warn about), and the benchmarks.
  */
-import type { Study } from '../model.js';
+import { type Messaging, SMS_PROVIDERS, type SmsProvider, type Study } from '../model.js';
 
-export const SMS_PROVIDERS = ['africastalking', 'infobip', 'sslwireless'] as const;
-export type SmsProvider = (typeof SMS_PROVIDERS)[number];
-
-/** A study's choice of SMS provider and sender. */
-export interface Messaging {
-  provider: SmsProvider;
-  /** Sender id or short code; the account default when absent (SSL Wireless: the SID decides). */
-  from?: string;
-  /**
-   * Bangladesh: a masked (brand) sender carries transactional SMS; a non-masked (numeric) one
-   * promotional SMS, which BTRC wants in Bangla Unicode and within sending hours.
-   */
-  masked?: boolean;
-}
+export { SMS_PROVIDERS, type Messaging, type SmsProvider };
 
 export interface ProviderTraits {
   label: string;

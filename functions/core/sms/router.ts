@@ -1,4 +1,4 @@
-import type { RecipientOutcome, SmsBatch, SmsGateway } from './gateway.js';
+import type { RecipientOutcome, SmsBatch, SmsGateway } from '../ports/sms.js';
 import { type SmsProvider, SMS_PROVIDERS } from './providers.js';
 
 /**

@@ -1,7 +1,9 @@
-import type { Participant, Study } from '../model.js';
+import type { Message, Participant, Study } from '../model.js';
 import { isQuietHour, outOfQuietHours, studySchedule } from '../schedule/policy.js';
 import { TZDate } from '@date-fns/tz';
-import type { RecipientOutcome, SmsGateway } from './gateway.js';
+import type { ParticipantStore } from '../ports/participants.js';
+import type { RecipientOutcome, SmsGateway } from '../ports/sms.js';
+import type { StudyReader } from '../ports/studies.js';
 import { PROVIDERS, providerOf } from './providers.js';
 
 /**
@@ -10,21 +12,8 @@ import { PROVIDERS, providerOf } from './providers.js';
  * what became of each message.
  */
 
-export interface OutboundMessage {
-  /** Deterministic id (schedule/policy.ts `messageId`). */
-  messageId: string;
-  studyId: string;
-  participantId: string;
-  phone: string;
-  text: string;
-  from?: string;
-  /** Education content: only ever to a treatment arm, checked here, not only when planned. */
-  treatmentOnly: boolean;
-  /** The one message allowed after STOP: its confirmation. */
-  stopConfirmation?: boolean;
-  /** An answer to an SMS the number sent us: it may go to someone not (yet) in the study. */
-  reply?: boolean;
-}
+/** A message as the queue carries it to the sender: who, what, and the send-time rules it is under. */
+export type OutboundMessage = Pick<Message, 'messageId' | 'studyId' | 'participantId' | 'phone' | 'text' | 'treatmentOnly'> & Partial<Pick<Message, 'from' | 'stopConfirmation' | 'reply'>>;
 
 export type SendResult =
   | { status: 'sent'; providerId: string; cost?: string }
@@ -37,8 +26,8 @@ export type SendResult =
 export interface SendDeps {
   gateway: SmsGateway;
   /** Current state of the participants, read at send time. */
-  participants: (keys: { studyId: string; phone: string }[]) => Promise<Participant[]>;
-  study: (studyId: string) => Promise<Study | undefined>;
+  participants: Pick<ParticipantStore, 'getMany'>;
+  studies: Pick<StudyReader, 'getStudy'>;
   /** Now, from the injected clock: a queue that backed up must not send at night. */
   now: Date;
   /** Recipients per bulk request, at most the provider's own limit (providers.ts). */
@@ -80,10 +69,10 @@ export function quietHoursHold(m: OutboundMessage, study: Study | undefined, now
 
 export async function sendMessages(messages: readonly OutboundMessage[], deps: SendDeps): Promise<Map<string, SendResult>> {
   const results = new Map<string, SendResult>();
-  const people = await deps.participants(messages.map((m) => ({ studyId: m.studyId, phone: m.phone })));
+  const people = await deps.participants.getMany(messages.map((m) => ({ studyId: m.studyId, phone: m.phone })));
   const byKey = new Map(people.map((p) => [`${p.studyId}|${p.phone}`, p]));
   const studies = new Map<string, Study | undefined>();
-  for (const id of new Set(messages.map((m) => m.studyId))) studies.set(id, await deps.study(id));
+  for (const id of new Set(messages.map((m) => m.studyId))) studies.set(id, await deps.studies.getStudy(id));
 
   const groups = new Map<string, OutboundMessage[]>();
   for (const m of messages) {

@@ -1,6 +1,12 @@
 import type { Content } from '../content/schema.js';
 import type { Participant, Study } from '../model.js';
-import type { Clock, Logger, StudyDirectory, UssdStore } from '../ports.js';
+import type { Clock } from '../ports/clock.js';
+import type { ComplaintStore } from '../ports/complaints.js';
+import type { DiaryWeekStore } from '../ports/diary.js';
+import type { Logger } from '../ports/logger.js';
+import type { ParticipantStore } from '../ports/participants.js';
+import type { HopReader, SessionStore } from '../ports/sessions.js';
+import type { ServiceCodeReader } from '../ports/studies.js';
 import { advance, type Effect, type FlowContext, offeredLanguages, view } from './flow.js';
 import type { UssdState } from './session.js';
 
@@ -13,9 +19,16 @@ export interface UssdRequest {
   text: string;
 }
 
+/**
+ * What a hop reads and writes: one read of everything, then one write of what it stores (an
+ * enrolment session, a participant, a diary week or a complaint). One adapter serves all
+ * (adapters/dynamo/ussd-store.ts), so the read stays one BatchGetItem.
+ */
+export type UssdHopStore = HopReader & SessionStore & Pick<ParticipantStore, 'saveParticipant' | 'saveConsent'> & Pick<DiaryWeekStore, 'saveWeek' | 'listWeeks'> & ComplaintStore;
+
 export interface UssdDeps {
-  studies: StudyDirectory;
-  store: UssdStore;
+  studies: ServiceCodeReader;
+  store: UssdHopStore;
   content: Content;
   clock: Clock;
   newId: () => string;

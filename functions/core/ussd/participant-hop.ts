@@ -1,3 +1,4 @@
+import { withdrawConsent } from '../enrol/withdraw-consent.js';
 import { type DiaryAnswer, nextWeekRecord, type WeekRecord } from '../diary/week-record.js';
 import type { AnswerValue, Participant } from '../model.js';
 import { studyWeekAt } from '../time/study-calendar.js';
@@ -87,7 +88,7 @@ async function writeFinal(h: HopContext, p: Participant, effect: Extract<Effect,
     const patch = effect.patch;
     next =
       'stop' in patch
-        ? { ...p, consent: { ...p.consent, state: 'withdrawn', at: stamp, channel: 'ussd', sessionId: req.sessionId } }
+        ? withdrawConsent(p, { at: stamp, channel: 'ussd', sessionId: req.sessionId })
         : { ...p, ...patch };
   }
   await deps.store.saveParticipant({ ...next, updatedAt: stamp }, p.updatedAt);

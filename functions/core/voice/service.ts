@@ -3,7 +3,7 @@ import { type DiaryAnswer, nextWeekRecord, type WeekRecord } from '../diary/week
 import { StaleSessionError } from '../errors.js';
 import { gatewayE164 } from '../gateway-phone.js';
 import type { AnswerValue, Lang, Participant, Study } from '../model.js';
-import type { Clock, Logger } from '../ports.js';
+import type { Clock, Logger } from '../ports/index.js';
 import type { DiaryView } from '../ussd/diary-flow.js';
 import { weekOf } from '../ussd/participant-hop.js';
 import { advanceVoice, beginCall, turnOf, type VoiceContext, type VoiceEffect, type VoiceStep } from './dialogue.js';

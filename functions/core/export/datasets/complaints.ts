@@ -1,4 +1,4 @@
-import type { ExportSource } from '../ports.js';
+import type { ExportSource } from '../../ports/exports.js';
 import { redactNumbers } from '../redact.js';
 import { type Row, type Variable, englishValues } from '../variables.js';
 import type { DatasetDefinition, ExportContext } from './context.js';

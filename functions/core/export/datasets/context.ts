@@ -1,6 +1,6 @@
 import type { Content } from '../../content/schema.js';
 import type { Study } from '../../model.js';
-import type { ExportSource } from '../ports.js';
+import type { ExportSource } from '../../ports/exports.js';
 import type { Dataset, Row, Variable } from '../variables.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Question } from '../../content/schema.js';
 import type { WeekRecord } from '../../diary/week-record.js';
 import { QUESTION_STATUS_VALUES, answerCodes, answerText, questionStates } from '../diary.js';
-import type { ExportSource } from '../ports.js';
+import type { ExportSource } from '../../ports/exports.js';
 import { type Row, type Variable, englishValues } from '../variables.js';
 import type { DatasetDefinition, ExportContext } from './context.js';
 import { participantsWith } from './read.js';

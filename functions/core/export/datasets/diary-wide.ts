@@ -1,6 +1,6 @@
 import { weekAnswered } from '../../diary/week-record.js';
 import { CHANNEL_VALUES, questionStates, weekChannel, wideCells, wideVariables } from '../diary.js';
-import type { ExportSource } from '../ports.js';
+import type { ExportSource } from '../../ports/exports.js';
 import { BOOLEAN_VALUES, type Row, type Variable, yesNo } from '../variables.js';
 import type { DatasetDefinition, ExportContext } from './context.js';
 import { participantsWith } from './read.js';

@@ -1,4 +1,4 @@
-import type { ExportSource } from '../ports.js';
+import type { ExportSource } from '../../ports/exports.js';
 import { BOOLEAN_VALUES, type Row, type Variable, yesNo } from '../variables.js';
 import type { DatasetDefinition, ExportContext } from './context.js';
 import { researchPages } from './read.js';

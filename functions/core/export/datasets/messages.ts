@@ -1,5 +1,5 @@
 import { isFinal, type MessageStatus } from '../../sms/delivery.js';
-import type { ExportSource } from '../ports.js';
+import type { ExportSource } from '../../ports/exports.js';
 import { pseudonym } from '../pseudonym.js';
 import { BOOLEAN_VALUES, type Row, type Variable, englishValues, yesNo } from '../variables.js';
 import type { DatasetDefinition, ExportContext } from './context.js';

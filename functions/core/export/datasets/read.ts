@@ -1,6 +1,6 @@
 import type { Participant } from '../../model.js';
 import { researchParticipants } from '../../training.js';
-import type { ExportSource } from '../ports.js';
+import type { ExportSource } from '../../ports/exports.js';
 import type { ExportContext } from './context.js';
 
 /** Participants whose weeks, complaints… are being read at once (a bounded window, in order). */

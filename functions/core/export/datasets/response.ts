@@ -2,7 +2,7 @@ import { weekAnswered, type WeekRecord } from '../../diary/week-record.js';
 import type { Participant } from '../../model.js';
 import { studyHasStarted, studyWeeks, type StudyWeek } from '../../time/study-calendar.js';
 import { CHANNEL_VALUES, weekChannel } from '../diary.js';
-import type { ExportSource } from '../ports.js';
+import type { ExportSource } from '../../ports/exports.js';
 import { BOOLEAN_VALUES, type Row, type Variable, englishValues, yesNo } from '../variables.js';
 import type { DatasetDefinition, ExportContext } from './context.js';
 import { participantsWith } from './read.js';

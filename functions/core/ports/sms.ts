@@ -1,9 +1,9 @@
 /**
  * The SMS gateway port. Africa's Talking, Infobip and SSL Wireless are adapters, the local
- * outbox another; `ProviderRouter` (router.ts) is the one the sender holds, and hands each
+ * outbox another; `ProviderRouter` (sms/router.ts) is the one the sender holds, and hands each
  * batch to the adapter of its study's provider.
  */
-import type { SmsProvider } from './providers.js';
+import type { SmsProvider } from '../sms/providers.js';
 
 /** One text to many recipients, sent as one bulk request. */
 export interface SmsBatch {
@@ -43,4 +43,19 @@ export interface SmsGateway {
    * one that no retry cures (bad credentials) rejects.
    */
   sendBulk(batch: SmsBatch): Promise<Map<string, RecipientOutcome>>;
+}
+
+/** One SMS as the local outbox keeps it. */
+export interface OutboxEntry {
+  providerId: string;
+  to: string;
+  from?: string;
+  text: string;
+  at: string;
+  studyId?: string;
+}
+
+/** The local outbox read back (the console's "phone" and the tests), newest first. */
+export interface OutboxReader {
+  list(opts?: { to?: string; studyId?: string; limit?: number }): Promise<OutboxEntry[]>;
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { WeekRecord } from '../diary/week-record.js';
-import type { Complaint, Participant } from '../model.js';
+import type { Complaint, Message, Participant } from '../model.js';
 
 /**
  * What an export reads, one page or one participant at a time, so memory does not grow with
@@ -21,24 +21,9 @@ export interface ExportSource {
 export const EXPORT_WEEK_FIELDS = ['week', 'studyWeek', 'questionnaireId', 'questionnaireVersion', 'answers', 'complete', 'completedAt'] as const;
 export type ExportWeek = Pick<WeekRecord, (typeof EXPORT_WEEK_FIELDS)[number]>;
 
-/** An outbound SMS as exports see it (the stored record has more: the text, the claim). */
-export interface ExportMessage {
-  messageId: string;
-  studyId: string;
-  participantId: string;
-  purpose: string;
-  period: string;
-  status: string;
-  phone?: string;
-  /** Kept on the message of a forgotten participant, whose number is gone. */
-  pid?: string;
-  failureReason?: string;
-  attempts?: number;
-  treatmentOnly?: boolean;
-  sentAt?: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** An outbound SMS as exports see it (model.ts `Message`; the record has more: the text, the claim). */
+export type ExportMessage = Pick<Message, 'messageId' | 'studyId' | 'participantId' | 'period' | 'createdAt' | 'updatedAt'> &
+  Partial<Pick<Message, 'phone' | 'pid' | 'failureReason' | 'attempts' | 'treatmentOnly' | 'sentAt'>> & { purpose: string; status: string };
 
 /** Where a file of an export went: a path on this machine, or an object and a short-lived link. */
 export interface StoredFile {

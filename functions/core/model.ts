@@ -1,5 +1,6 @@
 /** Entities of Sauti as the core sees them; storage layout lives in the adapters. */
 import type { OutcomeDefinition } from './impact/outcomes.js';
+import type { IncentiveDesign, IncentivePolicy } from './payouts/policy.js';
 import type { SchedulePolicy } from './schedule/policy.js';
 import type { Messaging } from './sms/providers.js';
 
@@ -43,6 +44,10 @@ export interface Study {
   outcomes?: OutcomeDefinition[];
   /** Data retention: raw SMS and USSD bodies are blanked this many days after receipt. */
   retention?: { rawSmsDays: number };
+  /** What participants are paid for their time, and how (core/payouts/policy.ts); none when absent. */
+  incentives?: IncentivePolicy;
+  /** `differential`: incentives may differ by arm, and the impact report says so; `equal` when absent. */
+  incentiveDesign?: IncentiveDesign;
   createdAt: string;
 }
 

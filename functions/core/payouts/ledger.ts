@@ -198,12 +198,12 @@ export function ambiguousFailure(p: Payout, reason: string, now: Date, r: RetryP
 
 /**
  * A definite failure: nothing was paid. Retried as a new attempt after a backoff, or, its tries
- * used up, shown for action. Returns the failed record and what follows it (two steps, so the
- * history shows both).
+ * used up, shown for action: two moves in one version, so the history shows both.
  */
 export function definiteFailure(p: Payout, reason: string, now: Date, r: RetryPolicy = DEFAULT_RETRY): Payout {
   const failed = advance(p, 'failed', now, { lastError: reason, lastFailure: 'definite' }, reason);
-  return scheduleRetry(failed, now, r);
+  // One write for both steps: the store's condition is on the version that was read.
+  return { ...scheduleRetry(failed, now, r), version: p.version + 1 };
 }
 
 /** After a definite failure: a new attempt later, or a person's attention. */

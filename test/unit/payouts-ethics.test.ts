@@ -4,7 +4,7 @@ import { content } from '../../content/index.js';
 import type { Questionnaire } from '../../functions/core/content/schema.js';
 import type { Participant } from '../../functions/core/model.js';
 import { weekCompleted } from '../../functions/core/payouts/completed.js';
-import { forgetPayout, incentivesByArm, receiptOwed } from '../../functions/core/payouts/ethics.js';
+import { forgetPayout, incentivesByArm, receiptOwed, receiptText } from '../../functions/core/payouts/ethics.js';
 import { advance, startSend } from '../../functions/core/payouts/ledger.js';
 import { completionsOf, planPayouts } from '../../functions/core/payouts/plan.js';
 import { AT, KENYA_POLICY, weekWith } from '../support/payouts.js';
@@ -67,5 +67,19 @@ describe('ethics of payouts', () => {
     expect(byArm('control')).toHaveLength(2);
     const settled = payouts.map((p) => advance(startSend(p, AT), 'succeeded', AT));
     expect(incentivesByArm(settled)).toEqual(new Map([['treatment', { participants: 2, amount: 40 }], ['control', { participants: 2, amount: 40 }]]));
+  });
+});
+
+describe('the receipt SMS', () => {
+  it('says the amount in the participant\'s language, and is never sent after STOP', () => {
+    const [planned] = plan([participant('p1', 'control')]);
+    const paid = advance(startSend(planned!, AT), 'succeeded', AT);
+    const sw = { ...participant('p1', 'control'), lang: 'sw' };
+    expect(receiptText(content, paid, participant('p1', 'control'))).toBe("Sauti: You received KES 20 airtime for this week's diary. Thank you!");
+    expect(receiptText(content, paid, sw)).toContain('KES 20');
+    expect(receiptText(content, paid, sw)).not.toBe(receiptText(content, paid, participant('p1', 'control')));
+    expect(receiptText(content, paid, { ...sw, consent: { state: 'withdrawn' } })).toBeUndefined();
+    expect(receiptText(content, planned!, sw)).toBeUndefined();
+    expect(receiptText(content, { ...paid, receipt: false }, sw)).toBeUndefined();
   });
 });

@@ -149,6 +149,8 @@ export const smsTextKeys = [
   'forgetAsk', 'forgetDone', 'forgetNothing',
   // Prompt and reminder on a one-way route (Bangladesh): they offer USSD only, never an SMS reply.
   'promptOneWay', 'reminderOneWay',
+  // After a payout succeeded (core/payouts): never after STOP.
+  'payoutReceipt',
 ] as const;
 export type SmsTextKey = (typeof smsTextKeys)[number];
 export const smsTextsSchema = z.strictObject(

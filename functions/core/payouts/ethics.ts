@@ -7,8 +7,10 @@
  *   accounts; the number goes;
  * - control is paid exactly like treatment for the same diary (amounts by arm: core/payouts/policy.ts).
  */
+import type { Content } from '../content/schema.js';
 import type { Participant } from '../model.js';
-import { cents, fromCents } from './money.js';
+import { smsText } from '../sms/text.js';
+import { cents, formatAmount, fromCents } from './money.js';
 import { advance, type Payout } from './ledger.js';
 
 /**
@@ -46,4 +48,18 @@ export function incentivesByArm(payouts: readonly Payout[]): Map<string, { parti
     byArm.set(arm, entry);
   }
   return new Map([...byArm].map(([arm, e]) => [arm, { participants: e.people.size, amount: fromCents(e.cents) }]));
+}
+
+/**
+ * The receipt SMS for a payout that succeeded, in the participant's language, or undefined when
+ * none is owed: the payout's own flag (set at planning) and the participant as they are now, as
+ * a STOP may have come in between.
+ */
+export function receiptText(
+  content: Pick<Content, 'sms'>,
+  payout: Pick<Payout, 'status' | 'receipt' | 'amount' | 'currency' | 'channel'>,
+  participant: Pick<Participant, 'consent' | 'forgotten' | 'lang'>,
+): string | undefined {
+  if (payout.status !== 'succeeded' || !payout.receipt || payout.channel !== 'airtime' || !receiptOwed(participant, true)) return undefined;
+  return smsText(content, 'payoutReceipt', participant.lang ?? 'en', { amount: formatAmount(payout.currency, payout.amount) });
 }

@@ -1,5 +1,6 @@
 /** Entities of Sauti as the core sees them; storage layout lives in the adapters. */
 import type { OutcomeDefinition } from './outcome-definition.js';
+import type { IncentiveDesign, IncentivePolicy } from './incentive-policy.js';
 
 export type Lang = string;
 
@@ -77,6 +78,10 @@ export interface Study {
   caseSla?: Partial<CaseSlaSettings>;
   /** The study's complaints, kudos and diary feed the public provider scorecard (opt-in). */
   publishScorecard?: boolean;
+  /** What participants are paid for their time, and how (core/payouts/policy.ts); none when absent. */
+  incentives?: IncentivePolicy;
+  /** `differential`: incentives may differ by arm, and the impact report says so; `equal` when absent. */
+  incentiveDesign?: IncentiveDesign;
   createdAt: string;
 }
 

@@ -155,6 +155,8 @@ export const smsTextKeys = [
   'caseAcknowledged', 'caseAcknowledgedOneWay', 'caseResolved', 'caseResolvedOneWay', 'caseAnswerYes', 'caseAnswerNo',
   'caseStatusOpen', 'caseStatusReferred', 'caseStatusResolved', 'caseStatusUnresolved', 'caseStatusClosed', 'caseNotFound',
   'kudosReceived',
+  // After a payout succeeded (core/payouts): never after STOP.
+  'payoutReceipt',
 ] as const;
 export type SmsTextKey = (typeof smsTextKeys)[number];
 export const smsTextsSchema = z.strictObject(

@@ -25,4 +25,9 @@ describe('the local outbox gateway', () => {
     expect((await outbox.list({ to: '+8801700000001' })).map((e) => e.text)).toEqual(['দ্বিতীয়', 'প্রথম']);
     expect((await outbox.list({ limit: 1 }))[0]?.text).toBe('দ্বিতীয়');
   });
+
+  it('stamps a batch with the instant the sender decided it, not when its write ended', async () => {
+    await outbox.sendBulk({ text: 'decided', to: ['+254712999001'], decidedAt: '2026-11-27T17:59:59.000Z' });
+    expect((await outbox.list({ to: '+254712999001' }))[0]?.at).toBe('2026-11-27T17:59:59.000Z');
+  });
 });

@@ -19,7 +19,7 @@ export class DynamoOutboxGateway implements SmsGateway, OutboxReader {
   ) {}
 
   async sendBulk(batch: SmsBatch): Promise<Map<string, RecipientOutcome>> {
-    const at = this.clock().toISOString();
+    const at = batch.decidedAt ?? this.clock().toISOString();
     const entries: OutboxEntry[] = [...new Set(batch.to)].map((to) => ({
       providerId: `OUTBOX-${randomUUID()}`,
       to,

@@ -17,6 +17,12 @@ export interface SmsBatch {
   /** The study's provider: the router's choice of adapter (Africa's Talking when absent). */
   provider?: SmsProvider;
   /**
+   * When the sender decided this batch may go out (checked against quiet hours at that instant).
+   * The local outbox records it as the hand-over time, so what it shows never depends on how long
+   * the write took (at the local stack's fast clock, a slow second is minutes); providers ignore it.
+   */
+  decidedAt?: string;
+  /**
    * Each number's deterministic message id, from which providers that take an idempotency
    * key (SSL Wireless `csms_id`, Infobip `messageId`) derive it: a resend after a crash is then
    * recognised by the provider instead of sent twice. AT has no such key and ignores it.

@@ -101,7 +101,7 @@ export async function sendMessages(messages: readonly OutboundMessage[], deps: S
       const messageIds: Record<string, string> = {};
       for (const m of chunk) messageIds[m.phone] ??= m.messageId;
       const outcomes = await deps.gateway.sendBulk({
-        text: first.text, ...(first.from ? { from: first.from } : {}), to: Object.keys(messageIds), studyId: first.studyId, provider, messageIds,
+        text: first.text, ...(first.from ? { from: first.from } : {}), to: Object.keys(messageIds), studyId: first.studyId, provider, messageIds, decidedAt: deps.now.toISOString(),
       });
       const accepted: { messageId: string; providerId: string }[] = [];
       for (const m of chunk) {

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { prepareProcedure, observedDraw, type RandomizationMethod } from '../../functions/core/randomize/index.js';
 import { METHODS } from '../../functions/core/randomize/design.js';
 import { randomizationInference, type RiResult } from '../../functions/core/stats/ri.js';
@@ -9,6 +10,17 @@ import { riStatistic, type RiEstimator } from '../../functions/core/stats/ri-sta
  * method or ratios, so they are asked for: without them there is no procedure to re-run (a study
  * randomized outside Sauti), and the command says so rather than guessing.
  */
+/**
+ * The randomization-inference draw options, one spelling for `analyze --ri` and `preregister`
+ * (a pre-registered RI plan must read as the analysis will run it).
+ */
+export function riDrawOptions(cmd: Command): Command {
+  return cmd
+    .option('--ri-limit <n>', 'RI: enumerate every assignment when there are at most n', '100000')
+    .option('--ri-permutations <m>', 'RI: otherwise, draw m seeded permutations', '10000')
+    .option('--ri-seed <n>', 'RI: seed of the permutation draws', '1');
+}
+
 export interface RiCliOptions {
   riMethod?: string;
   /** treated:control, default 1:1. */

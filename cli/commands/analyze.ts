@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { differenceInMeans } from '../../functions/core/stats/dim.js';
 import { designMatrix, lmRobust } from '../../functions/core/stats/ols.js';
 import { print, printJson } from '../format.js';
-import { analyzeRi, type AnalyzeRi, type RiCliOptions, type RiRow } from './analyze-ri.js';
+import { analyzeRi, type AnalyzeRi, type RiCliOptions, type RiRow, riDrawOptions } from './analyze-ri.js';
 
 /**
  * `sauti analyze`: the same estimators as the impact report, run offline on a frozen CSV (an
@@ -118,8 +118,7 @@ function valueCounts(records: readonly Record<string, string>[], column: string)
 }
 
 export function analyzeCommand(program: Command): void {
-  program
-    .command('analyze')
+  riDrawOptions(program.command('analyze'))
     .summary('Estimate an effect from a CSV file, offline (same engine as impact)')
     .description('Estimate the effect of a treatment column on an outcome column of a CSV file (an export, frozen for replication), with the estimators of the impact report; prints one JSON object')
     .requiredOption('--csv <file>', 'the CSV file (header row)')
@@ -133,9 +132,6 @@ export function analyzeCommand(program: Command): void {
     .option('--ri', 'also randomization inference: re-run the randomization procedure (--ri-method) and test the sharp null')
     .option('--ri-method <method>', 'how the study was randomized: complete | block (by --block) | cluster (by --cluster) | block_cluster')
     .option('--ri-ratio <t:c>', 'treated:control ratio of the randomization', '1:1')
-    .option('--ri-limit <n>', 'enumerate every assignment when there are at most n', '100000')
-    .option('--ri-permutations <m>', 'otherwise, draw m seeded permutations', '10000')
-    .option('--ri-seed <seed>', 'seed of the permutation draws', '1')
     .option('--id <col>', 'unit id column for --ri (default: pid, else the row number)')
     .addHelpText('after', '\nRows with a missing outcome, treatment, covariate, block or cluster are left out and counted in "dropped".\nThe numbers match R\'s estimatr (difference_in_means, lm_robust HC2 / CR2).')
     .action((opts: AnalyzeOptions & { format?: string }, cmd: Command) => {

@@ -1,3 +1,4 @@
+import { riDrawOptions } from './analyze-ri.js';
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { freezePreregistration, hashPlan, type Preregistration, type PreregistrationPlan } from '../../functions/core/impact/preregistration.js';
@@ -34,8 +35,7 @@ const whole = (v: string, flag: string): number => {
 };
 
 export function preregisterCommand(program: Command): void {
-  program
-    .command('preregister')
+  riDrawOptions(program.command('preregister'))
     .summary('Freeze and hash the pre-registration (design, outcomes, power, analysis plan), offline')
     .description('Write the pre-registration snapshot as canonical JSON with its SHA-256 (the impact report cites the hash and lists deviations), or --verify one')
     .option('--study <file.json>', 'the study definition (arms, ratios; its outcomes unless --outcomes)')
@@ -44,9 +44,6 @@ export function preregisterCommand(program: Command): void {
     .option('--outcomes <file.json>', 'pre-specified outcomes (default: the study\'s, or the demo diary\'s)')
     .option('--power <file.json>', 'the power calculation (sauti power --format json)')
     .option('--alpha <a>', 'significance level', '0.05')
-    .option('--ri-limit <n>', 'RI: enumerate up to n assignments', '100000')
-    .option('--ri-permutations <m>', 'RI: otherwise m seeded permutations', '10000')
-    .option('--ri-seed <n>', 'RI: seed of the permutations', '1')
     .option('--out <file.json>', 'where to write the snapshot (default: print it)')
     .option('--verify <file.json>', 'check that a snapshot still matches its hash')
     .action(async (opts: PreregisterOptions, cmd: Command) => {

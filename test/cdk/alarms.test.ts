@@ -3,18 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../infra/constructs/permissions.js';
-import {
-  type Json,
-  stack,
-  resources,
-  logicalId,
-  fnIds,
-  dlqId,
-  topicId,
-  allFunctions,
-  ofType,
-  asArray,
-} from './sauti-template.js';
+import { type Json, stack, resources, logicalId, fnIds, dlqId, topicId, allFunctions, ofType, asArray } from './sauti-template.js';
 
 describe('alarms', () => {
   const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties as Json);

@@ -6,25 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TTL_ATTRIBUTE, tableDefinition } from '../../functions/adapters/dynamo/table.js';
 import { EXPORT_RETENTION_DAYS } from '../../infra/constructs/data.js';
-import {
-  type Json,
-  stack,
-  template,
-  resources,
-  fnIds,
-  tableId,
-  secretId,
-  atSecretId,
-  pseudonymSecretId,
-  sslSecretId,
-  infobipSecretId,
-  exportsBucketId,
-  exportsLogBucketId,
-  allFunctions,
-  ofType,
-  byName,
-  getAtt,
-} from './sauti-template.js';
+import { type Json, stack, template, resources, fnIds, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, exportsLogBucketId, allFunctions, ofType, byName, getAtt } from './sauti-template.js';
 
 describe('DynamoDB table', () => {
   it('has the single-table keys, gsi1, on-demand billing, PITR, KMS encryption and TTL', () => {

@@ -6,23 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SENDER_TIMEOUT, SEND_MAX_RECEIVES } from '../../infra/constructs/messaging.js';
 import type { FunctionName } from '../../infra/constructs/permissions.js';
 import { routes } from '../../infra/routes.js';
-import {
-  type Json,
-  resources,
-  fnIds,
-  ussdId,
-  tableId,
-  secretId,
-  atSecretId,
-  pseudonymSecretId,
-  sslSecretId,
-  infobipSecretId,
-  exportsBucketId,
-  queueId,
-  userPoolId,
-  allFunctions,
-  ofType,
-} from './sauti-template.js';
+import { type Json, resources, fnIds, ussdId, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, queueId, userPoolId, allFunctions, ofType } from './sauti-template.js';
 
 describe('Lambda functions', () => {
   const expected: { name: FunctionName; memory: number; timeout: number }[] = [

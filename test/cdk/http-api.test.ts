@@ -5,18 +5,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../infra/routes.js';
-import {
-  type Json,
-  app,
-  stack,
-  template,
-  resources,
-  fnIds,
-  callbacksId,
-  userPoolId,
-  clientId,
-  ofType,
-} from './sauti-template.js';
+import { type Json, app, stack, template, resources, fnIds, callbacksId, userPoolId, clientId, ofType } from './sauti-template.js';
 
 describe('admin users (Cognito)', () => {
   const pool = (): Json => resources[userPoolId]!;

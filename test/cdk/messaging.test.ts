@@ -7,20 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { SEND_MAX_RECEIVES, sendConcurrencyOf } from '../../infra/constructs/messaging.js';
 import { SautiStack } from '../../infra/stack.js';
-import {
-  type Json,
-  cdkJson,
-  stack,
-  template,
-  resources,
-  fnIds,
-  queueId,
-  dlqId,
-  ofType,
-  asArray,
-  getAtt,
-  statementsOfRole,
-} from './sauti-template.js';
+import { type Json, cdkJson, stack, template, resources, fnIds, queueId, dlqId, ofType, asArray, getAtt, statementsOfRole } from './sauti-template.js';
 
 describe('send queue', () => {
   const queue = (): Json => resources[queueId]!.Properties as Json;

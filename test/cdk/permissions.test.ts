@@ -5,39 +5,8 @@
  * so the tables a reader trusts are the rights deployed.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  type FunctionName,
-  dynamoActions,
-  exportObjectActions,
-  gsi1Readers,
-  invokeGrants,
-  secretEnv,
-  secretReaders,
-  sendQueueProducers,
-  userAdminActions,
-} from '../../infra/constructs/permissions.js';
-import {
-  type Json,
-  stack,
-  logicalId,
-  resources,
-  fnIds,
-  tableId,
-  secretId,
-  atSecretId,
-  pseudonymSecretId,
-  sslSecretId,
-  infobipSecretId,
-  exportsBucketId,
-  queueId,
-  userPoolId,
-  allFunctions,
-  asArray,
-  getAtt,
-  statementsOf,
-  actionsOf,
-  serviceStatements,
-} from './sauti-template.js';
+import { type FunctionName, dynamoActions, exportObjectActions, gsi1Readers, invokeGrants, secretEnv, secretReaders, sendQueueProducers, userAdminActions } from '../../infra/constructs/permissions.js';
+import { type Json, stack, logicalId, resources, fnIds, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, queueId, userPoolId, allFunctions, asArray, getAtt, statementsOf, actionsOf, serviceStatements } from './sauti-template.js';
 
 describe('IAM least privilege', () => {
   const forbidden = ['dynamodb:*', 'dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:BatchWriteItem'];

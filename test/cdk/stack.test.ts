@@ -9,29 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { TOKEN_PLACEHOLDER, outputId } from '../../infra/constructs/outputs.js';
 import { routes } from '../../infra/routes.js';
-import {
-  type Json,
-  app,
-  stack,
-  template,
-  resources,
-  fnIds,
-  tableId,
-  secretId,
-  atSecretId,
-  pseudonymSecretId,
-  sslSecretId,
-  infobipSecretId,
-  exportsBucketId,
-  exportsLogBucketId,
-  queueId,
-  dlqId,
-  userPoolId,
-  clientId,
-  topicId,
-  allFunctions,
-  asArray,
-} from './sauti-template.js';
+import { type Json, app, stack, template, resources, fnIds, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, exportsLogBucketId, queueId, dlqId, userPoolId, clientId, topicId, allFunctions, asArray } from './sauti-template.js';
 
 describe('outputs', () => {
   const outputs = template.toJSON().Outputs as Record<string, Json>;

@@ -23,3 +23,4 @@ export type * from './retention.js';
 export type * from './sessions.js';
 export type * from './sms.js';
 export type * from './studies.js';
+export type * from './voice.js';

@@ -101,7 +101,7 @@ export class SautiStack extends Stack {
       },
     });
     auth.allowConsoleAt(this.consoleSite.url);
-    // The voice prompts' recordings, served over HTTPS by the console's distribution (`npm run audio:deploy` uploads them).
+    // The voice prompts' recordings, served over HTTPS by the console's distribution under /audio/ (their upload is a deploy step still to write).
     voice.addEnvironment('SAUTI_AUDIO_BASE_URL', `${this.consoleSite.url}/audio`);
     this.alarmTopic = alarms(this, { functions: this.functions, sendDeadLetterQueue: messaging.sendDeadLetterQueue, api: this.api });
     outputs(this, { api: this.api, table: data.table, secrets, messaging, auth, exportsBucket: data.exportsBucket, alarmTopic: this.alarmTopic });

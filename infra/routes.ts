@@ -2,7 +2,7 @@
  * The HTTP routes of Sauti, shared by the CDK app (API Gateway HTTP API) and the local
  * stack's server, so both expose the very same paths to the very same handlers.
  */
-export type LambdaName = 'ussd' | 'atCallbacks' | 'api';
+export type LambdaName = 'ussd' | 'atCallbacks' | 'api' | 'voice';
 
 /** Lambdas not behind HTTP: the SQS-triggered sender and the scheduled dispatcher. */
 export type WorkerName = 'sender' | 'dispatcher';
@@ -24,6 +24,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/at/{token}/ussd/events', lambda: 'atCallbacks' },
   { method: 'POST', path: '/at/{token}/sms', lambda: 'atCallbacks' },
   { method: 'POST', path: '/at/{token}/sms/delivery', lambda: 'atCallbacks' },
+  // Africa's Talking voice callback: every step of an IVR call, and the end-of-call request.
+  { method: 'POST', path: '/at/{token}/voice', lambda: 'voice' },
   // Infobip webhooks: same Lambda, same path-token scheme, JSON bodies.
   { method: 'POST', path: '/hooks/{token}/infobip/reports', lambda: 'atCallbacks' },
   { method: 'POST', path: '/hooks/{token}/infobip/inbound', lambda: 'atCallbacks' },
@@ -32,19 +34,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/api/v1/{proxy+}', lambda: 'api', auth: 'jwt' },
 ];
 
-/**
- * Lambdas whose routes the local stack already serves but the CDK stack does not deploy yet:
- * the voice IVR (issue 17) is wired into the stack's constructs in its second phase.
- */
-export type LocalOnlyLambdaName = 'voice';
-
-export const localOnlyRoutes: readonly (Omit<Route, 'lambda'> & { lambda: LocalOnlyLambdaName })[] = [
-  // Africa's Talking voice callback: every step of an IVR call, and the end-of-call request.
-  { method: 'POST', path: '/at/{token}/voice', lambda: 'voice' },
-];
-
 /** Entry file of each Lambda, relative to the repository root. */
-export const lambdaEntries: Record<LambdaName | WorkerName | LocalOnlyLambdaName, string> = {
+export const lambdaEntries: Record<LambdaName | WorkerName, string> = {
   ussd: 'functions/ussd/handler.ts',
   atCallbacks: 'functions/at-callbacks/handler.ts',
   api: 'functions/api/handler.ts',

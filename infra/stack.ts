@@ -76,12 +76,12 @@ export class SautiStack extends Stack {
     ({ sendQueue: this.sendQueue, sendDeadLetterQueue: this.sendDeadLetterQueue, dispatchSchedule: this.dispatchSchedule, sendConcurrency: this.sendConcurrency } = messaging);
     const auth = new Auth(this);
     ({ userPool: this.userPool, userPoolClient: this.userPoolClient, authDomain: this.authDomain } = auth);
-    const { ussd, atCallbacks, api } = httpFunctions(this, lambdas, {
+    const { ussd, atCallbacks, api, voice } = httpFunctions(this, lambdas, {
       sendQueueUrl: messaging.sendQueue.queueUrl,
       dispatcher: messaging.dispatcher,
       exportsBucket: data.exportsBucket,
     });
-    this.functions = { ussd, atCallbacks, api, sender: messaging.sender, dispatcher: messaging.dispatcher };
+    this.functions = { ussd, atCallbacks, api, voice, sender: messaging.sender, dispatcher: messaging.dispatcher };
     grantQueueAndInvoke(this.functions, messaging.sendQueue);
     // After the invoke grant, so the API's policy lists its statements in their historical order.
     auth.letManageStaff(api);
@@ -101,6 +101,8 @@ export class SautiStack extends Stack {
       },
     });
     auth.allowConsoleAt(this.consoleSite.url);
+    // The voice prompts' recordings, served over HTTPS by the console's distribution under /audio/ (their upload is a deploy step still to write).
+    voice.addEnvironment('SAUTI_AUDIO_BASE_URL', `${this.consoleSite.url}/audio`);
     this.alarmTopic = alarms(this, { functions: this.functions, sendDeadLetterQueue: messaging.sendDeadLetterQueue, api: this.api });
     outputs(this, { api: this.api, table: data.table, secrets, messaging, auth, exportsBucket: data.exportsBucket, alarmTopic: this.alarmTopic });
   }

@@ -16,7 +16,7 @@ import { secretString } from './secrets.js';
 import { SslWirelessSmsGateway } from './sslwireless/sms-gateway.js';
 
 /** A secret's JSON fields (all strings), or undefined when the secret is not configured. */
-async function secretFields(arn: string | undefined): Promise<Record<string, string> | undefined> {
+export async function secretFields(arn: string | undefined): Promise<Record<string, string> | undefined> {
   return arn ? (JSON.parse(await secretString(arn)) as Record<string, string>) : undefined;
 }
 

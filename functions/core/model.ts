@@ -74,6 +74,8 @@ export interface Study {
   outcomes?: OutcomeDefinition[];
   /** Data retention: raw SMS and USSD bodies are blanked this many days after receipt. */
   retention?: { rawSmsDays: number };
+  /** The voice channel's outbound calls: the number they come from, and retries of a missed call (core/voice/outbound.ts). */
+  voice?: { from: string; retries?: Partial<VoiceRetries> };
   /** Complaint-case SLA clocks (core/cases/sla.ts); the Kenyan Banking Charter's where absent. */
   caseSla?: Partial<CaseSlaSettings>;
   /** The study's complaints, kudos and diary feed the public provider scorecard (opt-in). */
@@ -95,6 +97,12 @@ export interface CaseSlaSettings {
   workingDays: number[];
   /** Local dates (YYYY-MM-DD) that are not working days. */
   holidays?: string[];
+}
+
+/** A missed weekly call is placed again at most `maxPerWeek` times, `minHoursApart` after the last. */
+export interface VoiceRetries {
+  maxPerWeek: number;
+  minHoursApart: number;
 }
 
 export interface StudySchedule extends SchedulePolicy {
@@ -149,8 +157,8 @@ export interface Participant {
   lessons?: Record<string, LessonResult>;
   /** Preferred reminder time, local: ISO weekday (1 = Monday) and hour. */
   reminder?: { day: number; hour: number };
-  /** Digital maturity: reach by USSD only, or send SMS reminders too. */
-  channel?: 'ussd' | 'sms';
+  /** Digital maturity: reach by USSD only, send SMS reminders too, or call them (the IVR: core/voice/outbound.ts). */
+  channel?: 'ussd' | 'sms' | 'voice';
   source: 'ussd' | 'import' | 'seed';
   /**
    * A throw-away number made by a training tool (the simulator's guided tour): it walks the real

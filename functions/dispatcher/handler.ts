@@ -6,6 +6,7 @@ import { dynamoPorts } from '../adapters/dynamo/ports.js';
 import type { DispatchTickResult } from '../core/schedule/dispatch-tick.js';
 import { createLogger } from '../adapters/logger.js';
 import { SqsSendQueue } from '../adapters/sqs/send-queue.js';
+import { voiceGatewayFromEnv } from '../adapters/voice-gateways.js';
 import type { Clock, SendQueue } from '../core/ports/index.js';
 
 /**
@@ -23,8 +24,10 @@ export function createDispatchHandler({ clock, queue }: DispatcherDeps) {
   const log = createLogger();
   const ports = dynamoPorts(createDocumentClient(dynamoConfigFromEnv()), tableNameFromEnv(), clock);
   const content = loadContent();
+  // Read once per container: the secret's credentials do not change between ticks.
+  const voice = voiceGatewayFromEnv(process.env);
   return async function handler(): Promise<DispatchTickResult> {
-    const result = await dispatchAllOn(ports, queue, await content, clock.now());
+    const result = await dispatchAllOn(ports, queue, await content, clock.now(), await voice);
     const failed = Object.entries(result.studies).filter(([, r]) => 'error' in r);
     log.info('dispatch tick', { result });
     // Throwing marks the invocation failed (alarmed) after every other study was served.

@@ -11,6 +11,7 @@ import { DynamoParticipantStore } from '../adapters/dynamo/participant-store.js'
 import { DynamoStudyStore } from '../adapters/dynamo/study-store.js';
 import { DynamoUssdStore } from '../adapters/dynamo/ussd-store.js';
 import { DynamoCallerDirectory } from '../adapters/dynamo/voice-callers.js';
+import { DynamoCallAttemptStore } from '../adapters/dynamo/call-attempts.js';
 import { DynamoVoiceCallStore } from '../adapters/dynamo/voice-calls.js';
 import { createLogger } from '../adapters/logger.js';
 import { callbackRefusal } from '../adapters/source-ip.js';
@@ -66,6 +67,7 @@ export function createVoiceHandler({ clock, audio, doc: givenDoc }: VoiceHandler
   const calls = new DynamoVoiceCallStore(doc, tableName, () => clock.now());
   const callers = new DynamoCallerDirectory(new DynamoStudyStore(doc, tableName), new DynamoParticipantStore(doc, tableName), clock);
   const diary = new DynamoUssdStore(doc, tableName);
+  const attempts = new DynamoCallAttemptStore(doc, tableName);
   const audioFor = (event: APIGatewayProxyEventV2): AudioCatalog => {
     if (audio) return audio;
     // In AWS the recordings are served from their own HTTPS origin (phase 2); locally from /audio.
@@ -106,6 +108,7 @@ export function createVoiceHandler({ clock, audio, doc: givenDoc }: VoiceHandler
         calls,
         callers,
         diary,
+        attempts,
         content,
         clock,
         log,

@@ -26,6 +26,7 @@ const alarmPrefix: Record<FunctionName, string> = {
   api: 'AdminApi',
   sender: 'Sender',
   dispatcher: 'Dispatcher',
+  voice: 'Voice',
 };
 
 /** Makes the topic and the alarms; returns the topic. */

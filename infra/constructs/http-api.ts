@@ -59,6 +59,7 @@ export function httpApi(stack: Stack, functions: Record<LambdaName, IFunction>, 
     ussd: new HttpLambdaIntegration('UssdIntegration', functions.ussd),
     atCallbacks: new HttpLambdaIntegration('AtCallbacksIntegration', functions.atCallbacks),
     api: new HttpLambdaIntegration('AdminApiIntegration', functions.api),
+    voice: new HttpLambdaIntegration('VoiceIntegration', functions.voice),
   };
   for (const route of routes) {
     // /health is answered by the callbacks Lambda: no extra function to deploy or keep warm.

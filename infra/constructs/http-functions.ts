@@ -1,6 +1,6 @@
 /**
- * The three Lambdas behind the HTTP API: the USSD menu engine, the provider callbacks, and the
- * admin API with its rights on the exports bucket's objects (its user-pool rights: Auth).
+ * The four Lambdas behind the HTTP API: the USSD menu engine, the voice IVR, the provider
+ * callbacks, and the admin API with its rights on the exports bucket's objects (its user-pool rights: Auth).
  */
 import { Duration, type Stack, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -44,8 +44,15 @@ export function httpFunctions(stack: Stack, lambdas: LambdaFactory, props: HttpF
       EXPORTS_BUCKET: props.exportsBucket.bucketName,
     },
   });
+  const voice = lambdas.create('Voice', 'voice', {
+    description: "Sauti: Africa's Talking voice callback (the diary, lessons and complaints by IVR)",
+    withContent: true,
+    memorySize: 512,
+    // AT waits about 10 s for an answer before it drops the call; fail (with an apology) before.
+    timeout: Duration.seconds(8),
+  });
   grantExports(stack, api, props.exportsBucket);
-  return { ussd, atCallbacks, api };
+  return { ussd, atCallbacks, api, voice };
 }
 
 /** Objects of the exports bucket only, exactly exportObjectActions. */

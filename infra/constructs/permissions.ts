@@ -5,7 +5,7 @@
  */
 import type { LambdaName, WorkerName } from '../routes.js';
 
-/** Every Lambda of the stack: the three behind HTTP and the two workers. */
+/** Every Lambda of the stack: the four behind HTTP and the two workers. */
 export type FunctionName = LambdaName | WorkerName;
 
 /** DynamoDB actions each Lambda may call on the table; the tests assert nothing more is granted. */
@@ -29,14 +29,20 @@ export const dynamoActions: Record<FunctionName, readonly string[]> = {
   // (GetItem, BatchGetItem) and records each new message once (conditional PutItem / transactions of Puts).
   // Once a day it applies data retention: finds raw texts past their time (Scan) and blanks them (UpdateItem).
   dispatcher: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+  // Voice IVR: finds the caller in every study (Query on gsi1 for the study list, BatchGetItem),
+  // reads the call, the week and the attempt (GetItem, BatchGetItem), writes the call, answers,
+  // lessons and complaints (conditional PutItem) and an outbound call's cost on its attempt (UpdateItem).
+  // No DeleteItem, no Scan.
+  voice: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 };
 
 /**
  * The Lambdas that may also Query gsi1 (only Query, only that index: never `index/*`): the
- * dispatcher and the API list every study and page a study's participants; the API also lists
+ * dispatcher and the API list every study and page a study's participants (the voice IVR lists
+ * the studies to find a caller); the API also lists
  * the outbox (DynamoStudyStore.studyIds, DynamoParticipantStore.page, DynamoOutboxGateway.list).
  */
-export const gsi1Readers: readonly FunctionName[] = ['dispatcher', 'api'];
+export const gsi1Readers: readonly FunctionName[] = ['dispatcher', 'api', 'voice'];
 
 /** The Lambdas that may put messages on the send queue (sqs:SendMessage on that queue only). */
 export const sendQueueProducers: readonly FunctionName[] = ['atCallbacks', 'dispatcher'];
@@ -62,7 +68,10 @@ export const secretReaders: Record<FunctionName, readonly SecretName[]> = {
   api: ['pseudonymKey'],
   // The only Lambda that talks to the SMS providers' APIs (each study's provider).
   sender: ['atCredentials', 'sslWirelessCredentials', 'infobipCredentials'],
-  dispatcher: [],
+  // The dispatcher places voice participants' weekly calls through AT's voice API.
+  dispatcher: ['atCredentials'],
+  // Checks the callback path token of AT's voice requests.
+  voice: ['callbackToken'],
 };
 
 /** Which Lambdas each Lambda may invoke (lambda:InvokeFunction on the unqualified ARN only). */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createReadStream } from 'node:fs';
-import { type LambdaName, type LocalOnlyLambdaName, localOnlyRoutes, type Route, routes } from '../routes.js';
+import { type LambdaName, type Route, routes } from '../routes.js';
 import { audioFileForUrl } from '../../functions/adapters/audio-files.js';
 import { apiGatewayEvent, lambdaContext } from './event.js';
 import type { LocalRoutes } from './simulator.js';
@@ -25,21 +25,17 @@ function routeMatcher(route: Pick<Route, 'path'>): RegExp {
   return new RegExp(`^${pattern}$`);
 }
 
-type AnyRoute = Omit<Route, 'lambda'> & { lambda: Route['lambda'] | LocalOnlyLambdaName };
-const compiled = [...routes, ...localOnlyRoutes].map((route: AnyRoute) => ({ route, matcher: routeMatcher(route) }));
+type AnyRoute = Route;
+const compiled = routes.map((route: AnyRoute) => ({ route, matcher: routeMatcher(route) }));
 
-/**
- * Handlers of routes the CDK stack does not deploy yet (the voice IVR, issue 17 phase 2), made
- * on first use with the stack's clock, so `npm start` serves them without main.ts knowing.
- */
-const localOnly = new Map<LocalOnlyLambdaName, Promise<HttpHandler>>();
-function localOnlyHandler(name: LocalOnlyLambdaName, clock: Clock): Promise<HttpHandler> {
-  let h = localOnly.get(name);
-  if (!h) {
-    h = import('../../functions/voice/handler.js').then((m) => m.createVoiceHandler({ clock }) as HttpHandler);
-    localOnly.set(name, h);
-  }
-  return h;
+/** The handlers the server invokes; the voice IVR's is made on first use when not given. */
+export type LocalHandlers = Record<Exclude<LambdaName, 'voice'>, HttpHandler> & { voice?: HttpHandler };
+
+/** The voice handler made on first use with the stack's clock, so `npm start` serves it without main.ts knowing. */
+let lazyVoice: Promise<HttpHandler> | undefined;
+function voiceHandler(clock: Clock): Promise<HttpHandler> {
+  lazyVoice ??= import('../../functions/voice/handler.js').then((m) => m.createVoiceHandler({ clock }) as HttpHandler);
+  return lazyVoice;
 }
 
 const AUDIO_TYPES: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mpeg' };
@@ -77,7 +73,7 @@ export interface LocalExtras {
   webRoot?: string;
 }
 
-export function createLocalServer(handlers: Record<LambdaName, HttpHandler>, extras: LocalExtras): Server {
+export function createLocalServer(handlers: LocalHandlers, extras: LocalExtras): Server {
   return createServer((req, res) => {
     void serve(req, res, handlers, extras).catch((err: unknown) => {
       console.error('local server error', err);
@@ -87,7 +83,7 @@ export function createLocalServer(handlers: Record<LambdaName, HttpHandler>, ext
   });
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record<LambdaName, HttpHandler>, extras: LocalExtras): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, handlers: LocalHandlers, extras: LocalExtras): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   let match: { route: AnyRoute; params: Record<string, string> } | undefined;
   for (const { route, matcher } of compiled) {
@@ -127,7 +123,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Record
   }
   const lambda = match.route.lambda;
   const event = apiGatewayEvent(req, body, match.route, match.params, extras.clock.now());
-  const handler = lambda === 'voice' ? await localOnlyHandler(lambda, extras.clock) : handlers[lambda];
+  const handler = lambda === 'voice' ? (handlers.voice ?? (await voiceHandler(extras.clock))) : handlers[lambda];
   const result = await handler(event, lambdaContext(lambda, 10_000));
   const headers = { ...(result.headers ?? {}) } as Record<string, string>;
   const payload = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);

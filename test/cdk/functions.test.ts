@@ -1,12 +1,12 @@
 /**
- * The five Lambdas (infra/constructs/lambda.ts): runtime, memory and timeout, environment, the secrets
+ * The six Lambdas (infra/constructs/lambda.ts): runtime, memory and timeout, environment, the secrets
  * extension and their log groups.
  */
 import { describe, expect, it } from 'vitest';
 import { SENDER_TIMEOUT, SEND_MAX_RECEIVES } from '../../infra/constructs/messaging.js';
 import type { FunctionName } from '../../infra/constructs/permissions.js';
 import { routes } from '../../infra/routes.js';
-import { type Json, resources, fnIds, ussdId, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, queueId, userPoolId, allFunctions, ofType } from './sauti-template.js';
+import { type Json, resources, fnIds, ussdId, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, queueId, userPoolId, allFunctions, ofType, distributionId } from './sauti-template.js';
 
 describe('Lambda functions', () => {
   const expected: { name: FunctionName; memory: number; timeout: number }[] = [
@@ -15,9 +15,10 @@ describe('Lambda functions', () => {
     { name: 'api', memory: 512, timeout: 29 },
     { name: 'sender', memory: 256, timeout: SENDER_TIMEOUT.toSeconds() },
     { name: 'dispatcher', memory: 512, timeout: 300 },
+    { name: 'voice', memory: 512, timeout: 8 },
   ];
 
-  it('are exactly the five of infra/routes.ts', () => {
+  it('are exactly the six of infra/routes.ts', () => {
     expect(ofType('AWS::Lambda::Function').map(([id]) => id).sort()).toEqual(Object.values(fnIds).sort());
     expect(expected.map((e) => e.name).sort()).toEqual([...allFunctions].sort());
   });
@@ -36,12 +37,17 @@ describe('Lambda functions', () => {
     expect(resources[ussdId]!.Properties.Timeout).toBeLessThan(10);
   });
 
+  it("voice answers before Africa's Talking's ~10 s callback timeout", () => {
+    expect(resources[fnIds.voice]!.Properties.Timeout).toBeLessThan(10);
+  });
+
   it('the sender times out well before its 5-minute message claim lease expires', () => {
     expect(resources[fnIds.sender]!.Properties.Timeout).toBeLessThan(5 * 60);
   });
 
   const env = (name: FunctionName): Json => resources[fnIds[name]]!.Properties.Environment.Variables as Json;
   const queueUrl = { Ref: queueId };
+  const audioBase = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/audio']] };
 
   it.each(allFunctions)('%s gets exactly its environment, references and no secret value', (name) => {
     const wanted: Record<FunctionName, Json> = {
@@ -55,7 +61,9 @@ describe('Lambda functions', () => {
         USER_POOL_ID: { Ref: userPoolId },
       },
       sender: { AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId }, SSLWIRELESS_CREDENTIALS_SECRET_ARN: { Ref: sslSecretId }, INFOBIP_CREDENTIALS_SECRET_ARN: { Ref: infobipSecretId }, SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES) },
-      dispatcher: { SEND_QUEUE_URL: queueUrl },
+      dispatcher: { SEND_QUEUE_URL: queueUrl, AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId } },
+      // The recordings under /audio of the console's CloudFront distribution (HTTPS).
+      voice: { CALLBACK_TOKEN_SECRET_ID: { Ref: secretId }, SAUTI_AUDIO_BASE_URL: audioBase },
     };
     const vars = env(name);
     const { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: _port, SSM_PARAMETER_STORE_TTL: _a, ...own } = Object.fromEntries(
@@ -70,7 +78,7 @@ describe('Lambda functions', () => {
 
   it.each(allFunctions)('%s has the secrets extension if and only if it reads a secret', (name) => {
     const props = resources[fnIds[name]]!.Properties as Json;
-    const readsSecret = ['ussd', 'atCallbacks', 'sender', 'api'].includes(name);
+    const readsSecret = ['ussd', 'atCallbacks', 'sender', 'api', 'voice', 'dispatcher'].includes(name);
     // The AWS Parameters and Secrets Lambda Extension, for the arm64 architecture.
     if (readsSecret) {
       expect(JSON.stringify(props.Layers)).toMatch(/Paramsandsecrets.*arm64/i);
@@ -90,7 +98,7 @@ describe('Lambda functions', () => {
 
   it('every log group has a retention', () => {
     const groups = ofType('AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(6); // five Lambdas + API access logs
+    expect(groups).toHaveLength(7); // six Lambdas + API access logs
     for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 });

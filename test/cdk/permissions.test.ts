@@ -23,6 +23,8 @@ describe('IAM least privilege', () => {
     sender: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     // Data retention once a day: Scan and UpdateItem (functions/adapters/dynamo/retention-store.ts).
     dispatcher: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
+    // An outbound call's cost is written on its attempt (UpdateItem); no Scan, no DeleteItem.
+    voice: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
   };
 
   it.each(allFunctions)('%s has exactly its DynamoDB actions, on the table', (name) => {
@@ -44,9 +46,9 @@ describe('IAM least privilege', () => {
     }
   });
 
-  it.each(allFunctions)('%s may query gsi1 only if it lists studies or participants (dispatcher, api), nothing else on an index', (name) => {
+  it.each(allFunctions)('%s may query gsi1 only if it lists studies or participants (dispatcher, api, voice), nothing else on an index', (name) => {
     const other = serviceStatements(fnIds[name], 'dynamodb').filter((s) => JSON.stringify(s.Resource) !== JSON.stringify(tableArn));
-    if (name === 'dispatcher' || name === 'api') expect(other).toEqual([{ Action: 'dynamodb:Query', Effect: 'Allow', Resource: gsi1Arn }]);
+    if (name === 'dispatcher' || name === 'api' || name === 'voice') expect(other).toEqual([{ Action: 'dynamodb:Query', Effect: 'Allow', Resource: gsi1Arn }]);
     else expect(other).toEqual([]);
   });
 
@@ -86,7 +88,8 @@ describe('IAM least privilege', () => {
       atCallbacks: [pseudonymSecretId, secretId].sort(),
       api: [pseudonymSecretId],
       sender: [atSecretId, sslSecretId, infobipSecretId].sort(),
-      dispatcher: [],
+      dispatcher: [atSecretId],
+      voice: [secretId],
     };
     const granted = serviceStatements(fnIds[name], 'secretsmanager');
     // Two secrets of one function may share a statement (a list of resources).
@@ -102,6 +105,7 @@ describe('IAM least privilege', () => {
       dispatcher: ['sqs:SendMessage'],
       api: [],
       // The event source mapping polls as the sender.
+      voice: [],
       sender: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
     };
     const granted = serviceStatements(fnIds[name], 'sqs');

@@ -53,6 +53,7 @@ export const dlqId = logicalId(stack.sendDeadLetterQueue);
 export const userPoolId = logicalId(stack.userPool);
 export const clientId = logicalId(stack.userPoolClient);
 export const topicId = logicalId(stack.alarmTopic);
+export const distributionId = logicalId(stack.consoleSite.distribution);
 export const allFunctions = Object.keys(fnIds) as FunctionName[];
 
 export const ofType = (type: string): [string, Json][] => Object.entries(resources).filter(([, r]) => r.Type === type);

@@ -12,6 +12,7 @@ import { DynamoMessageStore } from '../../functions/adapters/dynamo/message-stor
 import { DynamoDiaryReader } from '../../functions/adapters/dynamo/diary-reader.js';
 import { DynamoOutboxGateway } from '../../functions/adapters/dynamo/outbox-gateway.js';
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
+import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
 import { pseudonym, studyKey } from '../../functions/core/export/pseudonym.js';
 import type { Participant } from '../../functions/core/model.js';
 import { mentionsPhone, phoneVariants } from '../../functions/core/privacy/forget.js';
@@ -333,7 +334,7 @@ describe('data retention per study, on the dispatcher tick (fake clock)', () => 
   const raw = async () => (await scanAll()).filter((i) => String(i.pk).startsWith('CALLBACK#') || String(i.sk).startsWith('COMPLAINT#'));
   const find = async (pk: string) => (await raw()).find((i) => i.pk === pk) as { fields: Record<string, string>; bodiesBlankedAt?: string } | undefined;
 
-  it('blanks raw SMS and USSD text, and SMS complaint words, N days after receipt; other studies keep theirs', async () => {
+  it('blanks raw SMS and USSD text, SMS complaint words and voice complaint recordings, N days after receipt; other studies keep theirs', async () => {
     await t.doc.send(new UpdateCommand({ TableName: t.tableName, Key: keys.study(STUDY), UpdateExpression: 'SET retention = :r', ExpressionAttributeValues: { ':r': { rawSmsDays: 30 } } }));
     start = now;
     await enrol(PHONE);
@@ -342,6 +343,15 @@ describe('data retention per study, on the dispatcher tick (fake clock)', () => 
     await post('/sms/delivery', { id: 'ATX-ret-1', status: 'Success', phoneNumber: PHONE, networkCode: '63902', retryCount: '0' });
     const bd = '+8801712555010';
     await post('/sms', { from: bd, to: DHAKA_SMS_SHORT_CODE, text: 'সাহায্য', id: 'ret-bd-1', date: '', linkId: '', networkCode: '47001' });
+    // A complaint by voice: its recording's URL is the participant's raw input, as an SMS is.
+    const voicePhone = '+254700009301';
+    const caller = await enrol(voicePhone);
+    const recording = 'https://voice.example.test/recordings/ret-voice-1.mp3';
+    await new DynamoUssdStore(t.doc, t.tableName).saveComplaint({
+      studyId: STUDY, participantId: caller.participantId, phone: voicePhone,
+      ref: 'VRET1', provider: 'unknown', category: 'other', recordingUrl: recording, week: '2026-W01', at: new Date(start).toISOString(), channel: 'voice', sessionId: 'ATVId_ret',
+    });
+    const voiceComplaint = async () => (await raw()).find((i) => String(i.sk).startsWith('COMPLAINT#') && i.phone === voicePhone);
     const smsPk = `CALLBACK#sms-inbound#sms-${smsSeq}`;
     expect((await find(smsPk))?.fields.text).toBe('P the agent kept my change');
 
@@ -351,6 +361,7 @@ describe('data retention per study, on the dispatcher tick (fake clock)', () => 
     expect((await find(smsPk))?.fields.text).toBe('P the agent kept my change');
     expect((await find('CALLBACK#ussd-event#ret-s1'))?.fields.input).toBe('1*2*500');
     expect((await raw()).find((i) => String(i.sk).startsWith('COMPLAINT#') && i.phone === PHONE)?.text).toBe('P the agent kept my change'.slice(2));
+    expect((await voiceComplaint())?.recordingUrl).toBe(recording);
 
     // Day 31: gone, and only the text.
     const late = await dispatchAll(t.doc, t.tableName, queue, content, new Date(start + 31 * DAY));
@@ -366,6 +377,8 @@ describe('data retention per study, on the dispatcher tick (fake clock)', () => 
     const complaint = (await raw()).find((i) => String(i.sk).startsWith('COMPLAINT#') && i.phone === PHONE);
     expect(complaint).toMatchObject({ provider: 'unknown', category: 'other', channel: 'sms' });
     expect(complaint?.text).toBeUndefined();
+    expect(await voiceComplaint()).toMatchObject({ provider: 'unknown', category: 'other', channel: 'voice', ref: 'VRET1' });
+    expect((await voiceComplaint())?.recordingUrl).toBeUndefined();
     // No text in delivery reports; the Dhaka study keeps raw text (no retention set).
     expect((await find('CALLBACK#sms-delivery#ATX-ret-1#Success'))?.bodiesBlankedAt).toBeUndefined();
     expect((await find('CALLBACK#sms-inbound#ret-bd-1'))?.fields.text).toBe('সাহায্য');

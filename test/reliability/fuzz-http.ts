@@ -162,7 +162,8 @@ function callbackRequests(): { route: string; lambda: 'ussd' | 'atCallbacks'; ar
   };
   const out: { route: string; lambda: 'ussd' | 'atCallbacks'; arb: fc.Arbitrary<Req> }[] = [];
   for (const r of routes) {
-    if (r.lambda === 'api') continue;
+    // The voice IVR's forms are fuzzed by its own property test (every response valid XML), not in this world yet.
+    if (r.lambda === 'api' || r.lambda === 'voice') continue;
     if (r.lambda === 'health') {
       out.push({ route: `${r.method} ${r.path}`, lambda: 'atCallbacks', arb: request(() => '/health', r.method, hostile(50)) });
       continue;

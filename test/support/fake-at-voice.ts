@@ -5,6 +5,7 @@
  * to the callbackUrl the response named), reads every response strictly (test/support/
  * voice-xml.ts) and ends calls with isActive=0 and their duration and cost.
  */
+import { readBody, respond, serveFake } from './fake-http.js';
 import { keyOfUrl, parseVoiceXml, playUrls, responseProblems, type XmlElement } from './voice-xml.js';
 
 export interface VoiceTurn {
@@ -111,4 +112,60 @@ export class FakeAtVoice {
   call(callerNumber: string, sessionId = `ATVId_${(this.calls += 1)}_${callerNumber.slice(-4)}`): FakeAtVoiceCall {
     return new FakeAtVoiceCall(`${this.base}/at/${this.token}/voice`, { sessionId, callerNumber, destinationNumber: this.studyNumber, direction: 'Inbound' });
   }
+}
+
+/**
+ * A local fake of AT's voice API as the SDK calls it (`${VOICE_URL}/call`: form fields
+ * `username`, `to` (numbers joined by ','), `from`, `clientRequestId`; header `apikey`): it
+ * answers `{ entries: [{ phoneNumber, status: 'Queued', sessionId }], errorMessage: 'None' }`
+ * and records every call, so a test can then play AT's part for each (answer it with
+ * `callOf`, or let it ring out with `noAnswer`). `refuse` answers one number with a status other
+ * than Queued. Point the gateway at it with `baseUrl: api.url` (it serves under `/voice`).
+ */
+export interface PlacedCall {
+  to: string;
+  from: string;
+  clientRequestId: string;
+  username: string;
+  apiKey: string | undefined;
+  sessionId: string;
+}
+
+export interface FakeAtVoiceApi {
+  url: string;
+  placed: PlacedCall[];
+  uploads: { url: string; phoneNumber: string }[];
+  refuse: Map<string, string>;
+  close(): Promise<void>;
+}
+
+export async function fakeAtVoiceApi(): Promise<FakeAtVoiceApi> {
+  const placed: PlacedCall[] = [];
+  const uploads: { url: string; phoneNumber: string }[] = [];
+  const refuse = new Map<string, string>();
+  let n = 0;
+  const server = await serveFake(async (req, res) => {
+    const form = Object.fromEntries(new URLSearchParams(await readBody(req)));
+    if (req.method === 'POST' && req.url === '/voice/call') {
+      const entries = (form.to ?? '').split(',').map((phoneNumber) => {
+        const refused = refuse.get(phoneNumber);
+        if (refused) return { phoneNumber, status: refused, sessionId: 'None' };
+        const sessionId = `ATVId_out_${(n += 1)}`;
+        placed.push({ to: phoneNumber, from: form.from ?? '', clientRequestId: form.clientRequestId ?? '', username: form.username ?? '', apiKey: req.headers.apikey as string | undefined, sessionId });
+        return { phoneNumber, status: 'Queued', sessionId };
+      });
+      return respond(res, 201, 'application/json', JSON.stringify({ entries, errorMessage: 'None' }));
+    }
+    if (req.method === 'POST' && req.url === '/voice/mediaUpload') {
+      uploads.push({ url: form.url ?? '', phoneNumber: form.phoneNumber ?? '' });
+      return respond(res, 201, 'text/plain', 'The request has been fulfilled and resulted in a new resource being created.');
+    }
+    respond(res, 404, 'text/plain', 'Not Found');
+  });
+  return { url: server.url, placed, uploads, refuse, close: () => server.close() };
+}
+
+/** AT's side of a call it placed: the participant's phone rings at `callback` (the study's voice URL). */
+export function outboundCall(callback: string, placed: PlacedCall): FakeAtVoiceCall {
+  return new FakeAtVoiceCall(callback, { sessionId: placed.sessionId, callerNumber: placed.from, destinationNumber: placed.to, direction: 'Outbound' });
 }

@@ -56,9 +56,33 @@ declare module 'africastalking' {
       send(options: SendOptions): Promise<SendResult>;
     }
 
+    /** One number of `voice.call`'s answer (lib/voice.js posts to `${VOICE_URL}/call`). */
+    interface CallEntry {
+      phoneNumber: string;
+      /** 'Queued' when AT will ring; else e.g. 'InvalidPhoneNumber', 'DestinationNotSupported', 'InsufficientCredit'. */
+      status: string;
+      /** AT's session id of the call ('None' when not queued): every callback of the call carries it. */
+      sessionId: string;
+    }
+
+    interface CallResult {
+      entries?: CallEntry[];
+      /** 'None' on success. */
+      errorMessage?: string;
+    }
+
+    interface Voice {
+      /**
+       * Resolves with the body on HTTP 200/201; rejects with a string of Joi messages on a bad
+       * number, the body on another 2xx, an AxiosError on non-2xx or a network failure.
+       */
+      call(options: { callFrom: string; callTo: string[]; clientRequestId?: string }): Promise<CallResult>;
+    }
+
     interface Client {
       /** Upper case: the SDK has no `sms` property. */
       SMS: Sms;
+      VOICE: Voice;
     }
   }
 
@@ -74,6 +98,8 @@ declare module 'africastalking/lib/common.js' {
     BASE_URL: string;
     /** Bulk SMS: `${BASE_URL}/messaging`. */
     SMS_URL: string;
+    /** Voice: `${VOICE_URL}/call` places calls. */
+    VOICE_URL: string;
     /** Premium SMS and subscriptions. */
     CONTENT_URL: string;
     /** The validator the SDK's Joi schema applies to every `to` number (throws on no '+'). */

@@ -38,7 +38,7 @@ const DEFAULT_TIMEOUT_MS = 8000;
  * made by anything else in the process are left alone. Installed once per axios instance (kept
  * on the instance, so a second evaluation of this module, as test runners do, reuses it).
  */
-const deadline = installDeadline();
+export const deadline = installDeadline();
 
 function installDeadline(): AsyncLocalStorage<{ timeoutMs: number }> {
   const key = Symbol.for('sauti.africastalking.deadline');

@@ -4,6 +4,8 @@ import type { DiaryWeekStore, MessageStore, ParticipantStore, SendQueue } from '
 import type { DispatchPorts, StoredMessage } from '../../core/schedule/dispatch.js';
 import { dispatchTick, type DispatchTickResult } from '../../core/schedule/dispatch-tick.js';
 import { systemClock } from '../../core/ports/clock.js';
+import type { VoiceGateway } from '../../core/ports/voice.js';
+import type { CallPorts } from '../../core/voice/outbound.js';
 import { type DynamoPorts, dynamoPorts } from './ports.js';
 
 /** The dispatcher's ports from the stores; the queue is SQS in AWS, the local queue locally. */
@@ -25,9 +27,19 @@ export function dynamoDispatchPorts(doc: DynamoDBDocumentClient, tableName: stri
   return dispatchPortsOf(dynamoPorts(doc, tableName, systemClock), queue);
 }
 
-/** One tick over every study on the given ports (core/schedule/dispatch-tick.ts). */
-export function dispatchAllOn(ports: DynamoPorts, queue: SendQueue, content: Content, now: Date): Promise<DispatchTickResult> {
-  return dispatchTick({ studies: ports.studies, campaigns: ports.campaigns, dispatch: dispatchPortsOf(ports, queue), retention: { store: ports.retention, once: ports.callbacks } }, content, now);
+/** The outbound calls' ports: the attempts beside the dispatcher's other records. */
+export function callPortsOf(ports: DynamoPorts, gateway: VoiceGateway): CallPorts {
+  const dispatch = dispatchPortsOf(ports, { enqueue: async () => undefined });
+  return { gateway, attempts: ports.callAttempts, participantsPage: dispatch.participantsPage, diaryComplete: dispatch.diaryComplete };
+}
+
+/** One tick over every study on the given ports (core/schedule/dispatch-tick.ts); calls only with a voice gateway. */
+export function dispatchAllOn(ports: DynamoPorts, queue: SendQueue, content: Content, now: Date, voice?: VoiceGateway): Promise<DispatchTickResult> {
+  return dispatchTick(
+    { studies: ports.studies, campaigns: ports.campaigns, dispatch: dispatchPortsOf(ports, queue), retention: { store: ports.retention, once: ports.callbacks }, ...(voice ? { calls: callPortsOf(ports, voice) } : {}) },
+    content,
+    now,
+  );
 }
 
 /** One tick over every study on the single table (the local stack, tests). */

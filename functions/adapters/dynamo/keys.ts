@@ -54,6 +54,12 @@ export const keys = {
   staffUser: (username: string) => ({ pk: STAFF_PK, sk: `USER#${username}` }),
   staffUsers: () => ({ pk: STAFF_PK }),
   staffToken: (tokenSha256: string) => ({ pk: `STAFFTOKEN#${tokenSha256}`, sk: 'TOKEN' }),
+  /** A voice call in progress (TTL a day), its end-of-call record (kept: cost), and the attempt that placed it. */
+  voiceCall: (sessionId: string) => ({ pk: `VOICE#${sessionId}`, sk: 'CALL' }),
+  voiceEnd: (sessionId: string) => ({ pk: `VOICE#${sessionId}`, sk: 'END' }),
+  voicePlaced: (sessionId: string) => ({ pk: `VOICE#${sessionId}`, sk: 'PLACED' }),
+  /** A call the dispatcher placed, by its deterministic attempt id (core/voice/outbound.ts); holds no number. */
+  callAttempt: (attemptId: string) => ({ pk: `CALL#${attemptId}`, sk: 'CALL' }),
 } as const;
 
 export const GSI1 = 'gsi1';

@@ -16,6 +16,7 @@ import type {
   ParticipantStore,
   RandomizationStore,
   RetentionStore,
+  CallAttemptStore,
   SmsGateway,
   StudyReader,
   StudyStore,
@@ -24,6 +25,7 @@ import type { StaffUser } from '../../core/users.js';
 import { participantPseudonym, studyKey } from '../../core/export/pseudonym.js';
 import { pseudonymSecret } from '../pseudonym-secret.js';
 import { DynamoAuditStore } from './audit-store.js';
+import { DynamoCallAttemptStore } from './call-attempts.js';
 import { DynamoCallbackStore } from './callback-store.js';
 import { DynamoCampaignStore } from './campaign-store.js';
 import { DynamoConsoleReader } from './console-reader.js';
@@ -56,6 +58,8 @@ export interface DynamoPorts {
   randomization: RandomizationStore;
   retention: RetentionStore;
   console: ConsoleReader;
+  /** The dispatcher's outbound call attempts. */
+  callAttempts: CallAttemptStore;
   /** The local stack's SMS gateway (a provider without credentials) and what it kept. */
   outbox: SmsGateway & OutboxReader;
   /** The local stack's staff directory, listing the configured accounts beside its own. */
@@ -88,6 +92,7 @@ export function dynamoPorts(doc: DynamoDBDocumentClient, tableName: string, cloc
       const key = studyKey(secret, studyId);
       return (p) => participantPseudonym(p, key);
     }),
+    callAttempts: new DynamoCallAttemptStore(doc, tableName),
     outbox: new DynamoOutboxGateway(doc, tableName, () => clock.now()),
     localUsers: (configured) => new LocalUserDirectory(doc, tableName, configured, () => clock.now()),
   };

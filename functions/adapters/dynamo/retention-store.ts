@@ -6,7 +6,7 @@ import { NUMBER_BEARING_PREFIXES, PARTICIPANT_ITEM_PREFIXES } from './keys.js';
 
 /**
  * What retention reads and blanks on the single table: one filtered Scan for raw callbacks and
- * SMS complaints still holding text; the rules (which of them go) are the core's
+ * complaints still holding an SMS's text or a voice recording's URL; the rules (which of them go) are the core's
  * (core/privacy/apply-retention.ts).
  */
 export class DynamoRetentionStore implements RetentionStore {
@@ -21,7 +21,7 @@ export class DynamoRetentionStore implements RetentionStore {
       const page = await this.doc.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: '(begins_with(pk, :callback) AND attribute_not_exists(bodiesBlankedAt)) OR (begins_with(sk, :complaint) AND channel = :sms AND attribute_exists(#text))',
+          FilterExpression: '(begins_with(pk, :callback) AND attribute_not_exists(bodiesBlankedAt)) OR (begins_with(sk, :complaint) AND ((channel = :sms AND attribute_exists(#text)) OR attribute_exists(recordingUrl)))',
           ExpressionAttributeNames: { '#text': 'text' },
           ExpressionAttributeValues: { ':callback': NUMBER_BEARING_PREFIXES.callback, ':complaint': PARTICIPANT_ITEM_PREFIXES.complaint, ':sms': 'sms' },
           ...(start ? { ExclusiveStartKey: start } : {}),
@@ -43,7 +43,8 @@ export class DynamoRetentionStore implements RetentionStore {
   }
 
   blankComplaint(key: Record<string, unknown>, at: string): Promise<boolean> {
-    return this.update(key, 'REMOVE #text SET textBlankedAt = :at', { '#text': 'text' }, { ':at': at });
+    // The recording's URL too: AT's link to the participant's own voice is raw input like an SMS.
+    return this.update(key, 'REMOVE #text, recordingUrl SET textBlankedAt = :at', { '#text': 'text' }, { ':at': at });
   }
 
   private async update(key: Record<string, unknown>, expression: string, names: Record<string, string>, values: Record<string, unknown>): Promise<boolean> {

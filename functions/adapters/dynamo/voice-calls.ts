@@ -2,15 +2,15 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import { StaleSessionError } from '../../core/errors.js';
 import type { CallEnd, VoiceCall, VoiceCallStore } from '../../core/voice/ports.js';
 import { conditionally, withoutKeys } from './items.js';
+import { keys } from './keys.js';
 
 /**
  * Voice calls: the dialogue state of a call in progress (`VOICE#{sessionId}` / `CALL`, TTL a
  * day; readers drop expired items as TTL is lazy), and the end-of-call record with its duration
- * and cost (`VOICE#{sessionId}` / `END`, kept: cost per call). Keys live here rather than in
- * keys.ts until the voice channel is wired into the stack (issue 17, phase 2).
+ * and cost (`VOICE#{sessionId}` / `END`, kept: cost per call).
  */
-const callKey = (sessionId: string) => ({ pk: `VOICE#${sessionId}`, sk: 'CALL' });
-const endKey = (sessionId: string) => ({ pk: `VOICE#${sessionId}`, sk: 'END' });
+const callKey = keys.voiceCall;
+const endKey = keys.voiceEnd;
 
 export class DynamoVoiceCallStore implements VoiceCallStore {
   constructor(

@@ -13,5 +13,5 @@ export function withdrawConsent<P extends Pick<Participant, 'consent'>>(p: P, ho
   };
 }
 
-/** Consented and reached by SMS (not a USSD-only participant): who SMS prompts and campaigns may reach. */
-export const reachableBySms = (p: Pick<Participant, 'consent' | 'channel'>): boolean => p.consent.state === 'consented' && p.channel !== 'ussd';
+/** Consented and reached by SMS (not a USSD-only participant, nor one called by voice): who SMS prompts and campaigns may reach. */
+export const reachableBySms = (p: Pick<Participant, 'consent' | 'channel'>): boolean => p.consent.state === 'consented' && p.channel !== 'ussd' && p.channel !== 'voice';

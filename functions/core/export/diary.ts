@@ -1,6 +1,6 @@
 import type { Question, Questionnaire } from '../content/schema.js';
 import type { DiaryAnswer, WeekRecord } from '../diary/week-record.js';
-import type { AnswerValue } from '../model.js';
+import type { AnswerChannel, AnswerValue } from '../model.js';
 import type { AnswerLike } from '../questionnaire/condition.js';
 import { isAsked } from '../questionnaire/walk.js';
 import { redactNumbers } from './redact.js';
@@ -64,18 +64,29 @@ export function answerCodes(q: Question | undefined, value: AnswerValue | null |
   return names.map((n) => choiceCode(q, n) ?? n).join(' ');
 }
 
-/** Which channels the week's answers came by: `ussd`, `sms`, `ussd+sms`, or empty. */
+/** The modes an answer can come by, in the order a week's mix names them (`ussd+voice`). */
+export const ANSWER_MODES: readonly AnswerChannel[] = ['ussd', 'sms', 'voice'];
+const MODE_LABELS: Record<AnswerChannel, string> = { ussd: 'USSD', sms: 'SMS (the compact diary reply)', voice: 'voice (the IVR, by keypad)' };
+
+/** Which modes the week's answers came by: `ussd`, `sms`, `voice`, a mix such as `ussd+voice`, or empty. */
 export function weekChannel(record: Pick<WeekRecord, 'answers'> | undefined): Cell {
   const seen = new Set(Object.values(record?.answers ?? {}).map((a) => a.channel));
   if (seen.size === 0) return undefined;
-  return ['ussd', 'sms'].filter((c) => seen.has(c as 'ussd' | 'sms')).join('+');
+  return ANSWER_MODES.filter((c) => seen.has(c)).join('+');
 }
 
-export const CHANNEL_VALUES: ValueLabel[] = englishValues({
-  ussd: 'answered over USSD',
-  sms: 'answered by SMS (the compact diary reply)',
-  'ussd+sms': 'some answers over USSD, some by SMS',
-});
+/** Every non-empty mix of modes, labelled: what `weekChannel` can give. */
+export const CHANNEL_VALUES: ValueLabel[] = englishValues(
+  Object.fromEntries(
+    Array.from({ length: 2 ** ANSWER_MODES.length - 1 }, (_, i) => ANSWER_MODES.filter((_m, b) => ((i + 1) >> b) & 1)).map((mix) => [
+      mix.join('+'),
+      mix.length === 1 ? `answered by ${MODE_LABELS[mix[0] as AnswerChannel]}` : `some answers by each of ${mix.map((m) => MODE_LABELS[m]).join(', ')}`,
+    ]),
+  ),
+);
+
+/** The mode of one answer (diary_long, complaints). */
+export const MODE_VALUES: ValueLabel[] = englishValues({ ussd: 'USSD', sms: 'SMS', voice: 'voice (IVR)' });
 
 export function choiceValues(q: Question): ValueLabel[] | undefined {
   return q.type === 'select_one' || q.type === 'select_multiple' ? q.choices.map((c) => ({ code: c.code, name: c.name, labels: c.label })) : undefined;

@@ -199,6 +199,21 @@ function chartSection(report: ImpactReport): string {
     { rowHeader: true },
   );
   parts.push(`<figure><figcaption>Response rates by arm and study week</figcaption>${rates}<details><summary>The numbers</summary>${rateTable}</details></figure>`);
+  const modeNames: Record<string, string> = { ussd: 'USSD (dials in)', sms: 'SMS prompts', voice: 'Voice calls' };
+  parts.push(
+    table(
+      'Response rate by mode and arm, all study weeks so far: answered / person-weeks (answers by USSD, SMS, voice)',
+      ['Mode', ...report.arms.map((a) => armNames(a.armId))],
+      report.responseByMode.map((row) => [
+        esc(modeNames[row.mode] ?? row.mode),
+        ...report.arms.map((arm) => {
+          const a = row.arms.find((x) => x.armId === arm.armId);
+          return a ? `${esc(pct(a.rate))} (${a.responded}/${a.personWeeks}; ${a.answeredBy.ussd}/${a.answeredBy.sms}/${a.answeredBy.voice})` : '–';
+        }),
+      ]),
+      { rowHeader: true },
+    ),
+  );
   return `<section><h2>By week</h2>${parts.join('')}</section>`;
 }
 

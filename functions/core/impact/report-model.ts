@@ -1,5 +1,5 @@
 /** What an impact report holds (report.ts computes it; html.ts and the API show it). */
-import type { Participant, Study } from '../model.js';
+import type { AnswerChannel, Participant, Study } from '../model.js';
 import type { RandomizationMethod } from '../randomize/assign.js';
 import type { DifferenceInMeansResult } from '../stats/dim.js';
 import type { LeeBoundsResult } from '../stats/lee.js';
@@ -166,6 +166,12 @@ export interface ResponseRateRow {
   arms: { armId: string; enrolled: number; responded: number; completed: number; rate: number | null }[];
 }
 
+/** One contact mode's response rate in each arm, pooled over the study weeks so far. */
+export interface ModeResponseRow {
+  mode: AnswerChannel;
+  arms: { armId: string; participants: number; personWeeks: number; responded: number; rate: number | null; answeredBy: Record<AnswerChannel, number> }[];
+}
+
 export interface ImpactReport {
   studyId: string;
   studyName: string;
@@ -183,6 +189,8 @@ export interface ImpactReport {
   descriptives: { outcomeId: string; arms: ({ armId: string } & Descriptive)[] }[];
   weekly: OutcomeSeries[];
   responseRates: ResponseRateRow[];
+  /** Response rate by the mode the study reaches people by (USSD, SMS, voice) and arm. */
+  responseByMode: ModeResponseRow[];
   balance: ArmComparison[];
   estimators: { name: string; description: string }[];
   /** Present when a pre-registration was given: its hash, whether it is intact, and the deviations. */

@@ -37,7 +37,7 @@ import { estimateOutcome, type EstimationContext, measureOutcomes } from './esti
 import { DEFAULT_OUTCOMES, outcomeProblems } from './outcomes.js';
 import { checkPreregistration } from './preregistration.js';
 import { ESTIMATOR_DEFINITIONS, type Comparison, type ImpactInput, type ImpactReport, type OutcomeSeries } from './report-model.js';
-import { responseRates } from './response-rates.js';
+import { responseRates, responseRatesByMode } from './response-rates.js';
 import { prepareImpactRi } from './ri.js';
 import { analysisSample, type Unit } from './sample.js';
 export { ESTIMATOR_DEFINITIONS } from './report-model.js';
@@ -144,6 +144,7 @@ export function impactReport(input: ImpactInput): ImpactReport {
     descriptives,
     weekly,
     responseRates: responseRates(calendar, study, units),
+    responseByMode: responseRatesByMode(calendar, study, units),
     balance,
     estimators: ESTIMATOR_DEFINITIONS,
     ...(input.preregistration

@@ -24,3 +24,4 @@ export type * from './sessions.js';
 export type * from './sms.js';
 export type * from './studies.js';
 export * from './payouts.js';
+export type * from './voice.js';

@@ -9,6 +9,6 @@ export interface RetentionStore {
   holdingText(): AsyncIterable<readonly RetainedItem[]>;
   /** Removes a callback's raw bodies; false when the item is gone meanwhile. */
   blankCallback(key: Record<string, unknown>, at: string): Promise<boolean>;
-  /** Removes a complaint's text; false when the item is gone meanwhile. */
+  /** Removes a complaint's text and recording URL; false when the item is gone meanwhile. */
   blankComplaint(key: Record<string, unknown>, at: string): Promise<boolean>;
 }

@@ -5,7 +5,8 @@ import type { Study } from '../model.js';
  * that many days after it arrived. Raw text lives in three places:
  * - incoming SMS as Africa's Talking posted them (`text` of stored `sms-inbound` callbacks);
  * - end-of-session USSD notifications (`input`, `lastAppResponse` of `ussd-event` callbacks);
- * - complaints sent by SMS (`text`: the participant's own words; category and provider stay).
+ * - complaints sent by SMS (`text`: the participant's own words; category and provider stay);
+ * - complaints by voice (`recordingUrl`: AT's link to the participant's recording).
  * Diary replies by SMS are stored parsed (numbers and codes), never as text.
  */
 

@@ -32,6 +32,8 @@ export interface CallEnd {
   sessionId: string;
   studyId?: string;
   participantId?: string;
+  /** The dispatcher's attempt that placed the call (outbound calls). */
+  attemptId?: string;
   direction?: string;
   durationInSeconds?: number;
   amount?: number;

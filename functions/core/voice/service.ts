@@ -3,7 +3,7 @@ import { type DiaryAnswer, nextWeekRecord, type WeekRecord } from '../diary/week
 import { StaleSessionError } from '../errors.js';
 import { gatewayE164 } from '../gateway-phone.js';
 import type { AnswerValue, Lang, Participant, Study } from '../model.js';
-import type { Clock, Logger } from '../ports/index.js';
+import type { CallAttemptStore, Clock, Logger } from '../ports/index.js';
 import type { DiaryView } from '../ussd/diary-flow.js';
 import { weekOf } from '../ussd/participant-hop.js';
 import { advanceVoice, beginCall, turnOf, type VoiceContext, type VoiceEffect, type VoiceStep } from './dialogue.js';
@@ -37,6 +37,8 @@ export interface VoiceDeps {
   clock: Clock;
   log: Logger;
   audio: AudioCatalog;
+  /** The dispatcher's call attempts: an outbound call's end-of-call request records its cost on its attempt. */
+  attempts?: Pick<CallAttemptStore, 'bySession' | 'ended'>;
   /** The callback URL for the next step, e.g. `https://…/at/{token}/voice?step=3&lang=sw`. */
   callbackUrl: (step: number, lang: Lang) => string;
 }
@@ -188,15 +190,23 @@ async function applyEffects(effects: readonly VoiceEffect[], e: EffectContext): 
 }
 
 async function endCall(req: VoiceRequest, deps: VoiceDeps): Promise<void> {
-  const call = await deps.calls.getCall(req.sessionId);
-  const recorded = await deps.calls.recordEnd({
-    sessionId: req.sessionId,
-    ...(call ? { studyId: call.studyId, participantId: call.participantId } : {}),
-    ...(req.direction ? { direction: req.direction } : {}),
+  const [call, attempt] = await Promise.all([deps.calls.getCall(req.sessionId), deps.attempts?.bySession(req.sessionId)]);
+  // An unanswered outbound call has no dialogue state: its attempt still names who was called.
+  const who = call ?? attempt;
+  const at = deps.clock.now().toISOString();
+  const cost = {
     ...(req.durationInSeconds !== undefined ? { durationInSeconds: req.durationInSeconds } : {}),
     ...(req.amount !== undefined ? { amount: req.amount } : {}),
     ...(req.currencyCode ? { currencyCode: req.currencyCode } : {}),
-    at: deps.clock.now().toISOString(),
+  };
+  if (attempt && deps.attempts) await deps.attempts.ended(attempt.attemptId, { ...cost, endedAt: at });
+  const recorded = await deps.calls.recordEnd({
+    sessionId: req.sessionId,
+    ...(who ? { studyId: who.studyId, participantId: who.participantId } : {}),
+    ...(attempt ? { attemptId: attempt.attemptId } : {}),
+    ...(req.direction ? { direction: req.direction } : {}),
+    ...cost,
+    at,
   });
   if (recorded) deps.log.info('voice call ended', { sessionId: req.sessionId, durationInSeconds: req.durationInSeconds, amount: req.amount, currencyCode: req.currencyCode });
 }

@@ -1,4 +1,5 @@
 import type { ExportSource } from '../../ports/exports.js';
+import { MODE_VALUES } from '../diary.js';
 import { redactNumbers } from '../redact.js';
 import { type Row, type Variable, englishValues } from '../variables.js';
 import type { DatasetDefinition, ExportContext } from './context.js';
@@ -14,7 +15,7 @@ function complaintVariables(ctx: ExportContext): Variable[] {
     { name: 'ref', type: 'string', label: 'Reference given to the participant' },
     { name: 'week', type: 'string', label: 'ISO week it was reported in (study time zone)' },
     { name: 'at', type: 'datetime', label: 'When it was reported (UTC, ISO 8601)' },
-    { name: 'channel', type: 'category', label: 'Reported over', values: englishValues({ ussd: 'USSD', sms: 'SMS' }) },
+    { name: 'channel', type: 'category', label: 'Reported over', values: MODE_VALUES },
     {
       name: 'provider',
       type: 'category',

@@ -1,6 +1,6 @@
 import type { Question } from '../../content/schema.js';
 import type { WeekRecord } from '../../diary/week-record.js';
-import { QUESTION_STATUS_VALUES, answerCodes, answerText, questionStates } from '../diary.js';
+import { MODE_VALUES, QUESTION_STATUS_VALUES, answerCodes, answerText, questionStates } from '../diary.js';
 import type { ExportSource } from '../../ports/exports.js';
 import { type Row, type Variable, englishValues } from '../variables.js';
 import type { DatasetDefinition, ExportContext } from './context.js';
@@ -26,7 +26,7 @@ function diaryLongVariables(ctx: ExportContext): Variable[] {
       description: ctx.includePhone ? 'free text as typed' : 'in free text, runs of 9 or more digits are replaced by [number]',
     },
     { name: 'code', type: 'codes', label: 'The numeric code of a choice answer (several space-separated)' },
-    { name: 'channel', type: 'category', label: 'Channel of this answer', values: englishValues({ ussd: 'USSD', sms: 'SMS' }) },
+    { name: 'channel', type: 'category', label: 'Channel of this answer', values: MODE_VALUES },
     { name: 'answered_at', type: 'datetime', label: 'When the answer was given (UTC, ISO 8601)' },
   ];
 }

@@ -4,7 +4,7 @@
  * that says why, never a silently overwritten history.
  */
 import type { CaseAction, CaseActor } from './model.js';
-import { type CaseStore, StaleCaseError } from './ports.js';
+import { type CaseStore, StaleCaseError } from '../ports/cases.js';
 import { applyCaseAction, type TransitionContext, type TransitionResult } from './transitions.js';
 
 export interface CaseActionRequest {

@@ -8,6 +8,8 @@ export { ROLES, type Role } from '../core/users.js';
 export interface Principal {
   name: string;
   roles: Role[];
+  /** For the `provider` role: whose desk this is (Cognito `custom:providerId`; a local token's `providerId`). */
+  providerId?: string;
 }
 
 
@@ -26,12 +28,13 @@ export function principalOf(event: APIGatewayProxyEventV2, env: NodeJS.ProcessEn
     // API Gateway flattens a list claim to "[a b]"; accept an array as well.
     const groups = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').replace(/^\[|\]$/g, '').split(/[\s,]+/);
     const roles = groups.filter(isRole);
-    return roles.length > 0 ? { name: String(claims.email ?? claims.sub ?? 'user'), roles } : undefined;
+    const providerId = typeof claims['custom:providerId'] === 'string' ? claims['custom:providerId'] : undefined;
+    return roles.length > 0 ? { name: String(claims.email ?? claims.sub ?? 'user'), roles, ...(providerId ? { providerId } : {}) } : undefined;
   }
   if (!env.SAUTI_API_TOKENS) return undefined;
   const entry = localToken(event, env);
   if (!entry?.role || !isRole(entry.role) || isExpired(entry, now)) return undefined;
-  return { name: entry.name ?? entry.role, roles: [entry.role] };
+  return { name: entry.name ?? entry.role, roles: [entry.role], ...(entry.providerId ? { providerId: entry.providerId } : {}) };
 }
 
 /** Why a request has no caller, in words for the 401: a local token past its time, a token not known, or none sent. */
@@ -46,6 +49,8 @@ export function unauthenticatedMessage(event: APIGatewayProxyEventV2, env: NodeJ
 export interface LocalToken {
   name?: string;
   role?: string;
+  /** For `provider`: the desk's provider id. */
+  providerId?: string;
   /** ISO date-time after which the token is refused. */
   expiresAt?: string;
 }

@@ -18,6 +18,9 @@ import { impactHandlers } from './impact.js';
 import { exportHandlers } from './exports.js';
 import { privacyHandlers } from './privacy.js';
 import { consoleHandlers } from './console.js';
+import { caseHandlers } from './cases.js';
+import type { SendQueue } from '../core/ports/queue.js';
+import { SqsSendQueue } from '../adapters/sqs/send-queue.js';
 import { ApiError, errorResponse, json } from './http.js';
 import { type ApiRequest, matchRoute, type RouteName } from './routes.js';
 import { invokeDispatcher } from './run-dispatcher.js';
@@ -31,6 +34,11 @@ export interface ApiDeps {
   clock: Clock;
   /** Runs the dispatcher now: in-process locally, an asynchronous invoke in AWS. */
   runDispatch: () => Promise<unknown>;
+  /**
+   * Where case steps queue the participant's SMS (SQS in AWS, the local queue on `npm start`).
+   * Without one, a step that owes an SMS fails loudly rather than dropping it.
+   */
+  queue?: SendQueue;
 }
 
 export function createApiHandler(deps: ApiDeps) {
@@ -57,6 +65,7 @@ export function createApiHandler(deps: ApiDeps) {
     ...privacyHandlers(ctx),
     ...consoleHandlers(ctx),
     ...campaignHandlers(ctx),
+    ...caseHandlers(ctx, deps.queue ?? noQueue),
     listStudies: async () => {
       const all = await Promise.all((await ports.studies.studyIds()).map((id) => ports.studies.getStudy(id)));
       return { studies: all.filter((s): s is Study => s !== undefined) };
@@ -95,6 +104,12 @@ export function createApiHandler(deps: ApiDeps) {
   };
 }
 
+const noQueue: SendQueue = {
+  enqueue: async () => {
+    throw new Error('this API has no send queue: a case step cannot queue its SMS');
+  },
+};
+
 function parseBody(event: APIGatewayProxyEventV2): unknown {
   if (!event.body) return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -105,4 +120,4 @@ function parseBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-export const handler = createApiHandler({ runDispatch: invokeDispatcher, clock: clockFromEnv() });
+export const handler = createApiHandler({ runDispatch: invokeDispatcher, clock: clockFromEnv(), queue: new SqsSendQueue(process.env.SEND_QUEUE_URL ?? '') });

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decodePathParams } from '../adapters/apigw.js';
 import type { Role, Principal } from './auth.js';
-import { campaignBody, exportBody, forgetBody, importBody, inviteUserBody, outcomesBody, randomizeBody, revealPhoneBody, simulateBody, studyBody, userRoleBody } from './schemas.js';
+import { campaignBody, caseActionBody, exportBody, forgetBody, importBody, inviteUserBody, outcomesBody, randomizeBody, revealPhoneBody, simulateBody, studyBody, userRoleBody } from './schemas.js';
 
 /** Request bodies by name, for routes to refer to. */
-export const bodies = { inviteUser: inviteUserBody, userRole: userRoleBody, forget: forgetBody, outcomes: outcomesBody, simulate: simulateBody, study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody, revealPhone: revealPhoneBody } as const;
+export const bodies = { inviteUser: inviteUserBody, userRole: userRoleBody, forget: forgetBody, outcomes: outcomesBody, simulate: simulateBody, study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody, revealPhone: revealPhoneBody, caseAction: caseActionBody } as const;
 
 /**
  * The admin API's routes under /api/v1. Each names the roles that may call it: the
@@ -64,6 +64,9 @@ export const apiRoutes = {
   inviteUser: { method: 'POST', path: '/users', roles: ['admin'], summary: 'Invite a staff member with one role (Cognito emails a temporary password; locally the answer carries their token, once)', body: 'inviteUser' },
   setUserRole: { method: 'POST', path: '/users/{username}/role', roles: ['admin'], summary: 'Give a staff member exactly this role', body: 'userRole' },
   disableUser: { method: 'POST', path: '/users/{username}/disable', roles: ['admin'], summary: 'Disable a staff account for good' },
+  listCases: { method: 'GET', path: '/studies/{studyId}/cases', roles: ['researcher', 'ngo', 'admin', 'provider'], summary: 'Complaint cases with their SLA flags; a provider desk sees only its own referred cases, pseudonymous (the number only if shared for that case)' },
+  getCase: { method: 'GET', path: '/studies/{studyId}/cases/{ref}', roles: ['researcher', 'ngo', 'admin', 'provider'], summary: 'One case with its history and SLA flags; another provider\'s case is 404' },
+  caseAction: { method: 'POST', path: '/studies/{studyId}/cases/{ref}/actions', roles: ['ngo', 'admin', 'provider'], summary: 'One step on a case (acknowledge, triage, merge, refer, respond, resolve, markUnresolved, close): who may take which step is checked per role; the participant\'s SMS is queued', body: 'caseAction' },
   openapi: { method: 'GET', path: '/openapi.json', roles: ALL, summary: 'This API as an OpenAPI 3.1 document' },
 } as const satisfies Record<string, ApiRoute>;
 

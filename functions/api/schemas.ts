@@ -143,3 +143,12 @@ export const inviteUserBody = z.object({
 
 /** A staff member's new role (admins). */
 export const userRoleBody = z.object({ role });
+
+/** One step on a complaint case (core/cases/model.ts CaseAction); who may take it is the core's rule. */
+const note = z.optional(z.string().check(z.maxLength(1000)));
+export const caseActionBody = z.union([
+  z.object({ type: z.enum(['acknowledge', 'refer', 'resolve', 'markUnresolved', 'close']), note }),
+  z.object({ type: z.literal('triage'), provider: z.optional(z.string()), category: z.optional(z.string()), note }),
+  z.object({ type: z.literal('respond'), note: z.string().check(z.minLength(1, 'the response, 1 to 1000 characters'), z.maxLength(1000)) }),
+  z.object({ type: z.literal('merge'), into: z.string().check(z.minLength(1)), note }),
+]);

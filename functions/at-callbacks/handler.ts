@@ -59,7 +59,7 @@ export function createCallbacksHandler(deps: CallbackDeps) {
     }
     const c = await (content ??= loadContent());
     await receiveSms({ id, from: fields.from ?? '', text: fields.text ?? '' }, fields.to, {
-      study, store: ports.ussd, content: c, clock, log, once: store,
+      study, store: ports.ussd, content: c, clock, log, once: store, cases: ports.cases,
       messages, queue: deps.queue, forget: ports.forget, pseudonyms: { exportIdOf: (studyId, phone) => exportIdOf(studyId, phone) },
     });
   }

@@ -26,6 +26,8 @@ export type UssdState =
   | { at: 'problemProvider'; lang: Lang; page: number }
   | { at: 'problemCategory'; lang: Lang; page: number; provider: string }
   | { at: 'problemText'; lang: Lang; provider: string; category: string }
+  /** Whether the provider's desk may see the number, asked for each complaint. */
+  | { at: 'problemShare'; lang: Lang; provider: string; category: string; text?: string }
   | { at: 'problemThanks'; lang: Lang; ref: string }
   | { at: 'settings'; lang: Lang; page: number }
   | { at: 'settingsLanguage'; lang: Lang }

@@ -251,7 +251,7 @@ export interface Message {
   stopConfirmation?: boolean;
   /** An answer to an SMS the number sent us: it may go to someone not (yet) in the study. */
   reply?: boolean;
-  purpose: 'prompt' | 'reminder' | 'lesson' | 'reply';
+  purpose: 'prompt' | 'reminder' | 'lesson' | 'reply' | 'case';
   period: string;
   status: MessageStatus;
   /** The status's order: a status only ever moves to a higher rank. */

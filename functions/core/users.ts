@@ -4,7 +4,8 @@
  * (functions/api/routes.ts); this is the directory those accounts live in: Cognito in AWS
  * (groups are roles), DynamoDB locally (each account with its own bearer token).
  */
-export const ROLES = ['researcher', 'ngo', 'admin'] as const;
+// `provider`: a provider's complaints desk, limited to its own referred cases (core/cases).
+export const ROLES = ['researcher', 'ngo', 'admin', 'provider'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);

@@ -10,6 +10,7 @@ import {
   FeaturePlan,
   Mfa,
   OAuthScope,
+  StringAttribute,
   UserPool,
   type UserPoolClient,
   type UserPoolDomain,
@@ -19,7 +20,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { userAdminActions } from './permissions.js';
 
 /** The admin API's Cognito groups (roles, DESIGN.md). */
-export const userGroups = ['researcher', 'ngo', 'admin'] as const;
+export const userGroups = ['researcher', 'ngo', 'admin', 'provider'] as const;
 
 /** Context key: the Cognito hosted UI's domain prefix (default `sauti-<account id>`). */
 export const AUTH_DOMAIN_CONTEXT = 'sauti:authDomainPrefix';

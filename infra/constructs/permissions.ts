@@ -45,7 +45,8 @@ export const dynamoActions: Record<FunctionName, readonly string[]> = {
 export const gsi1Readers: readonly FunctionName[] = ['dispatcher', 'api', 'voice'];
 
 /** The Lambdas that may put messages on the send queue (sqs:SendMessage on that queue only). */
-export const sendQueueProducers: readonly FunctionName[] = ['atCallbacks', 'dispatcher'];
+// The API queues the SMS a case step owes the participant (core/cases/act.ts).
+export const sendQueueProducers: readonly FunctionName[] = ['atCallbacks', 'dispatcher', 'api'];
 
 /** The secrets of the stack, and the environment variable that hands each one's ARN to a Lambda. */
 export type SecretName = 'callbackToken' | 'atCredentials' | 'sslWirelessCredentials' | 'infobipCredentials' | 'pseudonymKey';

@@ -64,7 +64,7 @@ const speed = Number(env.SAUTI_CLOCK_SPEED ?? 1);
 const tickMs = Math.max(2_000, Math.min(60_000, (15 * 60_000) / speed));
 
 /** Local API tokens by role (the deployed API uses Cognito instead). */
-const LOCAL_TOKENS = { 'local-admin': { name: 'Local admin', role: 'admin' }, 'local-researcher': { name: 'Local researcher', role: 'researcher' }, 'local-ngo': { name: 'Local NGO staff', role: 'ngo' } };
+const LOCAL_TOKENS = { 'local-admin': { name: 'Local admin', role: 'admin' }, 'local-researcher': { name: 'Local researcher', role: 'researcher' }, 'local-ngo': { name: 'Local NGO staff', role: 'ngo' }, 'local-provider': { name: 'Local M-Pesa desk', role: 'provider', providerId: 'mpesa' } };
 
 async function main(): Promise<void> {
   // Lambdas run Node 22; on a Node 20 laptop the SDK's upgrade notice is noise at every start.
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
         return simulatedStudies(studies, Object.fromEntries([seeded, dhaka].filter((s) => s !== undefined).map((s) => [s.study.studyId, seededPhones(s.study, clock)])));
       },
     });
-    server = createLocalServer({ ussd, atCallbacks, api: createApiHandler({ runDispatch, clock }) }, { local: simulator, webRoot: WEB_DIST, clock });
+    server = createLocalServer({ ussd, atCallbacks, api: createApiHandler({ runDispatch, clock, queue }) }, { local: simulator, webRoot: WEB_DIST, clock });
     await new Promise<void>((resolveListen, reject) => {
       server?.once('error', reject);
       server?.listen(port, host, resolveListen);

@@ -103,7 +103,8 @@ describe('IAM least privilege', () => {
       // Replies to incoming SMS, and the planned messages.
       atCallbacks: ['sqs:SendMessage'],
       dispatcher: ['sqs:SendMessage'],
-      api: [],
+      // The SMS a case step owes the participant (core/cases/act.ts).
+      api: ['sqs:SendMessage'],
       // The event source mapping polls as the sender.
       voice: [],
       sender: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],

@@ -79,7 +79,7 @@ describe.each(people)('participant menus in $lang', ({ lang, serviceCode, treatm
 
   it('my summary, report a problem with a reference, and a reminder setting', async () => {
     expect((await walk(serviceCode, control, ['2'])).at(-1)).toMatch(new RegExp(`^CON ${s.summaryTitle}\\n`));
-    const report = (await walk(serviceCode, control, ['3', '1', '1', '0'])).at(-1);
+    const report = (await walk(serviceCode, control, ['3', '1', '1', '0', '2'])).at(-1);
     expect(report).toMatch(new RegExp(`^END ${fill(s.problemThanks, { ref: '[0-9A-Z]{6}' }).replace(/\./g, '\\.')}$`));
     expect((await walk(serviceCode, control, ['4', '2', '1', '18'])).at(-1)).toBe(`END ${s.settingsSaved}`);
   });

@@ -4,6 +4,7 @@ import { content } from '../../content/index.js';
 import { lessonSequence } from '../../functions/core/ussd/lessons-flow.js';
 import { weekOf } from '../../functions/core/ussd/participant-hop.js';
 import { complaintRef } from '../../functions/core/ussd/problem-flow.js';
+import { DynamoCaseStore } from '../../functions/adapters/dynamo/case-store.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 import { addConsented } from '../support/members.js';
 import { ussdService } from '../support/ussd-service.js';
@@ -46,7 +47,7 @@ describe('participant menus against DynamoDB', () => {
 
   it('a complaint gets a reference, is stored once, and is countable per provider and week', async () => {
     const phone = await member('en', 'control');
-    const keys = ['3', '1', '3', 'Rude agent'];
+    const keys = ['3', '1', '3', 'Rude agent', '1'];
     const end = await walk('p-1', phone, keys);
     expect(end).toBe(`END Thank you. We have your report. Its number is ${complaintRef('p-1')}.`);
     expect(await svc.dial('p-1', phone, keys.join('*'))).toBe(end);
@@ -57,6 +58,15 @@ describe('participant menus against DynamoDB', () => {
     }));
     expect(out.Items?.filter((i) => i.ref === complaintRef('p-1'))).toHaveLength(1);
     expect(out.Items?.[0]).toMatchObject({ category: content.complaints?.categories[2]?.name, text: 'Rude agent' });
+    // The complaint opened its case in the same write, the number shared as the participant chose.
+    const cases = new DynamoCaseStore(t.doc, t.tableName);
+    const opened = await cases.getCase(svc.study.studyId, complaintRef('p-1'));
+    expect(opened).toMatchObject({ state: 'new', provider: 'mpesa', shareNumber: true, channel: 'ussd', history: [], version: 0 });
+    const participantId = (await svc.participants.getByPhone(svc.study.studyId, phone))?.participantId ?? '';
+    expect((await cases.listParticipantCases(svc.study.studyId, participantId)).map((c) => c.ref)).toEqual([complaintRef('p-1')]);
+    expect((await cases.listCases(svc.study.studyId, { state: 'new' })).map((c) => c.ref)).toContain(complaintRef('p-1'));
+    expect((await cases.listCases(svc.study.studyId, { provider: 'mpesa' })).map((c) => c.ref)).toContain(complaintRef('p-1'));
+    expect(JSON.stringify(opened)).not.toContain(phone);
   });
 
   it('a language change takes effect at once; stop opts the number out', async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { content } from '../../content/index.js';
 import { DynamoCallbackStore } from '../../functions/adapters/dynamo/callback-store.js';
+import { DynamoCaseStore } from '../../functions/adapters/dynamo/case-store.js';
 import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
 import { handleInboundSms, type InboundDeps } from '../../functions/core/sms/inbound-service.js';
 import { weekOf } from '../../functions/core/ussd/participant-hop.js';
@@ -21,6 +22,7 @@ beforeAll(async () => {
   deps = {
     study: svc.study, store: new DynamoUssdStore(t.doc, t.tableName), content, clock: svc.deps.clock,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined }, once: callbacks,
+    cases: new DynamoCaseStore(t.doc, t.tableName),
   };
 });
 

@@ -1,5 +1,5 @@
 import type { CaseStep, ComplaintCase } from '../../functions/core/cases/model.js';
-import { type CaseStore, StaleCaseError } from '../../functions/core/cases/ports.js';
+import { type CaseStore, StaleCaseError } from '../../functions/core/ports/cases.js';
 
 /** An in-memory CaseStore with the same conditional writes, for tests and the pure simulations. */
 export function memoryCaseStore(): CaseStore & { all(): ComplaintCase[] } {

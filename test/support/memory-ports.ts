@@ -5,6 +5,8 @@
  * tested against it; test/integration checks the adapters themselves.
  */
 import type { Campaign } from '../../functions/core/campaign/model.js';
+import { caseFromComplaint } from '../../functions/core/cases/model.js';
+import { memoryCaseStore } from './case-store.js';
 import { weekAnswered, type WeekRecord } from '../../functions/core/diary/week-record.js';
 import { AlreadyEnrolledError, StaleSessionError } from '../../functions/core/errors.js';
 import type { Complaint, Participant, Study } from '../../functions/core/model.js';
@@ -83,6 +85,8 @@ export class MemoryUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   readonly sessions = new Map<string, UssdSession>();
   readonly weeks = new Map<string, WeekRecord>();
   readonly complaints = new Map<string, Complaint>();
+  /** The cases complaints open, as DynamoUssdStore writes them with the complaint. */
+  readonly cases = memoryCaseStore();
 
   constructor(readonly participants: MemoryParticipants = new MemoryParticipants()) {}
 
@@ -116,7 +120,10 @@ export class MemoryUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   }
   async saveComplaint(c: Complaint) {
     const key = `${c.studyId}|${c.phone}|${c.ref}`;
-    if (!this.complaints.has(key)) this.complaints.set(key, clone(c));
+    if (this.complaints.has(key)) return;
+    this.complaints.set(key, clone(c));
+    const opened = caseFromComplaint(c);
+    if (opened) await this.cases.createCase(opened);
   }
   saveParticipant(p: Participant, previousUpdatedAt: string) {
     return this.participants.saveParticipant(p, previousUpdatedAt);

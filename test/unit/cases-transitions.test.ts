@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CASE_STATES, type CaseAction, type CaseActor, type CaseRole, type CaseState, caseFromComplaint, type ComplaintCase } from '../../functions/core/cases/model.js';
 import { actOnCase } from '../../functions/core/cases/service.js';
 import { applyCaseAction, type TransitionContext } from '../../functions/core/cases/transitions.js';
-import { StaleCaseError } from '../../functions/core/cases/ports.js';
+import { StaleCaseError } from '../../functions/core/ports/cases.js';
 import type { Complaint } from '../../functions/core/model.js';
 import { memoryCaseStore } from '../support/case-store.js';
 

@@ -59,12 +59,20 @@ describe('report a problem, settings, summary', () => {
   it('records a complaint with provider, category and words, and gives a stable reference', () => {
     const menuIndex = 3; // diary, summary, problem (control arm: no lessons)
     const control = participant({ armId: 'control', lang: 'en' });
-    const { screen, effects } = run(control, [String(menuIndex), '1', '2', 'Agent said no cash']);
+    const share = content.strings.en?.problemShare ?? '';
+    expect(run(control, [String(menuIndex), '1', '2', 'Agent said no cash']).screen).toBe(`CON ${share}`);
+    const wrong = run(control, [String(menuIndex), '1', '2', 'Agent said no cash', '3']);
+    expect(wrong.screen).toContain(content.strings.en?.invalidChoice ?? '-');
+    expect(wrong.screen).toContain(share);
+    expect(wrong.effects).toEqual([]);
+    const { screen, effects } = run(control, [String(menuIndex), '1', '2', 'Agent said no cash', '2']);
     const ref = complaintRef('ATUid_1');
     expect(ref).toMatch(/^[0-9A-HJKMNP-TV-Z]{6}$/);
     expect(screen).toBe(`END Thank you. We have your report. Its number is ${ref}.`);
-    expect(effects).toEqual([{ type: 'complaint', ref, provider: 'mpesa', category: content.complaints?.categories[1]?.name, text: 'Agent said no cash' }]);
-    expect(run(control, ['3', '1', '2', '0']).effects[0]).not.toHaveProperty('text');
+    expect(effects).toEqual([{ type: 'complaint', ref, provider: 'mpesa', category: content.complaints?.categories[1]?.name, text: 'Agent said no cash', shareNumber: false }]);
+    const shared = run(control, ['3', '1', '2', '0', '1']).effects[0];
+    expect(shared).not.toHaveProperty('text');
+    expect(shared).toMatchObject({ shareNumber: true });
   });
 
   it('changes the language at once, and the confirmation is in the new language', () => {

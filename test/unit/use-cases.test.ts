@@ -57,7 +57,7 @@ describe('the dispatcher tick over all studies', () => {
 describe('an incoming SMS', () => {
   const p = people[0] as Participant;
   const deps = (ports: ReturnType<typeof memoryPorts>, iso: string) => ({
-    study: kenya, store: ports.ussd, content, clock: clockAt(iso), log: quiet, once: ports.once,
+    study: kenya, store: ports.ussd, content, clock: clockAt(iso), log: quiet, once: ports.once, cases: ports.ussd.cases,
     messages: ports.messages, queue: ports.queue, forget: ports.forget, pseudonyms: { exportIdOf: async () => 'pid-1' },
   });
 

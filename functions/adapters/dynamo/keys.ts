@@ -28,6 +28,17 @@ export const keys = {
   /** A complaint, in its reporter's partition; indexed by study and week, sorted by provider. */
   complaint: (studyId: string, phone: string, ref: string) => ({ pk: `STUDY#${studyId}#PHONE#${phone}`, sk: `COMPLAINT#${ref}` }),
   complaintIndex: (studyId: string, week: string, provider: string, ref: string) => ({ gsi1pk: `STUDY#${studyId}#COMPLAINTS#${week}`, gsi1sk: `${provider}#${ref}` }),
+  /**
+   * A complaint's case, keyed by study and reference (never by phone), written in the same
+   * transaction as its complaint; indexed by study and state (the triage queue, the SLA digest).
+   */
+  case: (studyId: string, ref: string) => ({ pk: `STUDY#${studyId}#CASE#${ref}`, sk: 'CASE' }),
+  caseStateIndex: (studyId: string, state: string, receivedAt = '', ref = '') => ({ gsi1pk: `STUDY#${studyId}#CASES#${state}`, gsi1sk: `${receivedAt}#${ref}` }),
+  /** Beside the case: its provider's desk entry (rewritten when triage changes the provider). */
+  caseDesk: (studyId: string, ref: string) => ({ pk: `STUDY#${studyId}#CASE#${ref}`, sk: 'DESK' }),
+  caseDeskIndex: (studyId: string, provider: string, receivedAt = '', ref = '') => ({ gsi1pk: `STUDY#${studyId}#DESK#${provider}`, gsi1sk: `${receivedAt}#${ref}` }),
+  /** A participant's cases by participant id, on the primary key: the USSD Lambda reads it without gsi1. */
+  participantCase: (studyId: string, participantId: string, ref: string) => ({ pk: `STUDY#${studyId}#PID#${participantId}#CASES`, sk: `CASE#${ref}` }),
   callback: (kind: string, id: string) => ({ pk: `CALLBACK#${kind}#${id}`, sk: 'RAW' }),
   /** A study's audit trail (phone reveals, ...): beside the study, newest last in key order. */
   audit: (studyId: string, at: string, id: string) => ({ pk: `STUDY#${studyId}#AUDIT`, sk: `AUDIT#${at}#${id}` }),

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UssdHopStore } from '../../core/ussd/hop.js';
 import type {
   AuditStore,
+  CaseStore,
   CallbackStore,
   CampaignStore,
   Clock,
@@ -26,6 +27,7 @@ import { participantPseudonym, studyKey } from '../../core/export/pseudonym.js';
 import { pseudonymSecret } from '../pseudonym-secret.js';
 import { DynamoAuditStore } from './audit-store.js';
 import { DynamoCallAttemptStore } from './call-attempts.js';
+import { DynamoCaseStore } from './case-store.js';
 import { DynamoCallbackStore } from './callback-store.js';
 import { DynamoCampaignStore } from './campaign-store.js';
 import { DynamoConsoleReader } from './console-reader.js';
@@ -52,6 +54,8 @@ export interface DynamoPorts {
   callbacks: CallbackStore & OnceStore;
   campaigns: CampaignStore;
   audit: AuditStore;
+  /** Complaint cases (opened with each complaint by `ussd.saveComplaint`). */
+  cases: CaseStore;
   forget: ForgetStore;
   diary: DiaryReader;
   exportSource: ExportSource;
@@ -80,6 +84,7 @@ export function dynamoPorts(doc: DynamoDBDocumentClient, tableName: string, cloc
     callbacks: new DynamoCallbackStore(doc, tableName),
     campaigns: new DynamoCampaignStore(doc, tableName),
     audit: new DynamoAuditStore(doc, tableName),
+    cases: new DynamoCaseStore(doc, tableName),
     forget: new DynamoForgetStore(doc, tableName),
     diary: new DynamoDiaryReader(doc, tableName),
     exportSource: new DynamoExportSource(doc, tableName),

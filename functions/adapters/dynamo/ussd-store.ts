@@ -1,12 +1,14 @@
-import { type DynamoDBDocumentClient, PutCommand, type PutCommandInput, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, type PutCommandInput, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { caseFromComplaint } from '../../core/cases/model.js';
 import { StaleSessionError } from '../../core/errors.js';
 import type { Complaint, Participant } from '../../core/model.js';
 import type { ComplaintStore, DiaryWeekStore, HopReader, HopRecords, ParticipantStore, SessionStore } from '../../core/ports/index.js';
 import type { UssdSession } from '../../core/ussd/session.js';
-import { batchGetAll, conditionally, withoutKeys } from './items.js';
+import { batchGetAll, withoutKeys } from './items.js';
 import { DynamoParticipantStore, putOrStale } from './participant-store.js';
 import { weekAnswered, type WeekRecord } from '../../core/diary/week-record.js';
 import { keys } from './keys.js';
+import { caseCreateItems, conditionCancelled } from './case-store.js';
 
 /**
  * The USSD hop's storage: one BatchGetItem to read (session, participant, diary week), one
@@ -84,16 +86,15 @@ export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   }
 
   async saveComplaint(c: Complaint): Promise<void> {
-    // Stored by an earlier copy of the same request: nothing to add.
-    await conditionally(
-      this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.complaint(c.studyId, c.phone, c.ref), ...keys.complaintIndex(c.studyId, c.week, c.provider, c.ref), ...c },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
+    const complaint = { Put: { TableName: this.tableName, Item: { ...keys.complaint(c.studyId, c.phone, c.ref), ...keys.complaintIndex(c.studyId, c.week, c.provider, c.ref), ...c }, ConditionExpression: 'attribute_not_exists(pk)' } };
+    const opened = caseFromComplaint(c);
+    try {
+      // The complaint and the case it opens in one write: no complaint is ever without its case.
+      await this.doc.send(new TransactWriteCommand({ TransactItems: [complaint, ...(opened ? caseCreateItems(this.tableName, opened) : [])] }));
+    } catch (err) {
+      // Stored by an earlier copy of the same request: nothing to add.
+      if (!conditionCancelled(err)) throw err;
+    }
   }
 
   async listWeeks(studyId: string, phone: string, fromWeek: string, toWeek: string): Promise<WeekRecord[]> {

@@ -3,8 +3,10 @@
  * race re-reads and decides again, so two staff acting at once get one step each or a refusal
  * that says why, never a silently overwritten history.
  */
+import type { Content } from '../content/schema.js';
+import type { Study } from '../model.js';
 import type { CaseAction, CaseActor } from './model.js';
-import { type CaseStore, StaleCaseError } from './ports.js';
+import { type CaseStore, StaleCaseError } from '../ports/cases.js';
 import { applyCaseAction, type TransitionContext, type TransitionResult } from './transitions.js';
 
 export interface CaseActionRequest {
@@ -34,4 +36,9 @@ export async function actOnCase(
       if (!(e instanceof StaleCaseError) || attempt >= ATTEMPTS) throw e;
     }
   }
+}
+
+/** What a step is checked against: the study's providers and the content's categories, at `now`. */
+export function caseContext(study: Pick<Study, 'providers'>, content: Pick<Content, 'complaints'>, now: Date): Omit<TransitionContext, 'mergeTarget'> {
+  return { now, providers: study.providers.map((p) => p.id), categories: (content.complaints?.categories ?? []).map((c) => c.name) };
 }

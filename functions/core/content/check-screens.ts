@@ -73,7 +73,7 @@ export function screenProblems(content: Content): string[] {
     states.push(
       { at: 'diaryResume', lang }, { at: 'diaryReview', lang }, { at: 'diaryPick', lang, page: 0 },
       { at: 'lessonsMenu', lang }, { at: 'summary', lang }, { at: 'problemProvider', lang, page: 0 },
-      { at: 'problemText', lang, provider: 'long', category: 'other' }, { at: 'problemThanks', lang, ref: 'ABC123' },
+      { at: 'problemText', lang, provider: 'long', category: 'other' }, { at: 'problemShare', lang, provider: 'long', category: 'other' }, { at: 'problemThanks', lang, ref: 'ABC123' },
       { at: 'settings', lang, page: 0 }, { at: 'settingsLanguage', lang }, { at: 'reminderDay', lang, page: 0 },
       { at: 'reminderHour', lang, day: 1 }, { at: 'channel', lang }, { at: 'stopConfirm', lang },
       { at: 'ended', lang, message: 'diarySaved' }, { at: 'ended', lang, message: 'settingsSaved' }, { at: 'ended', lang, message: 'stopped' },

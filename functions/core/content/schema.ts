@@ -28,7 +28,7 @@ export const uiStringKeys = [
   // My summary
   'summaryTitle', 'summaryMonth', 'summaryEmpty',
   // Report a problem
-  'problemProvider', 'problemCategory', 'problemText', 'problemThanks',
+  'problemProvider', 'problemCategory', 'problemText', 'problemShare', 'problemThanks',
   // Settings
   'settingsLanguage', 'settingsReminder', 'settingsChannel', 'settingsStop', 'reminderDay',
   'reminderHour', 'channelUssdOnly', 'channelSms', 'settingsSaved', 'stopConfirm', 'stopYes',

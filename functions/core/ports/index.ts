@@ -6,6 +6,7 @@
 export type * from './audit.js';
 export type * from './callbacks.js';
 export type * from './campaigns.js';
+export * from './cases.js';
 export * from './clock.js';
 export type * from './complaints.js';
 export type * from './console.js';

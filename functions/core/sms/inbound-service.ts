@@ -5,6 +5,9 @@ import type { Lang, Participant, Study } from '../model.js';
 import type { Clock } from '../ports/clock.js';
 import type { OnceStore } from '../ports/callbacks.js';
 import type { ComplaintStore } from '../ports/complaints.js';
+import type { CaseStore } from '../ports/cases.js';
+import { actOnCase, caseContext } from '../cases/service.js';
+import { statusAnswer } from '../cases/status.js';
 import type { DiaryWeekStore } from '../ports/diary.js';
 import type { Logger } from '../ports/logger.js';
 import type { ParticipantStore } from '../ports/participants.js';
@@ -35,6 +38,8 @@ export interface InboundDeps {
   log: Logger;
   /** Rate-limits help replies (one a day a number). */
   once: OnceStore;
+  /** The sender's own cases: `P <ref>` and the answer to "Was your problem solved?". */
+  cases: CaseStore;
 }
 
 /** The reply to send, if any, in the participant's language (sending is the sender's job). */
@@ -66,6 +71,8 @@ export async function handleInboundSms(sms: InboundSms, deps: InboundDeps): Prom
     deps.log.warn('incoming SMS from an invalid number', { id: sms.id });
     return undefined;
   }
+  // Narrowed for the helpers below (a closure does not keep the narrowing of `phone`).
+  const sender: string = phone;
   const now = deps.clock.now();
   const week = weekOf({ study: deps.study, now });
   const { participant, week: record } = await deps.store.loadHop('-', deps.study.studyId, phone, week.id, now);
@@ -111,19 +118,63 @@ export async function handleInboundSms(sms: InboundSms, deps: InboundDeps): Prom
     }
     case 'diaryInvalid':
       return reply(intent.problem === 'range' ? 'diaryOutOfRange' : 'diaryInvalid');
-    case 'complaint': {
+    case 'status': {
+      if (!participant || !consented) return reply('notEnrolled');
+      const own = await deps.cases.listParticipantCases(deps.study.studyId, participant.participantId);
+      // A letters-only word that is none of the sender's references is a one-word complaint.
+      if (intent.certain || own.some((c) => c.ref === intent.ref)) {
+        const answer = statusAnswer(intent.ref, own);
+        return reply(answer.key, answer.vars);
+      }
+      return complaint(intent.text);
+    }
+    case 'complaint':
+      return complaint(intent.text);
+    case 'kudos': {
+      if (!participant || !consented) return reply('notEnrolled');
+      // Counted like a complaint (kind `kudos`), opening no case.
+      await deps.store.saveComplaint({
+        studyId: deps.study.studyId, participantId: participant.participantId, phone, ref: complaintRef(sms.id), provider: namedProvider(deps.study, intent.text),
+        category: 'kudos', kind: 'kudos', week: week.id, at: stamp, channel: 'sms', sessionId: sms.id,
+      });
+      return reply('kudosReceived');
+    }
+    case 'solved': {
+      const awaiting = participant && consented
+        ? (await deps.cases.listParticipantCases(deps.study.studyId, participant.participantId)).filter((c) => c.state === 'resolved').sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? ''))[0]
+        : undefined;
+      if (!participant || !awaiting) return helpOnce();
+      const actor = { id: participant.participantId, label: 'participant', role: 'participant' as const };
+      const done = await actOnCase(deps.cases, { studyId: deps.study.studyId, ref: awaiting.ref, action: { type: 'answer', solved: intent.solved }, actor }, caseContext(deps.study, deps.content, now));
+      if (!done.ok) return helpOnce();
+      return reply(done.step.to === 'closed' ? 'caseAnswerYes' : 'caseAnswerNo', { ref: awaiting.ref });
+    }
+    case 'unknown':
+      return helpOnce();
+  }
+
+  async function complaint(text: string): Promise<InboundReply> {
+    {
       if (!participant || !consented) return reply('notEnrolled');
       const ref = complaintRef(sms.id);
       await deps.store.saveComplaint({
-        studyId: deps.study.studyId, participantId: participant.participantId, phone, ref, provider: 'unknown', category: 'other',
-        text: intent.text, week: week.id, at: stamp, channel: 'sms', sessionId: sms.id,
+        studyId: deps.study.studyId, participantId: participant.participantId, phone: sender, ref, provider: 'unknown', category: 'other',
+        text, week: week.id, at: stamp, channel: 'sms', sessionId: sms.id,
       });
       return reply('complaintReceived', { ref });
     }
-    case 'unknown':
-      // Auto-responders answer help with more text: one help a day per number breaks the loop.
-      return (await deps.once.claimOnce(`help#${phone}#${stamp.slice(0, 10)}`, deps.clock.now())) ? reply('help') : undefined;
   }
+
+  async function helpOnce(): Promise<InboundReply | undefined> {
+    // Auto-responders answer help with more text: one help a day per number breaks the loop.
+    return (await deps.once.claimOnce(`help#${sender}#${stamp.slice(0, 10)}`, deps.clock.now())) ? reply('help') : undefined;
+  }
+}
+
+/** The study's provider a free-text message names (by id or name), else `unknown` for triage. */
+function namedProvider(study: Study, text: string): string {
+  const t = text.toLowerCase();
+  return study.providers.find((p) => t.includes(p.id.toLowerCase()) || t.includes(p.name.toLowerCase()))?.id ?? 'unknown';
 }
 
 function withSmsAnswers(

@@ -172,6 +172,7 @@ export function advance(state: UssdState, input: string, ctx: FlowContext): Step
     case 'problemProvider':
     case 'problemCategory':
     case 'problemText':
+    case 'problemShare':
     case 'problemThanks':
       return advanceProblem(state, trimmed, ctx, stringsFor(ctx, state.lang), menuOf(state.lang));
     case 'settings':
@@ -301,6 +302,7 @@ export function view(state: UssdState, ctx: FlowContext, notice?: string): strin
     case 'problemProvider':
     case 'problemCategory':
     case 'problemText':
+    case 'problemShare':
     case 'problemThanks':
       return viewProblem(state, ctx, stringsFor(ctx, state.lang), notice);
     case 'settings':

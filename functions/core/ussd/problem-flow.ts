@@ -6,13 +6,13 @@ import { renderScreen } from './screen.js';
 import type { UssdState } from './session.js';
 
 /**
- * "Report a problem" (voice): provider, category, an optional few words, then a reference
- * the participant can quote. The reference comes from the session id, so a resent request
+ * "Report a problem" (voice): provider, category, an optional few words, whether the provider's
+ * desk may see the number (for this case only), then a reference the participant can quote. The reference comes from the session id, so a resent request
  * gets the same one and the complaint is stored once.
  */
 
-export type ComplaintEffect = { type: 'complaint'; ref: string; provider: string; category: string; text?: string };
-type ProblemState = Extract<UssdState, { at: 'problemProvider' | 'problemCategory' | 'problemText' | 'problemThanks' }>;
+export type ComplaintEffect = { type: 'complaint'; ref: string; provider: string; category: string; text?: string; shareNumber: boolean };
+type ProblemState = Extract<UssdState, { at: 'problemProvider' | 'problemCategory' | 'problemText' | 'problemShare' | 'problemThanks' }>;
 
 const MAX_TEXT = 100;
 // Crockford's base 32: no I, L, O or U, so a reference read out over the phone is unambiguous.
@@ -66,11 +66,13 @@ export function advanceProblem(
     case 'problemText': {
       const text = input.trim();
       if (text.length > MAX_TEXT) return { state, notice: fill(s.invalidText, { max: MAX_TEXT }) };
+      return { state: { at: 'problemShare', lang: state.lang, provider: state.provider, category: state.category, ...(text && text !== '0' ? { text } : {}) } };
+    }
+    case 'problemShare': {
+      if (input !== '1' && input !== '2') return { state, notice: s.invalidChoice };
       const ref = complaintRef(ctx.sessionId ?? '');
-      return {
-        state: { at: 'problemThanks', lang: state.lang, ref },
-        effect: { type: 'complaint', ref, provider: state.provider, category: state.category, ...(text && text !== '0' ? { text } : {}) },
-      };
+      const { at: _at, lang: _lang, ...fields } = state;
+      return { state: { at: 'problemThanks', lang: state.lang, ref }, effect: { type: 'complaint', ref, ...fields, shareNumber: input === '1' } };
     }
     case 'problemThanks':
       return { state };
@@ -85,6 +87,8 @@ export function viewProblem(state: ProblemState, ctx: { study: Study; content: C
       return listScreen(categoryList(ctx.content, state.lang, s), s, state.page, notice);
     case 'problemText':
       return renderScreen('CON', [s.problemText], notice);
+    case 'problemShare':
+      return renderScreen('CON', [s.problemShare], notice);
     case 'problemThanks':
       return renderScreen('END', [fill(s.problemThanks, { ref: state.ref })]);
   }

@@ -1,9 +1,9 @@
 /**
- * What the case core needs from storage; phase 2 implements it on DynamoDB (one item per case
- * in the participant's partition beside the complaint, a gsi per study and state, one per
- * provider for its desk) and in memory for tests.
+ * What the case core needs from storage: DynamoDB (adapters/dynamo/case-store.ts: one item per
+ * case keyed by study and reference, written with its complaint, indexed per study and state, per
+ * provider for its desk and per participant) and in memory for tests (test/support/case-store.ts).
  */
-import type { CaseState, CaseStep, ComplaintCase } from './model.js';
+import type { CaseState, CaseStep, ComplaintCase } from '../cases/model.js';
 
 /** Raised by `saveCase` when the stored case is no longer the version the caller read. */
 export class StaleCaseError extends Error {

@@ -18,6 +18,7 @@ import { impactHandlers } from './impact.js';
 import { exportHandlers } from './exports.js';
 import { privacyHandlers } from './privacy.js';
 import { consoleHandlers } from './console.js';
+import { blindStudy, enumerationHandlers } from './enumeration.js';
 import { ApiError, errorResponse, json } from './http.js';
 import { type ApiRequest, matchRoute, type RouteName } from './routes.js';
 import { invokeDispatcher } from './run-dispatcher.js';
@@ -57,9 +58,12 @@ export function createApiHandler(deps: ApiDeps) {
     ...privacyHandlers(ctx),
     ...consoleHandlers(ctx),
     ...campaignHandlers(ctx),
-    listStudies: async () => {
+    ...enumerationHandlers(ctx),
+    listStudies: async (r) => {
       const all = await Promise.all((await ports.studies.studyIds()).map((id) => ports.studies.getStudy(id)));
-      return { studies: all.filter((s): s is Study => s !== undefined) };
+      const studies = all.filter((s): s is Study => s !== undefined);
+      // Enumerators stay blind to treatment: no arms, no outcomes.
+      return { studies: r.principal.roles.every((role) => role === 'enumerator') ? studies.map(blindStudy) : studies };
     },
     outbox: async (r) => {
       await study(r);

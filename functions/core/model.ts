@@ -3,8 +3,8 @@ import type { OutcomeDefinition } from './outcome-definition.js';
 
 export type Lang = string;
 
-/** How an answer or a complaint came in: a USSD session, an SMS, or a voice call (IVR). */
-export type AnswerChannel = 'ussd' | 'sms' | 'voice';
+/** How an answer or a complaint came in: a USSD session, an SMS, a voice call (IVR), or an enumerator's call (issue 18). */
+export type AnswerChannel = 'ussd' | 'sms' | 'voice' | 'enumerator';
 
 /**
  * When messages may go out: the study's weekly prompt at a local day and hour (or the
@@ -77,6 +77,8 @@ export interface Study {
   caseSla?: Partial<CaseSlaSettings>;
   /** The study's complaints, kudos and diary feed the public provider scorecard (opt-in). */
   publishScorecard?: boolean;
+  /** Enumerator calls: weekly attempt cap, back-check share (core/enumerate/model.ts DEFAULT_ENUMERATION). */
+  enumeration?: { maxAttemptsPerWeek?: number; backCheckPercent?: number; holdMinutes?: number };
   createdAt: string;
 }
 
@@ -122,7 +124,7 @@ export interface Consent {
   version?: string;
   at?: string;
   /** `provider`: the SMS provider reported the number opted out (AT 406, blacklisted). */
-  channel?: 'ussd' | 'sms' | 'import' | 'provider';
+  channel?: 'ussd' | 'sms' | 'import' | 'provider' | 'enumerator';
   /** The USSD session that recorded the decision: a replay of its last request is answered, not re-applied. */
   sessionId?: string;
 }

@@ -1,10 +1,10 @@
 /**
- * Staff accounts (researchers, NGO staff, admins): admins invite people, change their role and
+ * Staff accounts (researchers, NGO staff, admins, enumerators who call participants): admins invite people, change their role and
  * disable them; nobody else may (DESIGN.md, roles). Who may call what is per route
  * (functions/api/routes.ts); this is the directory those accounts live in: Cognito in AWS
  * (groups are roles), DynamoDB locally (each account with its own bearer token).
  */
-export const ROLES = ['researcher', 'ngo', 'admin'] as const;
+export const ROLES = ['researcher', 'ngo', 'admin', 'enumerator'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);

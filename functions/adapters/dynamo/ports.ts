@@ -8,6 +8,7 @@ import type {
   ConsoleReader,
   DiaryReader,
   DiaryWeekStore,
+  EnumerationStore,
   ExportSource,
   ForgetStore,
   MessageStore,
@@ -28,6 +29,7 @@ import { DynamoCallbackStore } from './callback-store.js';
 import { DynamoCampaignStore } from './campaign-store.js';
 import { DynamoConsoleReader } from './console-reader.js';
 import { DynamoDiaryReader } from './diary-reader.js';
+import { DynamoEnumerationStore } from './enumeration-store.js';
 import { DynamoExportSource } from './export-source.js';
 import { DynamoForgetStore } from './forget-store.js';
 import { LocalUserDirectory } from './local-user-directory.js';
@@ -56,6 +58,8 @@ export interface DynamoPorts {
   randomization: RandomizationStore;
   retention: RetentionStore;
   console: ConsoleReader;
+  /** Enumerators' assignments and call records (issue 18). */
+  enumeration: EnumerationStore;
   /** The local stack's SMS gateway (a provider without credentials) and what it kept. */
   outbox: SmsGateway & OutboxReader;
   /** The local stack's staff directory, listing the configured accounts beside its own. */
@@ -81,6 +85,7 @@ export function dynamoPorts(doc: DynamoDBDocumentClient, tableName: string, cloc
     exportSource: new DynamoExportSource(doc, tableName),
     randomization: dynamoRandomizationStore(doc, tableName),
     retention: new DynamoRetentionStore(doc, tableName),
+    enumeration: new DynamoEnumerationStore(doc, tableName),
     // Export ids next to console ids, so a timeline can be linked to exported rows (docs/console.md).
     console: new DynamoConsoleReader(doc, tableName, undefined, async (studyId) => {
       const secret = await pseudonymSecret();

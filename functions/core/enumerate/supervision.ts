@@ -52,7 +52,7 @@ export function backCheckList(records: readonly CallRecord[]): BackCheckRow[] {
   return records
     .filter((r) => r.backCheck)
     .map((r) => {
-      const done = r.attempts.findLast((a) => a.disposition === 'completed');
+      const done = [...r.attempts].reverse().find((a) => a.disposition === 'completed');
       const b = r.backCheck as NonNullable<CallRecord['backCheck']>;
       return { participantId: r.participantId, week: r.week, ...(done ? { enumeratorId: done.enumeratorId } : {}), flaggedAt: b.flaggedAt, ...(b.checkedAt ? { checkedAt: b.checkedAt } : {}), ...(b.differences ? { differences: b.differences } : {}) };
     })

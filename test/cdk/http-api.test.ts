@@ -35,9 +35,9 @@ describe('admin users (Cognito)', () => {
     expect(pool()).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { DeletionProtection: 'ACTIVE' } });
   });
 
-  it('belong to the groups researcher, ngo and admin', () => {
+  it('belong to the groups researcher, ngo, admin and enumerator', () => {
     const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties as Json);
-    expect(groups.map((g) => g.GroupName).sort()).toEqual(['admin', 'ngo', 'researcher']);
+    expect(groups.map((g) => g.GroupName).sort()).toEqual(['admin', 'enumerator', 'ngo', 'researcher']);
     for (const g of groups) expect(g.UserPoolId).toEqual({ Ref: userPoolId });
   });
 

@@ -21,6 +21,7 @@ import { consoleHandlers } from './console.js';
 import { caseHandlers } from './cases.js';
 import type { SendQueue } from '../core/ports/queue.js';
 import { SqsSendQueue } from '../adapters/sqs/send-queue.js';
+import { blindStudy, enumerationHandlers } from './enumeration.js';
 import { ApiError, errorResponse, json } from './http.js';
 import { type ApiRequest, matchRoute, type RouteName } from './routes.js';
 import { invokeDispatcher } from './run-dispatcher.js';
@@ -66,9 +67,12 @@ export function createApiHandler(deps: ApiDeps) {
     ...consoleHandlers(ctx),
     ...campaignHandlers(ctx),
     ...caseHandlers(ctx, deps.queue ?? noQueue),
-    listStudies: async () => {
+    ...enumerationHandlers(ctx),
+    listStudies: async (r) => {
       const all = await Promise.all((await ports.studies.studyIds()).map((id) => ports.studies.getStudy(id)));
-      return { studies: all.filter((s): s is Study => s !== undefined) };
+      const studies = all.filter((s): s is Study => s !== undefined);
+      // Enumerators stay blind to treatment: no arms, no outcomes.
+      return { studies: r.principal.roles.every((role) => role === 'enumerator') ? studies.map(blindStudy) : studies };
     },
     outbox: async (r) => {
       await study(r);

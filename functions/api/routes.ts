@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decodePathParams } from '../adapters/apigw.js';
 import type { Role, Principal } from './auth.js';
+import { assignBody, backCheckBody, callAttemptBody, interviewAnswerBody } from './enumeration-schemas.js';
 import { campaignBody, caseActionBody, exportBody, forgetBody, importBody, inviteUserBody, outcomesBody, randomizeBody, revealPhoneBody, simulateBody, studyBody, userRoleBody } from './schemas.js';
 
 /** Request bodies by name, for routes to refer to. */
-export const bodies = { inviteUser: inviteUserBody, userRole: userRoleBody, forget: forgetBody, outcomes: outcomesBody, simulate: simulateBody, study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody, revealPhone: revealPhoneBody, caseAction: caseActionBody } as const;
+export const bodies = { inviteUser: inviteUserBody, userRole: userRoleBody, forget: forgetBody, outcomes: outcomesBody, simulate: simulateBody, study: studyBody, campaign: campaignBody, import: importBody, randomize: randomizeBody, export: exportBody, revealPhone: revealPhoneBody, caseAction: caseActionBody, assign: assignBody, backCheck: backCheckBody, callAttempt: callAttemptBody, interviewAnswer: interviewAnswerBody } as const;
 
 /**
  * The admin API's routes under /api/v1. Each names the roles that may call it: the
@@ -30,9 +31,12 @@ export interface ApiRoute {
 }
 
 const ALL: readonly Role[] = ['researcher', 'ngo', 'admin'];
+/** Enumerators call participants: their own list only, never an arm (issue 18). */
+const ENUMERATOR: readonly Role[] = ['enumerator'];
+const SUPERVISOR: readonly Role[] = ['researcher', 'admin'];
 
 export const apiRoutes = {
-  listStudies: { method: 'GET', path: '/studies', roles: ALL, summary: 'Studies this deployment runs' },
+  listStudies: { method: 'GET', path: '/studies', roles: [...ALL, 'enumerator'], summary: 'Studies this deployment runs (to an enumerator without arms or outcomes)' },
   createStudy: { method: 'POST', path: '/studies', roles: ['researcher', 'admin'], summary: 'Create a study: country, time zone, languages, arms and ratios, providers, schedule', body: 'study' },
   importParticipants: { method: 'POST', path: '/studies/{studyId}/participants/import', roles: ['researcher', 'admin'], summary: 'Enrol from CSV: every row checked first, nothing imported unless all are right; a re-run adds nobody twice', body: 'import' },
   randomize: { method: 'POST', path: '/studies/{studyId}/randomize', roles: ['researcher', 'admin'], summary: 'Randomize consented participants (complete, block, cluster, block_cluster; seeded; write-once, audited), or assign late joiners (rolling)', body: 'randomize' },
@@ -42,7 +46,7 @@ export const apiRoutes = {
   impact: { method: 'POST', path: '/studies/{studyId}/impact', roles: ['researcher', 'admin'], summary: 'Impact report: ITT estimates per outcome (difference in means, OLS HC2 with ANCOVA, CR2, BH-adjusted p, Lee bounds, 2SLS complier effect), response rates by arm and week, attrition test, balance; JSON and a self-contained HTML page' },
   exportData: { method: 'POST', path: '/studies/{studyId}/exports', roles: ['researcher', 'admin'], summary: 'Export a dataset as CSV with its codebook (diary_long, diary_wide, complaints, messages, lessons, response): pseudonymous ids; phone numbers only for admins who ask (includePhone)', body: 'export' },
   outbox: { method: 'GET', path: '/studies/{studyId}/outbox', roles: ['admin'], summary: 'Local outbox of SMS not sent through Africa\'s Talking, newest first (phone numbers: admin only)' },
-  me: { method: 'GET', path: '/me', roles: ALL, summary: 'Who the caller is: name and roles (the console shows what the roles allow)' },
+  me: { method: 'GET', path: '/me', roles: [...ALL, 'enumerator'], summary: 'Who the caller is: name and roles (the console shows what the roles allow)' },
   overview: { method: 'GET', path: '/studies/{studyId}/overview', roles: ALL, summary: 'Study overview in aggregates only: arms, enrolment, response rate per arm and week, SMS delivery and failures, complaints per provider and week, module progress per arm' },
   participants: { method: 'GET', path: '/studies/{studyId}/participants', roles: ['researcher', 'admin'], summary: 'Participants by pseudonymous id, with the export id (pid) beside it, a page at a time (?limit=50&cursor=&arm=), or the one with an export id (?exportId=): arm, language, channel, consent, cluster, stratum; never a phone number' },
   timeline: { method: 'GET', path: '/studies/{studyId}/participants/{participantId}/timeline', roles: ['researcher', 'admin'], summary: 'One participant\'s history, newest first: consent, diary weeks, lessons, messages, problems reported; never a phone number' },
@@ -67,7 +71,16 @@ export const apiRoutes = {
   listCases: { method: 'GET', path: '/studies/{studyId}/cases', roles: ['researcher', 'ngo', 'admin', 'provider'], summary: 'Complaint cases with their SLA flags; a provider desk sees only its own referred cases, pseudonymous (the number only if shared for that case)' },
   getCase: { method: 'GET', path: '/studies/{studyId}/cases/{ref}', roles: ['researcher', 'ngo', 'admin', 'provider'], summary: 'One case with its history and SLA flags; another provider\'s case is 404' },
   caseAction: { method: 'POST', path: '/studies/{studyId}/cases/{ref}/actions', roles: ['ngo', 'admin', 'provider'], summary: 'One step on a case (acknowledge, triage, merge, refer, respond, resolve, markUnresolved, close): who may take which step is checked per role; the participant\'s SMS is queued', body: 'caseAction' },
-  openapi: { method: 'GET', path: '/openapi.json', roles: ALL, summary: 'This API as an OpenAPI 3.1 document' },
+  callList: { method: 'GET', path: '/studies/{studyId}/calls', roles: ENUMERATOR, summary: 'The caller\'s weekly call list: their participants who have not answered this week, with language, preferred time, attempts and last disposition, best to call now first; no arm, no phone number' },
+  callPhone: { method: 'POST', path: '/studies/{studyId}/calls/{participantId}/phone', roles: ENUMERATOR, summary: 'The number to dial, for the enumerator the participant is assigned to: written to the audit trail before it is answered' },
+  openInterview: { method: 'POST', path: '/studies/{studyId}/calls/{participantId}/open', roles: ENUMERATOR, summary: 'Open the interview screen: this week\'s answers (those that came by phone marked), consistency prompts; refused while another enumerator holds the participant' },
+  interviewAnswer: { method: 'POST', path: '/studies/{studyId}/calls/{participantId}/answers', roles: ENUMERATOR, summary: 'Save one answer, read as USSD reads it, through the same conditional write; idempotent on its key; an answer the phone gave is not overwritten unseen', body: 'interviewAnswer' },
+  callAttempt: { method: 'POST', path: '/studies/{studyId}/calls/{participantId}/attempts', roles: ENUMERATOR, summary: 'Log a call attempt and its disposition (completed, partial, refused, no_answer, busy, wrong_number, call_back, withdrew); at most the weekly cap; withdrew is the same withdrawal as STOP', body: 'callAttempt' },
+  assignments: { method: 'GET', path: '/studies/{studyId}/assignments', roles: SUPERVISOR, summary: 'Who calls whom: current assignments with their history, counts per enumerator, arm and stratum' },
+  assign: { method: 'POST', path: '/studies/{studyId}/assignments', roles: SUPERVISOR, summary: 'Assign participants to enumerators, by hand or balanced across arms and strata; a reassignment keeps the history', body: 'assign' },
+  supervision: { method: 'GET', path: '/studies/{studyId}/supervision', roles: SUPERVISOR, summary: 'Per enumerator: calls, completion rate, median interview length, share of consistency prompts overridden; and the back-check list' },
+  backCheck: { method: 'POST', path: '/studies/{studyId}/back-checks/{participantId}', roles: SUPERVISOR, summary: 'Record a supervisor\'s re-call of a flagged interview: the answers heard, and which differ from those recorded', body: 'backCheck' },
+  openapi: { method: 'GET', path: '/openapi.json', roles: [...ALL, 'enumerator', 'provider'], summary: 'This API as an OpenAPI 3.1 document' },
 } as const satisfies Record<string, ApiRoute>;
 
 export type RouteName = keyof typeof apiRoutes;

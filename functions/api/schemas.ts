@@ -133,7 +133,7 @@ export const forgetBody = z.object({
   reason: z.string().check(z.trim(), z.minLength(3), z.maxLength(500)),
 });
 
-const role = z.enum(['researcher', 'ngo', 'admin'], 'one of researcher, ngo, admin');
+const role = z.enum(['researcher', 'ngo', 'admin', 'enumerator'], 'one of researcher, ngo, admin, enumerator');
 
 /** Inviting a staff member (admins): their email and one role. */
 export const inviteUserBody = z.object({

@@ -4,8 +4,8 @@ import type { IncentiveDesign, IncentivePolicy } from './incentive-policy.js';
 
 export type Lang = string;
 
-/** How an answer or a complaint came in: a USSD session, an SMS, or a voice call (IVR). */
-export type AnswerChannel = 'ussd' | 'sms' | 'voice';
+/** How an answer or a complaint came in: a USSD session, an SMS, a voice call (IVR), or an enumerator's call (issue 18). */
+export type AnswerChannel = 'ussd' | 'sms' | 'voice' | 'enumerator';
 
 /**
  * When messages may go out: the study's weekly prompt at a local day and hour (or the
@@ -84,6 +84,8 @@ export interface Study {
   incentives?: IncentivePolicy;
   /** `differential`: incentives may differ by arm, and the impact report says so; `equal` when absent. */
   incentiveDesign?: IncentiveDesign;
+  /** Enumerator calls: weekly attempt cap, back-check share (core/enumerate/model.ts DEFAULT_ENUMERATION). */
+  enumeration?: { maxAttemptsPerWeek?: number; backCheckPercent?: number; holdMinutes?: number };
   createdAt: string;
 }
 
@@ -135,7 +137,7 @@ export interface Consent {
   version?: string;
   at?: string;
   /** `provider`: the SMS provider reported the number opted out (AT 406, blacklisted). */
-  channel?: 'ussd' | 'sms' | 'import' | 'provider';
+  channel?: 'ussd' | 'sms' | 'import' | 'provider' | 'enumerator';
   /** The USSD session that recorded the decision: a replay of its last request is answered, not re-applied. */
   sessionId?: string;
 }

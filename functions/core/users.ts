@@ -1,11 +1,12 @@
 /**
- * Staff accounts (researchers, NGO staff, admins): admins invite people, change their role and
+ * Staff accounts (researchers, NGO staff, admins, enumerators who call participants): admins invite people, change their role and
  * disable them; nobody else may (DESIGN.md, roles). Who may call what is per route
  * (functions/api/routes.ts); this is the directory those accounts live in: Cognito in AWS
  * (groups are roles), DynamoDB locally (each account with its own bearer token).
  */
 // `provider`: a provider's complaints desk, limited to its own referred cases (core/cases).
-export const ROLES = ['researcher', 'ngo', 'admin', 'provider'] as const;
+// `enumerator`: calls assigned participants; sees no arm (core/enumerate).
+export const ROLES = ['researcher', 'ngo', 'admin', 'enumerator', 'provider'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);

@@ -20,7 +20,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { userAdminActions } from './permissions.js';
 
 /** The admin API's Cognito groups (roles, DESIGN.md). */
-export const userGroups = ['researcher', 'ngo', 'admin', 'provider'] as const;
+export const userGroups = ['researcher', 'ngo', 'admin', 'enumerator', 'provider'] as const;
 
 /** Context key: the Cognito hosted UI's domain prefix (default `sauti-<account id>`). */
 export const AUTH_DOMAIN_CONTEXT = 'sauti:authDomainPrefix';

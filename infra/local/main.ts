@@ -12,7 +12,7 @@ import type { Clock } from '../../functions/core/ports/index.js';
 import { DEMO_SERVICE_CODE, DEMO_SMS_SHORT_CODE, demoParticipants } from './demo.js';
 import { type DynamoLocal, startDynamoLocal } from './dynamodb.js';
 import { javaProblem } from './java.js';
-import { seedDemos } from './seed.js';
+import { seedAssignments, seedDemos } from './seed.js';
 import { createLocalServer } from './server.js';
 import { LocalQueue } from './queue.js';
 import { content } from '../../content/index.js';
@@ -64,7 +64,7 @@ const speed = Number(env.SAUTI_CLOCK_SPEED ?? 1);
 const tickMs = Math.max(2_000, Math.min(60_000, (15 * 60_000) / speed));
 
 /** Local API tokens by role (the deployed API uses Cognito instead). */
-const LOCAL_TOKENS = { 'local-admin': { name: 'Local admin', role: 'admin' }, 'local-researcher': { name: 'Local researcher', role: 'researcher' }, 'local-ngo': { name: 'Local NGO staff', role: 'ngo' }, 'local-provider': { name: 'Local M-Pesa desk', role: 'provider', providerId: 'mpesa' } };
+const LOCAL_TOKENS = { 'local-admin': { name: 'Local admin', role: 'admin' }, 'local-researcher': { name: 'Local researcher', role: 'researcher' }, 'local-ngo': { name: 'Local NGO staff', role: 'ngo' }, 'local-provider': { name: 'Local M-Pesa desk', role: 'provider', providerId: 'mpesa' }, 'local-enumerator': { name: 'Local enumerator', role: 'enumerator' } };
 
 async function main(): Promise<void> {
   // Lambdas run Node 22; on a Node 20 laptop the SDK's upgrade notice is noise at every start.
@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     const ports = dynamoPorts(doc, tableName, clock);
     await ensureTable(createDynamoClient({ endpoint: dynamo.endpoint }), tableName);
     const [seeded, dhaka] = await seedDemos(doc, tableName, serviceCode, clock.now());
+    if (seeded) await seedAssignments(doc, tableName, seeded.study, clock.now());
 
     const ussd = (await import('../../functions/ussd/handler.js')).createUssdHandler({ clock });
     const { createCallbacksHandler } = await import('../../functions/at-callbacks/handler.js');
@@ -214,10 +215,10 @@ Sauti local stack is ready.
   USSD end of session     POST ${at}/ussd/events
   Incoming SMS            POST ${at}/sms
   SMS delivery reports    POST ${at}/sms/delivery
-  Web console             ${base}/  (sign in with local-admin, local-researcher or local-ngo)
+  Web console             ${base}/  (sign in with local-admin, local-researcher, local-ngo or local-enumerator)
   Phone simulator         ${base}/simulator  (no sign-in; dial ${serviceCode} as a demo participant)
   Health                  GET  ${base}/health
-  Admin API               ${base}/api/v1  (Authorization: Bearer local-admin | local-researcher | local-ngo)
+  Admin API               ${base}/api/v1  (Authorization: Bearer local-admin | local-researcher | local-ngo | local-enumerator)
   Outbox (SMS sent)       curl -s -H 'authorization: Bearer local-admin' ${base}/api/v1/studies/athi-river-2026/outbox
   SMS go to               ${sendsTo}; the dispatcher runs every ${tickMs / 1000} s${env.SAUTI_CLOCK_START ? ` (clock from ${env.SAUTI_CLOCK_START} at ${speed}×)` : ''}
   DynamoDB Local          ${dynamoEndpoint}  (table ${env.TABLE_NAME}, data in ${join(dataDir, 'dynamodb')})

@@ -1,4 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoEnumerationStore } from '../../functions/adapters/dynamo/enumeration-store.js';
+import { balancedPlan, reassign } from '../../functions/core/enumerate/assign.js';
 import { DynamoParticipantStore } from '../../functions/adapters/dynamo/participant-store.js';
 import { createStudy } from '../../functions/adapters/dynamo/study-admin.js';
 import { DynamoStudyStore } from '../../functions/adapters/dynamo/study-store.js';
@@ -34,4 +36,22 @@ async function seedStudy(doc: DynamoDBDocumentClient, tableName: string, wanted:
   let added = 0;
   for (const p of demoParticipants(wanted, now)) if (await participants.addParticipant(p)) added += 1;
   return { study: wanted, created: true, participants: added };
+}
+
+/** The local stack's enumerators: `local-enumerator` signs in as the first (infra/local/main.ts). */
+export const DEMO_ENUMERATORS = ['Local enumerator', 'Local enumerator 2'];
+
+/**
+ * Hands a demo study's consented participants to the demo enumerators, balanced across arms,
+ * once: a stack whose study already has assignments (a supervisor's own) is left alone.
+ */
+export async function seedAssignments(doc: DynamoDBDocumentClient, tableName: string, study: Study, now: Date): Promise<number> {
+  const store = new DynamoEnumerationStore(doc, tableName);
+  if ((await store.assignments(study.studyId)).length > 0) return 0;
+  const participants = (await new DynamoParticipantStore(doc, tableName).listByStudy(study.studyId)).filter((p) => p.consent.state === 'consented' && !p.training);
+  const plan = balancedPlan(participants, DEMO_ENUMERATORS);
+  for (const [participantId, enumeratorId] of plan) {
+    await store.saveAssignment(reassign(undefined, { studyId: study.studyId, participantId }, { enumeratorId, at: now.toISOString(), by: 'seed', how: 'balanced' }), 0);
+  }
+  return plan.size;
 }

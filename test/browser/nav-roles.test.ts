@@ -14,6 +14,8 @@ const dataOf: Record<string, RouteName> = {
   '/content': 'contentPreview',
   '/exports': 'exportData',
   '/users': 'listUsers',
+  '/calls': 'callList',
+  '/enumerators': 'supervision',
 };
 
 describe('console navigation', () => {
@@ -24,6 +26,10 @@ describe('console navigation', () => {
 
   it('gives NGO staff no page with diary rows or exports', () => {
     expect(pagesFor(['ngo']).map((p) => p.path)).toEqual(['/', '/campaigns', '/content', '/simulator']);
+  });
+
+  it('gives an enumerator their call list only: no overview, participants or exports, where arms would show', () => {
+    expect(pagesFor(['enumerator']).map((p) => p.path)).toEqual(['/calls']);
   });
 
   it('finds the page of a nested path', () => {

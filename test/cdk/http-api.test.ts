@@ -24,9 +24,9 @@ describe('admin users (Cognito)', () => {
     expect(pool()).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { DeletionProtection: 'ACTIVE' } });
   });
 
-  it('belong to the groups researcher, ngo, admin and provider', () => {
+  it('belong to the groups researcher, ngo, admin, enumerator and provider', () => {
     const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties as Json);
-    expect(groups.map((g) => g.GroupName).sort()).toEqual(['admin', 'ngo', 'provider', 'researcher']);
+    expect(groups.map((g) => g.GroupName).sort()).toEqual(['admin', 'enumerator', 'ngo', 'provider', 'researcher']);
     for (const g of groups) expect(g.UserPoolId).toEqual({ Ref: userPoolId });
   });
 

@@ -20,13 +20,13 @@ let dispatched = 0;
 beforeAll(async () => {
   t = await createTestTable();
   kenya = (await seedDemos(t.doc, t.tableName, '*384*123#', new Date('2026-11-23T06:00:00Z')))[0]?.study as Study;
-  api = await apiHandler(t, { 'r-token': { role: 'researcher' }, 'n-token': { role: 'ngo', name: 'Amina (NGO)' }, 'a-token': { role: 'admin' }, 'p-token': { role: 'provider', providerId: 'mpesa' }, 'old-token': { role: 'admin', expiresAt: '2026-01-01T00:00:00Z' } }, {
+  api = await apiHandler(t, { 'r-token': { role: 'researcher' }, 'n-token': { role: 'ngo', name: 'Amina (NGO)' }, 'a-token': { role: 'admin' }, 'p-token': { role: 'provider', providerId: 'mpesa' }, 'e-token': { role: 'enumerator', name: 'enum-1' }, 'old-token': { role: 'admin', expiresAt: '2026-01-01T00:00:00Z' } }, {
     now: () => now,
     runDispatch: async () => ({ ran: (dispatched += 1) }),
   });
 });
 
-const TOKENS: Record<Role, string> = { researcher: 'r-token', ngo: 'n-token', admin: 'a-token', provider: 'p-token' };
+const TOKENS: Record<Role, string> = { researcher: 'r-token', ngo: 'n-token', admin: 'a-token', enumerator: 'e-token', provider: 'p-token' };
 
 const call = (method: string, path: string, opts: CallOptions = {}) => callApi(api, method, path, opts);
 

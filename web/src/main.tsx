@@ -13,7 +13,10 @@ import { Overview } from './pages/Overview.js';
 import { Participants, Timeline } from './pages/Participants.js';
 import { Simulator } from './pages/Simulator.js';
 import { Users } from './pages/Users.js';
-import { onLinkClick, usePath } from './router.js';
+import { Calls } from './pages/Calls.js';
+import { Enumerators } from './pages/Enumerators.js';
+import { Interview } from './pages/Interview.js';
+import { navigate, onLinkClick, usePath } from './router.js';
 import { session } from './session.js';
 import { finishSignIn } from './cognito.js';
 import { Page } from './components/Page.js';
@@ -72,6 +75,8 @@ function SignedIn({ path, token }: { path: string; token: string }) {
             </span>
           </>
         );
+        // An enumerator's home is their call list: the overview would show arms.
+        if (path === '/' && who.roles.every((r) => r === 'enumerator')) queueMicrotask(() => navigate('/calls'));
         const page = pageOf(path);
         const allowed = page && pages.includes(page);
         return (
@@ -102,6 +107,7 @@ function StudyPages({ path, studies, roles }: { path: string; studies: Study[]; 
   const study = studies.find((s) => s.studyId === studyId) ?? studies[0];
   if (!study) return <p>No study yet. Create one with the CLI or POST /api/v1/studies.</p>;
   const participant = /^\/participants\/([^/]+)$/.exec(path)?.[1];
+  const interview = /^\/calls\/([^/]+)$/.exec(path)?.[1];
   return (
     <>
       {studies.length > 1 && (
@@ -129,6 +135,9 @@ function StudyPages({ path, studies, roles }: { path: string; studies: Study[]; 
       {path === '/campaigns' && <Campaigns study={study} roles={roles} />}
       {path === '/content' && <Content study={study} />}
       {path === '/exports' && <Exports study={study} />}
+      {path === '/calls' && <Calls study={study} />}
+      {interview && <Interview study={study} participantId={decodeURIComponent(interview)} />}
+      {path === '/enumerators' && <Enumerators study={study} />}
     </>
   );
 }

@@ -22,6 +22,8 @@ export const PAGES: readonly Page[] = [
   { path: '/exports', label: 'Exports & impact', roles: RESEARCH },
   { path: '/simulator', label: 'Phone simulator', roles: ALL },
   { path: '/users', label: 'Staff', roles: ['admin'] },
+  { path: '/calls', label: 'My calls', roles: ['enumerator'] },
+  { path: '/enumerators', label: 'Enumerators', roles: RESEARCH },
 ];
 
 export function pagesFor(roles: readonly Role[]): Page[] {

@@ -71,6 +71,11 @@ export const keys = {
   voicePlaced: (sessionId: string) => ({ pk: `VOICE#${sessionId}`, sk: 'PLACED' }),
   /** A call the dispatcher placed, by its deterministic attempt id (core/voice/outbound.ts); holds no number. */
   callAttempt: (attemptId: string) => ({ pk: `CALL#${attemptId}`, sk: 'CALL' }),
+  /** A participant's enumerator assignment (issue 18), beside the study; indexed per enumerator for their call list. */
+  assignment: (studyId: string, participantId: string) => ({ pk: `STUDY#${studyId}#ASSIGN`, sk: `P#${participantId}` }),
+  assignmentIndex: (studyId: string, enumeratorId: string, participantId = '') => ({ gsi1pk: `STUDY#${studyId}#ENUM#${enumeratorId}`, gsi1sk: participantId }),
+  /** A participant's call attempts and interviews of one diary week, all of a week in one partition. */
+  callRecord: (studyId: string, week: string, participantId: string) => ({ pk: `STUDY#${studyId}#CALLS#${week}`, sk: `P#${participantId}` }),
 } as const;
 
 export const GSI1 = 'gsi1';

@@ -9,6 +9,7 @@ import type {
   ConsoleReader,
   DiaryReader,
   DiaryWeekStore,
+  EnumerationStore,
   ExportSource,
   ForgetStore,
   MessageStore,
@@ -32,6 +33,7 @@ import { DynamoCallbackStore } from './callback-store.js';
 import { DynamoCampaignStore } from './campaign-store.js';
 import { DynamoConsoleReader } from './console-reader.js';
 import { DynamoDiaryReader } from './diary-reader.js';
+import { DynamoEnumerationStore } from './enumeration-store.js';
 import { DynamoExportSource } from './export-source.js';
 import { DynamoForgetStore } from './forget-store.js';
 import { LocalUserDirectory } from './local-user-directory.js';
@@ -64,6 +66,8 @@ export interface DynamoPorts {
   console: ConsoleReader;
   /** The dispatcher's outbound call attempts. */
   callAttempts: CallAttemptStore;
+  /** Enumerators' assignments and call records (issue 18). */
+  enumeration: EnumerationStore;
   /** The local stack's SMS gateway (a provider without credentials) and what it kept. */
   outbox: SmsGateway & OutboxReader;
   /** The local stack's staff directory, listing the configured accounts beside its own. */
@@ -90,6 +94,7 @@ export function dynamoPorts(doc: DynamoDBDocumentClient, tableName: string, cloc
     exportSource: new DynamoExportSource(doc, tableName),
     randomization: dynamoRandomizationStore(doc, tableName),
     retention: new DynamoRetentionStore(doc, tableName),
+    enumeration: new DynamoEnumerationStore(doc, tableName),
     // Export ids next to console ids, so a timeline can be linked to exported rows (docs/console.md).
     console: new DynamoConsoleReader(doc, tableName, undefined, async (studyId) => {
       const secret = await pseudonymSecret();

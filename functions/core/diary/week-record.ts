@@ -8,6 +8,9 @@ export interface DiaryAnswer {
   at: string;
   channel: AnswerChannel;
   sessionId?: string;
+  /** An enumerator's answer: who recorded it, and the browser's idempotency key (a resend writes nothing). */
+  enumeratorId?: string;
+  key?: string;
 }
 
 /** A consented participant's USSD conversation, kept with the week it belongs to. */

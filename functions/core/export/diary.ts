@@ -65,8 +65,8 @@ export function answerCodes(q: Question | undefined, value: AnswerValue | null |
 }
 
 /** The modes an answer can come by, in the order a week's mix names them (`ussd+voice`). */
-export const ANSWER_MODES: readonly AnswerChannel[] = ['ussd', 'sms', 'voice'];
-const MODE_LABELS: Record<AnswerChannel, string> = { ussd: 'USSD', sms: 'SMS (the compact diary reply)', voice: 'voice (the IVR, by keypad)' };
+export const ANSWER_MODES: readonly AnswerChannel[] = ['ussd', 'sms', 'voice', 'enumerator'];
+const MODE_LABELS: Record<AnswerChannel, string> = { ussd: 'USSD', sms: 'SMS (the compact diary reply)', voice: 'voice (the IVR, by keypad)', enumerator: "an enumerator's phone interview" };
 
 /** Which modes the week's answers came by: `ussd`, `sms`, `voice`, a mix such as `ussd+voice`, or empty. */
 export function weekChannel(record: Pick<WeekRecord, 'answers'> | undefined): Cell {
@@ -86,7 +86,7 @@ export const CHANNEL_VALUES: ValueLabel[] = englishValues(
 );
 
 /** The mode of one answer (diary_long, complaints). */
-export const MODE_VALUES: ValueLabel[] = englishValues({ ussd: 'USSD', sms: 'SMS', voice: 'voice (IVR)' });
+export const MODE_VALUES: ValueLabel[] = englishValues({ ussd: 'USSD (self-report)', sms: 'SMS (self-report)', voice: 'voice (IVR, self-report)', enumerator: "enumerator's phone interview" });
 
 export function choiceValues(q: Question): ValueLabel[] | undefined {
   return q.type === 'select_one' || q.type === 'select_multiple' ? q.choices.map((c) => ({ code: c.code, name: c.name, labels: c.label })) : undefined;

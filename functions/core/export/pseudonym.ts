@@ -37,6 +37,11 @@ export function participantPseudonym(p: { phone: string; forgotten?: { pseudonym
   return p.forgotten?.pseudonym ?? pseudonym(p.phone, key);
 }
 
+/** An enumerator's pseudonymous id in exports: `e` and 8 hex of the study-keyed HMAC of their staff id (a different input space from numbers). */
+export function enumeratorPseudonym(enumeratorId: string, key: Uint8Array): string {
+  return `e${createHmac('sha256', key).update(`enumerator|${enumeratorId}`, 'utf8').digest('hex').slice(0, 8)}`;
+}
+
 /** How `pid` is made, in words, for the codebook. */
 export const PSEUDONYM_METHOD =
   `First ${PSEUDONYM_LENGTH} hexadecimal characters of HMAC-SHA256(study key, phone number in E.164), ` +

@@ -47,7 +47,7 @@ export function responseRatesByMode(calendar: readonly DiaryWeek[], study: Pick<
         const mine = units.filter((u) => u.armId === arm.armId && contactMode(u.participant) === mode);
         let personWeeks = 0;
         let answered = 0;
-        const answeredBy: Record<AnswerChannel, number> = { ussd: 0, sms: 0, voice: 0 };
+        const answeredBy: Record<AnswerChannel, number> = { ussd: 0, sms: 0, voice: 0, enumerator: 0 };
         for (const w of calendar) {
           for (const u of mine) {
             if (u.entryWeek > w.studyWeek) continue;

@@ -12,6 +12,7 @@ export type * from './complaints.js';
 export type * from './console.js';
 export type * from './diary.js';
 export type * from './directory.js';
+export type * from './enumeration.js';
 export type * from './exports.js';
 export { EXPORT_WEEK_FIELDS } from './exports.js';
 export type * from './forget.js';

@@ -7,7 +7,7 @@ import type { Role } from '../roles.js';
 import { DataTable } from '../components/DataTable.js';
 import { Page } from '../components/Page.js';
 
-const ROLE_LABELS: Record<Role, string> = { researcher: 'Researcher', ngo: 'NGO staff', admin: 'Admin', provider: 'Provider desk' };
+const ROLE_LABELS: Record<Role, string> = { researcher: 'Researcher', ngo: 'NGO staff', admin: 'Admin', enumerator: 'Enumerator', provider: 'Provider desk' };
 const ROLE_LIST = Object.keys(ROLE_LABELS) as Role[];
 
 /**

@@ -5,6 +5,7 @@ import type { ExportSource } from '../../ports/exports.js';
 import { type Row, type Variable, englishValues } from '../variables.js';
 import type { DatasetDefinition, ExportContext } from './context.js';
 import { participantsWith } from './read.js';
+import { enumeratorPseudonym } from '../pseudonym.js';
 import { diaryForm, weekVariables, whoCells, whoVariables } from './who.js';
 
 /** diary_long: one row per participant × week × diary question. */
@@ -27,6 +28,7 @@ function diaryLongVariables(ctx: ExportContext): Variable[] {
     },
     { name: 'code', type: 'codes', label: 'The numeric code of a choice answer (several space-separated)' },
     { name: 'channel', type: 'category', label: 'Channel of this answer', values: MODE_VALUES },
+    { name: 'enumerator', type: 'string', label: 'Pseudonymous id of the enumerator who recorded the answer (interviews only): e + 8 hex of HMAC-SHA256(study key, staff id)' },
     { name: 'answered_at', type: 'datetime', label: 'When the answer was given (UTC, ISO 8601)' },
   ];
 }
@@ -39,17 +41,17 @@ async function* diaryLongRows(ctx: ExportContext, source: ExportSource): AsyncGe
     const who = whoCells(ctx, p);
     for (const w of weeks) {
       const base = { ...who, week: w.week, study_week: w.studyWeek, questionnaire_version: w.questionnaireVersion };
-      for (const s of questionStates(form, w)) out.push(longRow(base, s.question, s.status, s.answer, !ctx.includePhone));
+      for (const s of questionStates(form, w)) out.push(longRow(ctx, base, s.question, s.status, s.answer, !ctx.includePhone));
       // Answers to questions the current form no longer has (an older version): kept, marked.
       for (const [id, a] of Object.entries(w.answers ?? {})) {
-        if (!known.has(id)) out.push(longRow(base, undefined, a.value === null ? 'skipped' : 'answered', a, !ctx.includePhone, id));
+        if (!known.has(id)) out.push(longRow(ctx, base, undefined, a.value === null ? 'skipped' : 'answered', a, !ctx.includePhone, id));
       }
     }
     if (out.length > 0) yield out;
   }
 }
 
-function longRow(base: Row, q: Question | undefined, status: string, a: WeekRecord['answers'][string] | undefined, redact: boolean, id = q?.id): Row {
+function longRow(ctx: ExportContext, base: Row, q: Question | undefined, status: string, a: WeekRecord['answers'][string] | undefined, redact: boolean, id = q?.id): Row {
   return {
     ...base,
     question: id,
@@ -58,6 +60,7 @@ function longRow(base: Row, q: Question | undefined, status: string, a: WeekReco
     value: answerText(a?.value, redact),
     code: answerCodes(q, a?.value),
     channel: a?.channel,
+    enumerator: a?.enumeratorId ? enumeratorPseudonym(a.enumeratorId, ctx.key) : undefined,
     answered_at: a?.at,
   };
 }

@@ -26,7 +26,7 @@ import { Auth } from './constructs/auth.js';
 import { ConsoleSite } from './constructs/console-site.js';
 import { Data } from './constructs/data.js';
 import { httpApi } from './constructs/http-api.js';
-import { httpFunctions } from './constructs/http-functions.js';
+import { AT_SOURCE_IPS_CONTEXT, atSourceIpsOf, httpFunctions } from './constructs/http-functions.js';
 import { LambdaFactory, grantQueueAndInvoke } from './constructs/lambda.js';
 import { Messaging } from './constructs/messaging.js';
 import { outputs } from './constructs/outputs.js';
@@ -80,6 +80,7 @@ export class SautiStack extends Stack {
       sendQueueUrl: messaging.sendQueue.queueUrl,
       dispatcher: messaging.dispatcher,
       exportsBucket: data.exportsBucket,
+      atSourceIps: atSourceIpsOf(this.node.tryGetContext(AT_SOURCE_IPS_CONTEXT)),
     });
     this.functions = { ussd, atCallbacks, api, voice, sender: messaging.sender, dispatcher: messaging.dispatcher };
     grantQueueAndInvoke(this.functions, messaging.sendQueue);

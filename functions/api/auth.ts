@@ -6,16 +6,34 @@ import { isRole, type Role } from '../core/users.js';
 export { ROLES, type Role } from '../core/users.js';
 
 export interface Principal {
+  /**
+   * The account's immutable id, recorded as the actor of every audit entry: Cognito's `sub` in
+   * AWS; locally the account's username (configured tokens: their name, as the users page lists it).
+   */
+  id: string;
+  /** The directory's name for the account (Cognito's `cognito:username`): the users API's `{username}`. */
+  username: string;
+  /** A label for people to read (the email, or a configured name): shown beside the id, never trusted as it. */
   name: string;
   roles: Role[];
   /** For the `provider` role: whose desk this is (Cognito `custom:providerId`; a local token's `providerId`). */
   providerId?: string;
+  /**
+   * The roles are those of a token signed at sign-in, not the directory's now: the handler
+   * re-checks them (core/staff-access.ts). Unset where they were read from the directory or
+   * the configuration in this very request (local tokens).
+   */
+  fromToken?: true;
 }
+
+/** Who did it, for an audit entry or log line: the label under `by` (as before) and the immutable id. */
+export const actor = (p: Principal): { by: string; byId: string } => ({ by: p.name, byId: p.id });
 
 
 /**
  * The caller, or undefined. In AWS the HTTP API's Cognito authorizer has verified the JWT
- * before the Lambda runs; its groups are the roles. Locally (and only when configured, which
+ * before the Lambda runs; its groups are the roles as they were at sign-in (the handler
+ * re-checks them in the directory), its `sub` the caller's id, its `email` only a label. Locally (and only when configured, which
  * the CDK stack never does) bearer tokens map to roles from `SAUTI_API_TOKENS`, a JSON object
  * `{ "<token>": { "name": "...", "role": "admin", "expiresAt": "2026-12-01T00:00:00Z" } }`;
  * a token past its `expiresAt` is no caller. Expired JWTs never get here in AWS: API Gateway's
@@ -28,13 +46,18 @@ export function principalOf(event: APIGatewayProxyEventV2, env: NodeJS.ProcessEn
     // API Gateway flattens a list claim to "[a b]"; accept an array as well.
     const groups = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').replace(/^\[|\]$/g, '').split(/[\s,]+/);
     const roles = groups.filter(isRole);
+    // The authorizer always passes `sub`; without it there is no identity to record.
+    const sub = typeof claims.sub === 'string' ? claims.sub : '';
+    if (roles.length === 0 || sub === '') return undefined;
+    const username = typeof claims['cognito:username'] === 'string' ? claims['cognito:username'] : sub;
     const providerId = typeof claims['custom:providerId'] === 'string' ? claims['custom:providerId'] : undefined;
-    return roles.length > 0 ? { name: String(claims.email ?? claims.sub ?? 'user'), roles, ...(providerId ? { providerId } : {}) } : undefined;
+    return { id: sub, username, name: String(claims.email ?? username), roles, fromToken: true, ...(providerId ? { providerId } : {}) };
   }
   if (!env.SAUTI_API_TOKENS) return undefined;
   const entry = localToken(event, env);
   if (!entry?.role || !isRole(entry.role) || isExpired(entry, now)) return undefined;
-  return { name: entry.name ?? entry.role, roles: [entry.role], ...(entry.providerId ? { providerId: entry.providerId } : {}) };
+  const name = entry.name ?? entry.role;
+  return { id: name, username: name, name, roles: [entry.role], ...(entry.providerId ? { providerId: entry.providerId } : {}) };
 }
 
 /** Why a request has no caller, in words for the 401: a local token past its time, a token not known, or none sent. */

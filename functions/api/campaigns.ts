@@ -9,6 +9,7 @@ import type { ApiContext } from './context.js';
 import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
 import { campaignBody } from './schemas.js';
+import { actor } from './auth.js';
 
 type CampaignRoute = 'listCampaigns' | 'previewDraft' | 'createCampaign' | 'getCampaign' | 'previewCampaign' | 'pauseCampaign' | 'resumeCampaign' | 'cancelCampaign';
 
@@ -36,7 +37,7 @@ export function campaignHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: Ap
       throw err;
     }
     if (!(await campaigns.save(next, c.updatedAt))) throw new ApiError(409, 'The campaign was changed by someone else meanwhile; read it again.');
-    ctx.log.info('campaign changed', { campaignId: c.campaignId, status: next.status, by: r.principal.name });
+    ctx.log.info('campaign changed', { campaignId: c.campaignId, status: next.status, ...actor(r.principal) });
     return next;
   };
 
@@ -53,7 +54,7 @@ export function campaignHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: Ap
       if (problems.length > 0) throw new ApiError(400, 'The campaign cannot be scheduled.', problems);
       const c = newCampaign(input, { campaignId: randomUUID().slice(0, 8), studyId: s.studyId, createdBy: r.principal.name, now: ctx.clock.now() });
       if (!(await campaigns.create(c))) throw new ApiError(409, 'A campaign with this id exists; try again.');
-      ctx.log.info('campaign created', { campaignId: c.campaignId, by: r.principal.name });
+      ctx.log.info('campaign created', { campaignId: c.campaignId, ...actor(r.principal) });
       return { campaign: c, preview: await preview(s, c) };
     },
     getCampaign: async (r) => ({ campaign: await campaign(r) }),

@@ -9,6 +9,7 @@ import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
 import { contentPreviewQuery, participantsQuery, revealPhoneBody } from './schemas.js';
 import { isForgottenPhone } from '../core/privacy/forget.js';
+import { actor } from './auth.js';
 
 type ConsoleRoute = 'me' | 'overview' | 'participants' | 'timeline' | 'revealPhone' | 'audit' | 'contentPreview';
 
@@ -87,8 +88,8 @@ export function consoleHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: Api
       if (isForgottenPhone(phone)) throw new ApiError(410, `Participant "${participantId}" asked to be forgotten: their phone number is deleted.`);
       const at = ctx.clock.now().toISOString();
       // The durable record first: if it cannot be written, the number is not given.
-      await audit.append({ studyId: study.studyId, at, by: r.principal.name, action: 'reveal-phone', participantId, reason: body.reason });
-      ctx.log.warn('phone number revealed', { audit: 'reveal-phone', studyId: study.studyId, participantId, by: r.principal.name, at });
+      await audit.append({ studyId: study.studyId, at, ...actor(r.principal), action: 'reveal-phone', participantId, reason: body.reason });
+      ctx.log.warn('phone number revealed', { audit: 'reveal-phone', studyId: study.studyId, participantId, ...actor(r.principal), at });
       return { phone };
     },
 
@@ -99,6 +100,7 @@ export function consoleHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: Api
         events: events.map((e) => ({
           at: e.at,
           by: e.by,
+          ...(e.byId ? { byId: e.byId } : {}),
           action: e.action,
           ...(e.participantId ? { participantId: e.participantId } : {}),
           ...(e.reason || e.detail ? { detail: e.reason ?? e.detail } : {}),

@@ -8,6 +8,7 @@ import type { ApiContext } from './context.js';
 import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
 import { exportBody } from './schemas.js';
+import { actor } from './auth.js';
 
 /**
  * Research exports (researchers and admins): one dataset as CSV with its codebook. Rows carry
@@ -27,7 +28,7 @@ export function exportHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process
     exportData: async (r) => {
       const body = validated(exportBody, r.body, 'export request');
       if (body.includePhone && !r.principal.roles.includes('admin')) {
-        ctx.log.warn('export with phone numbers refused', { audit: 'export-phone-numbers', studyId: r.params.studyId, dataset: body.dataset, by: r.principal.name, at: ctx.clock.now().toISOString() });
+        ctx.log.warn('export with phone numbers refused', { audit: 'export-phone-numbers', studyId: r.params.studyId, dataset: body.dataset, ...actor(r.principal), at: ctx.clock.now().toISOString() });
         throw new ApiError(403, 'Phone numbers in an export need the admin role; ask again without includePhone for the pseudonymous export.');
       }
       const study = await ctx.study(r);
@@ -36,11 +37,11 @@ export function exportHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process
       if (body.includePhone) {
         // Before the export runs, so an attempt that fails half-way is on record too: in the
         // study's audit trail (the console's audit page) and in the logs.
-        await audit.append({ studyId: study.studyId, at: now.toISOString(), by: r.principal.name, action: 'export-with-phones', detail: body.dataset });
-        ctx.log.warn('export with phone numbers requested', { audit: 'export-phone-numbers', studyId: study.studyId, dataset: body.dataset, by: r.principal.name, at: now.toISOString() });
+        await audit.append({ studyId: study.studyId, at: now.toISOString(), ...actor(r.principal), action: 'export-with-phones', detail: body.dataset });
+        ctx.log.warn('export with phone numbers requested', { audit: 'export-phone-numbers', studyId: study.studyId, dataset: body.dataset, ...actor(r.principal), at: now.toISOString() });
       }
       const result = await runExport(
-        { study, dataset: body.dataset, bom: body.bom, includePhone: body.includePhone, by: r.principal.name, now },
+        { study, dataset: body.dataset, bom: body.bom, includePhone: body.includePhone, ...actor(r.principal), now },
         { source, sink: await (sink ??= sinkFromEnv(env, ctx.clock)), content: await ctx.content(), key: studyKey(secret, study.studyId), log: ctx.log },
       );
       const link = (f: { location: string; url?: string }) => f.url ?? f.location;

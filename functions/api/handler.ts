@@ -7,7 +7,8 @@ import type { Content } from '../core/content/schema.js';
 import type { Study } from '../core/model.js';
 import type { Clock } from '../core/ports/index.js';
 import { clockFromEnv } from '../adapters/clock.js';
-import { bearerToken, principalOf, unauthenticatedMessage } from './auth.js';
+import { currentRoles } from '../core/staff-access.js';
+import { bearerToken, type Principal, principalOf, unauthenticatedMessage } from './auth.js';
 import { localUserDirectory, userDirectoryFromEnv, userHandlers } from './users.js';
 import { openApiDocument } from './openapi.js';
 import type { ApiContext } from './context.js';
@@ -57,8 +58,17 @@ export function createApiHandler(deps: ApiDeps) {
   const ctx: ApiContext = { ports, clock, log, content: () => (content ??= loadContent()), study };
   // Locally (configured tokens, no Cognito), accounts an admin invited carry tokens of their own.
   const localAccounts = !process.env.USER_POOL_ID && process.env.SAUTI_API_TOKENS ? localUserDirectory(ctx) : undefined;
+  const directory = userDirectoryFromEnv(ctx);
+  const rolesNow = currentRoles(directory, clock);
+  /** A token's caller with the roles the directory gives them now: a disabled or emptied account is no caller. */
+  const confirmed = async (p: Principal): Promise<Principal> => {
+    if (!p.fromToken) return p;
+    const roles = await rolesNow(p.username);
+    if (!roles?.length) throw new ApiError(401, 'Your account is disabled or has no role any more; ask an admin.');
+    return { ...p, roles };
+  };
   const handlers: Record<RouteName, (r: ApiRequest) => Promise<unknown>> = {
-    ...userHandlers(ctx, userDirectoryFromEnv(ctx)),
+    ...userHandlers(ctx, directory),
     ...studyHandlers(ctx),
     ...simulateHandlers(ctx),
     ...impactHandlers(ctx),
@@ -90,8 +100,10 @@ export function createApiHandler(deps: ApiDeps) {
       if (match === undefined) throw new ApiError(404, `No route ${event.requestContext.http.method} /api/v1${path}.`);
       if (match === 'methodNotAllowed') throw new ApiError(405, `Method ${event.requestContext.http.method} is not allowed on /api/v1${path}.`);
       const token = localAccounts ? bearerToken(event) : undefined;
-      const principal = principalOf(event, process.env, clock.now().getTime()) ?? (token ? await localAccounts?.principal(token) : undefined);
-      if (!principal) throw new ApiError(401, unauthenticatedMessage(event, process.env, clock.now().getTime()));
+      const claimed = principalOf(event, process.env, clock.now().getTime()) ?? (token ? await localAccounts?.principal(token) : undefined);
+      if (!claimed) throw new ApiError(401, unauthenticatedMessage(event, process.env, clock.now().getTime()));
+      // Every route, not only the admin ones: a disabled account should read nothing either.
+      const principal = await confirmed(claimed);
       if (!principal.roles.some((role) => (match.route.roles as readonly string[]).includes(role))) {
         throw new ApiError(403, `This needs the role ${match.route.roles.join(' or ')}; you have ${principal.roles.join(', ')}.`);
       }

@@ -3,6 +3,7 @@ import { impactHtml } from '../core/impact/html.js';
 import { impactReport } from '../core/impact/report.js';
 import type { ApiContext } from './context.js';
 import type { ApiRequest, RouteName } from './routes.js';
+import { actor } from './auth.js';
 
 /**
  * The impact report (researchers, admins): every participant, every diary week from the
@@ -36,7 +37,7 @@ export function impactHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiR
         // study's own randomization seed, so the same data give the same p-values.
         ...(r.query.ri === '1' || r.query.ri === 'true' ? { ri: { seed: initial?.seed ?? 1 } } : {}),
       });
-      ctx.log.info('impact report', { studyId: study.studyId, participants: people.length, weeks: weeks.length, by: r.principal.name });
+      ctx.log.info('impact report', { studyId: study.studyId, participants: people.length, weeks: weeks.length, ...actor(r.principal) });
       return { report, html: impactHtml(report) };
     },
   };

@@ -4,6 +4,7 @@ import type { ApiContext } from './context.js';
 import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
 import { forgetBody } from './schemas.js';
+import { actor } from './auth.js';
 
 /**
  * Participant rights on the admin API: "forget me" on a participant's behalf (admins only).
@@ -31,7 +32,7 @@ export function privacyHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = proces
         { at, by: 'admin', pseudonym: pseudonym(found.active.phone, studyKey(secret, study.studyId)) },
         { by: r.principal.name, reason: body.reason },
       );
-      ctx.log.warn('participant forgotten', { audit: 'forget', studyId: study.studyId, participantId, by: r.principal.name, at });
+      ctx.log.warn('participant forgotten', { audit: 'forget', studyId: study.studyId, participantId, ...actor(r.principal), at });
       return { ...result, forgotten: true, already: false };
     },
   };

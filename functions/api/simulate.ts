@@ -7,6 +7,7 @@ import type { ApiContext } from './context.js';
 import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
 import { simulateBody } from './schemas.js';
+import { actor } from './auth.js';
 
 /**
  * Synthetic diaries for the local stack (demos, training, trying the research workflow end to
@@ -53,7 +54,7 @@ export function simulateHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: Ap
         );
         written += done.filter(Boolean).length;
       }
-      ctx.log.info('diaries simulated', { studyId: study.studyId, written, by: r.principal.name });
+      ctx.log.info('diaries simulated', { studyId: study.studyId, written, ...actor(r.principal) });
       return { weeks: [...weeks.keys()], written, kept: records.length - written };
     },
   };

@@ -10,6 +10,7 @@ import type { ApiContext } from './context.js';
 import { importBody, outcomesBody, randomizeBody, studyBody } from './schemas.js';
 import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
+import { actor } from './auth.js';
 
 /** Studies, enrolment from CSV, randomization and balance (researchers and admins). */
 
@@ -34,7 +35,7 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
         }
         throw err;
       }
-      ctx.log.info('study created', { studyId: study.studyId, by: r.principal.name });
+      ctx.log.info('study created', { studyId: study.studyId, ...actor(r.principal) });
       return { study };
     },
     importParticipants: async (r) => {
@@ -50,19 +51,19 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
         const made = await Promise.all(parsed.participants.slice(i, i + 25).map((p) => participants.addParticipant(p)));
         created += made.filter(Boolean).length;
       }
-      ctx.log.info('participants imported', { studyId: study.studyId, created, by: r.principal.name });
+      ctx.log.info('participants imported', { studyId: study.studyId, created, ...actor(r.principal) });
       return { valid: parsed.participants.length, created, existing: parsed.participants.length - created };
     },
     randomize: async (r) => {
       const study = await ctx.study(r);
       const body = validated(randomizeBody, r.body ?? {}, 'randomization request');
       const seed = body.seed ?? Math.floor(Math.random() * 4_294_967_296);
-      const base = { seed, by: r.principal.name, now: ctx.clock.now() };
+      const base = { seed, ...actor(r.principal), now: ctx.clock.now() };
       try {
         const outcome = body.rolling
           ? await assignLateJoiners(study, base, randomization)
           : await randomizeStudy(study, { ...base, method: body.method ?? 'complete' }, randomization);
-        ctx.log.info('randomized', { studyId: study.studyId, randomizationId: outcome.run?.randomizationId ?? '(none)', assigned: outcome.assigned, by: r.principal.name });
+        ctx.log.info('randomized', { studyId: study.studyId, randomizationId: outcome.run?.randomizationId ?? '(none)', assigned: outcome.assigned, ...actor(r.principal) });
         return outcome;
       } catch (err) {
         if (err instanceof RandomizationError) throw new ApiError(409, err.message);
@@ -76,7 +77,7 @@ export function studyHandlers(ctx: ApiContext): Pick<Record<RouteName, (r: ApiRe
       if (problems.length > 0) throw new ApiError(400, 'The outcomes are not valid.', problems);
       await ctx.ports.studyAdmin.setOutcomes(study.studyId, body.outcomes);
       // Pre-specification matters to referees: every change of the outcomes is on the record.
-      ctx.log.warn('study outcomes set', { studyId: study.studyId, outcomes: body.outcomes.map((o) => o.id), by: r.principal.name, at: ctx.clock.now().toISOString() });
+      ctx.log.warn('study outcomes set', { studyId: study.studyId, outcomes: body.outcomes.map((o) => o.id), ...actor(r.principal), at: ctx.clock.now().toISOString() });
       return { outcomes: body.outcomes };
     },
     randomizations: async (r) => ({ randomizations: await randomization.runs((await ctx.study(r)).studyId) }),

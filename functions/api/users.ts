@@ -1,7 +1,7 @@
 import type { LocalUserDirectory } from '../adapters/dynamo/local-user-directory.js';
 import type { UserDirectory } from '../core/ports/directory.js';
 import { type StaffUser, UserDirectoryError, isRole } from '../core/users.js';
-import { configuredTokens } from './auth.js';
+import { actor, configuredTokens } from './auth.js';
 import type { ApiContext } from './context.js';
 import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
@@ -39,7 +39,7 @@ export function userHandlers(ctx: ApiContext, directory: () => Promise<UserDirec
     if (!user) throw new ApiError(404, `No staff account "${username}".`);
     return user;
   };
-  const audit = (r: ApiRequest, action: string, detail: Record<string, unknown>) => ctx.log.warn('staff account changed', { audit: 'staff', action, by: r.principal.name, at: ctx.clock.now().toISOString(), ...detail });
+  const audit = (r: ApiRequest, action: string, detail: Record<string, unknown>) => ctx.log.warn('staff account changed', { audit: 'staff', action, ...actor(r.principal), at: ctx.clock.now().toISOString(), ...detail });
   return {
     listUsers: async () => ({ users: await (await directory()).list() }),
     inviteUser: async (r) => {
@@ -57,7 +57,9 @@ export function userHandlers(ctx: ApiContext, directory: () => Promise<UserDirec
     },
     disableUser: async (r) => {
       const username = r.params.username ?? '';
-      if (r.principal.name === username) throw new ApiError(400, 'You cannot disable your own account; ask another admin.');
+      // The ids, not the email: the path names the account by its directory username (Cognito's
+      // is the `sub` where the email is the sign-in name).
+      if (username === r.principal.username || username === r.principal.id) throw new ApiError(400, 'You cannot disable your own account; ask another admin.');
       const user = found(await (await directory()).disable(username).catch(refused), username);
       audit(r, 'disable', { username });
       return { user };

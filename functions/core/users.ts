@@ -3,6 +3,11 @@
  * disable them; nobody else may (DESIGN.md, roles). Who may call what is per route
  * (functions/api/routes.ts); this is the directory those accounts live in: Cognito in AWS
  * (groups are roles), DynamoDB locally (each account with its own bearer token).
+ *
+ * What a change costs a signed-in account: locally, the next request (tokens are looked up
+ * each time). In AWS, a disable ends its sessions (no new tokens) and, like a role change,
+ * reaches the admin API within 30 seconds (core/staff-access.ts re-checks the directory); a
+ * token already issued stays valid for anything else that trusts it until it expires (15 minutes).
  */
 // `provider`: a provider's complaints desk, limited to its own referred cases (core/cases).
 // `enumerator`: calls assigned participants; sees no arm (core/enumerate).

@@ -7,6 +7,7 @@ import { Duration, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   type CfnUserPoolClient,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   OAuthScope,
@@ -24,6 +25,9 @@ export const userGroups = ['researcher', 'ngo', 'admin', 'enumerator', 'provider
 
 /** Context key: the Cognito hosted UI's domain prefix (default `sauti-<account id>`). */
 export const AUTH_DOMAIN_CONTEXT = 'sauti:authDomainPrefix';
+
+/** ID and access token lifetime, in minutes. */
+export const TOKEN_MINUTES = 15;
 
 /** The CLI's loopback sign-in redirect (RFC 8252). */
 const CLI_CALLBACK = 'http://localhost:8976/callback';
@@ -82,8 +86,14 @@ export class Auth {
         callbackUrls: [CLI_CALLBACK],
         logoutUrls: [CLI_LOGOUT],
       },
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
+      // The email is the audit label and the sign-in name: only an admin may change it. A
+      // client with no writeAttributes lets users write every mutable attribute (Cognito's
+      // default), so name one harmless attribute instead.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ locale: true }),
+      // Short: a token signed before a disable or a demotion keeps its groups until it expires
+      // (the admin API also re-checks the directory every 30 s: core/staff-access.ts).
+      accessTokenValidity: Duration.minutes(TOKEN_MINUTES),
+      idTokenValidity: Duration.minutes(TOKEN_MINUTES),
       refreshTokenValidity: Duration.days(1),
     });
     // The hosted UI the console (and the CLI's loopback flow) signs in through. The prefix is

@@ -6,7 +6,8 @@ import { Duration, type Stack, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
-import type { LambdaName } from '../routes.js';
+import { parseCidr } from '../../functions/adapters/source-ip.js';
+import { type LambdaName, routes } from '../routes.js';
 import type { LambdaFactory } from './lambda.js';
 import { exportObjectActions } from './permissions.js';
 
@@ -14,7 +15,38 @@ export interface HttpFunctionsProps {
   sendQueueUrl: string;
   dispatcher: NodejsFunction;
   exportsBucket: Bucket;
+  /** `AT_SOURCE_IPS` of every Africa's Talking callback Lambda (context sauti:atSourceIps); unset: any source. */
+  atSourceIps?: string;
 }
+
+/** Context key: the IPv4 CIDRs Africa's Talking calls back from (docs/operations.md, "Source-IP allowlist"). */
+export const AT_SOURCE_IPS_CONTEXT = 'sauti:atSourceIps';
+
+/**
+ * The context value as `AT_SOURCE_IPS`: a list (cdk.json) or a comma-separated or JSON string
+ * (`-c`). An entry that is not an IPv4 CIDR fails the synth: the Lambda would ignore it
+ * (fail closed), and a deploy that silently refuses every callback is worse than no deploy.
+ */
+export function atSourceIpsOf(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const list: unknown = typeof value === 'string' ? (value.trim().startsWith('[') ? parseJsonList(value) : value.split(',')) : value;
+  if (!Array.isArray(list)) throw new Error(`${AT_SOURCE_IPS_CONTEXT} must be a list of IPv4 CIDRs, got ${JSON.stringify(value)}`);
+  const cidrs = list.map((c) => String(c).trim()).filter((c) => c !== '');
+  const bad = cidrs.filter((c) => parseCidr(c) === undefined);
+  if (bad.length > 0) throw new Error(`${AT_SOURCE_IPS_CONTEXT}: not an IPv4 address or CIDR: ${bad.join(', ')}`);
+  return cidrs.length > 0 ? cidrs.join(',') : undefined;
+}
+
+function parseJsonList(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${AT_SOURCE_IPS_CONTEXT} looks like JSON but does not parse: ${text}`);
+  }
+}
+
+/** The Lambdas Africa's Talking calls, from the route table: a callback Lambda added there gets the allowlist too. */
+export const atCallbackLambdas = [...new Set(routes.filter((r) => r.path.startsWith('/at/')).map((r) => r.lambda))].filter((l): l is LambdaName => l !== 'health');
 
 export function httpFunctions(stack: Stack, lambdas: LambdaFactory, props: HttpFunctionsProps): Record<LambdaName, NodejsFunction> {
   const ussd = lambdas.create('Ussd', 'ussd', {
@@ -52,7 +84,9 @@ export function httpFunctions(stack: Stack, lambdas: LambdaFactory, props: HttpF
     timeout: Duration.seconds(8),
   });
   grantExports(stack, api, props.exportsBucket);
-  return { ussd, atCallbacks, api, voice };
+  const functions = { ussd, atCallbacks, api, voice };
+  if (props.atSourceIps) for (const name of atCallbackLambdas) functions[name].addEnvironment('AT_SOURCE_IPS', props.atSourceIps);
+  return functions;
 }
 
 /** Objects of the exports bucket only, exactly exportObjectActions. */

@@ -99,4 +99,6 @@ export const userAdminActions = [
   'cognito-idp:AdminListGroupsForUser',
   'cognito-idp:AdminAddUserToGroup',
   'cognito-idp:AdminRemoveUserFromGroup',
+  // Disabling ends the account's sessions too (functions/adapters/cognito/user-directory.ts).
+  'cognito-idp:AdminUserGlobalSignOut',
 ] as const;

@@ -26,7 +26,7 @@ export class Secrets {
         description: "Sauti: path token of the Africa's Talking callback URLs (/at/{token}/...)",
         generateSecretString: { passwordLength: 32, excludePunctuation: true, includeSpace: false },
       },
-      "Rotation of the callback token with a grace period is planned (issue 6); rotating it now would break Africa's Talking callbacks",
+      "Rotated by the operator, without downtime: the secret holds the current and the previous token with a grace period (docs/operations.md). Automatic rotation cannot work: the callback URLs must be changed by hand in the Africa's Talking dashboard while both tokens are accepted",
     );
 
     // The Africa's Talking API credentials, as {"username", "apiKey"}. Generated so that a

@@ -293,6 +293,8 @@ describe('web console', () => {
     const trail = page.getByTestId('audit-table');
     await expect(trail.getByRole('row').nth(1).textContent({ timeout: 60_000 })).resolves.toMatch(/Local admin.*reveal-phone.*demo-002.*Participant asked for a call back/);
     await expect(trail.textContent()).resolves.not.toContain('+254700000002');
+    // Beside the label, the account's id of record (a configured token's is its name).
+    await expect(trail.getByRole('row').nth(1).locator('code').textContent()).resolves.toBe('Local admin');
     await context.close();
   });
 

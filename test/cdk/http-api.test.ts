@@ -4,6 +4,8 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { TOKEN_MINUTES } from '../../infra/constructs/auth.js';
+import { ROUTE_THROTTLES } from '../../infra/constructs/http-api.js';
 import { routes } from '../../infra/routes.js';
 import { type Json, app, stack, template, resources, fnIds, callbacksId, userPoolId, clientId, ofType } from './sauti-template.js';
 
@@ -34,6 +36,20 @@ describe('admin users (Cognito)', () => {
     template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
     expect(resources[clientId]!.Properties).toMatchObject({ GenerateSecret: false, UserPoolId: { Ref: userPoolId } });
     expect(resources[clientId]!.Properties.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+  });
+
+  it('issue ID and access tokens for 15 minutes, so a token signed before a disable or demotion dies soon', () => {
+    expect(TOKEN_MINUTES).toBe(15);
+    expect(resources[clientId]!.Properties).toMatchObject({ IdTokenValidity: 15, AccessTokenValidity: 15, TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes' } });
+  });
+
+  it('cannot change their own email (the audit label and sign-in name): the client writes no email', () => {
+    const writable = resources[clientId]!.Properties.WriteAttributes as string[] | undefined;
+    // Absent, Cognito lets users write every mutable attribute, email included.
+    expect(writable).toBeDefined();
+    expect(writable!.length).toBeGreaterThan(0);
+    expect(writable).not.toContain('email');
+    expect(writable).not.toContain('email_verified');
   });
 });
 
@@ -99,5 +115,26 @@ describe('HTTP API', () => {
     expect(format).toContain('$context.routeKey');
     // $context.path is /at/<the real token>/...: it must not reach the logs.
     expect(format).not.toMatch(/\$context\.(path|rawPath)|\$context\.resourcePath/);
+  });
+
+  it('throttles every route on its own, the admin API and /health far below the callbacks, so junk there cannot use up the callbacks\' budget', () => {
+    const [stageId, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    expect(Object.keys(settings).sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    const of = (prefix: string) => Object.entries(settings).filter(([key]) => key.split(' ')[1]!.startsWith(prefix)).map(([, v]) => v);
+    const ussd = settings['POST /at/{token}/ussd']!;
+    expect(ussd).toEqual({ ThrottlingRateLimit: ROUTE_THROTTLES.callbacks.rateLimit, ThrottlingBurstLimit: ROUTE_THROTTLES.callbacks.burstLimit });
+    for (const s of [...of('/at/'), ...of('/hooks/')]) expect(s).toEqual(ussd);
+    for (const [prefix, want] of [['/api/', ROUTE_THROTTLES.api], ['/health', ROUTE_THROTTLES.health]] as const) {
+      expect(of(prefix).length, prefix).toBeGreaterThan(0);
+      for (const s of of(prefix)) {
+        expect(s, prefix).toEqual({ ThrottlingRateLimit: want.rateLimit, ThrottlingBurstLimit: want.burstLimit });
+        expect(s.ThrottlingRateLimit, prefix).toBeLessThan(ussd.ThrottlingRateLimit);
+        expect(s.ThrottlingBurstLimit, prefix).toBeLessThan(ussd.ThrottlingBurstLimit);
+      }
+    }
+    // Route settings name route keys: the stage must come after the routes.
+    const dependsOn = new Set(resources[stageId]!.DependsOn as string[]);
+    for (const [id] of routeResources) expect(dependsOn.has(id), id).toBe(true);
   });
 });

@@ -16,7 +16,7 @@ import type { Participant, Study } from '../../functions/core/model.js';
 import { encodedLength } from '../../functions/core/text/gsm7.js';
 import { smsSize } from '../../functions/core/text/segments.js';
 import type { DiaryWeek } from '../../functions/core/time/week.js';
-import { type ApiHandler, apiHandler, callApi } from '../support/api.js';
+import { type ApiHandler, apiHandler, callApi, callApiWithClaims, cognitoClaims } from '../support/api.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 
 /**
@@ -343,10 +343,24 @@ describe('revealing a phone number', () => {
     expect(audit.status).toBe(200);
     const events = audit.body.events as Record<string, unknown>[];
     expect(events).toHaveLength(2);
-    expect(events[1]).toEqual({ at: stamp, by: 'Ops Admin', action: 'reveal-phone', participantId: p.participantId, detail: 'Complaint BBB222 needs a call back' });
+    // A configured token's id is its configured name (the users page lists it so).
+    expect(events[1]).toEqual({ at: stamp, by: 'Ops Admin', byId: 'Ops Admin', action: 'reveal-phone', participantId: p.participantId, detail: 'Complaint BBB222 needs a call back' });
     expect(events[0]).toMatchObject({ by: 'Ops Admin', participantId: (treated[1] as Participant).participantId, detail: 'second reveal' });
     expectNoPhone(audit.body);
     expect((await call('POST', `/studies/${base}/participants/p_nobody/reveal-phone`, { token: 'a-token', body: { reason: 'who is this' } })).status).toBe(404);
+  });
+
+  it('records a Cognito caller by the immutable sub, the email beside it only as a label', async () => {
+    const invited = await call('POST', '/users', { token: 'a-token', body: { email: 'first@example.org', role: 'admin' } });
+    const sub = (invited.body.user as { username: string }).username;
+    const p = control[2] as Participant;
+    later = 120_000;
+    // The same account under a changed email (were it possible): the id of record stays.
+    const reveal = await callApiWithClaims(api, cognitoClaims(sub, 'renamed@example.org', ['admin']), 'POST', `/studies/${base}/participants/${p.participantId}/reveal-phone`, { body: { reason: 'call back about a complaint' } });
+    later = 0;
+    expect(reveal.status).toBe(200);
+    const events = (await call('GET', `/studies/${base}/audit`, { token: 'a-token' })).body.events as Record<string, unknown>[];
+    expect(events[0]).toMatchObject({ by: 'renamed@example.org', byId: sub, participantId: p.participantId });
   });
 });
 

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHandler, apiHandler, callApi } from '../support/api.js';
+import { STAFF_RECHECK_MS } from '../../functions/core/staff-access.js';
+import { type ApiHandler, apiHandler, callApi, callApiWithClaims, cognitoClaims } from '../support/api.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 
 /**
@@ -58,5 +59,68 @@ describe('staff accounts', () => {
     expect(emails.filter((e) => e === 'twice@example.org')).toHaveLength(1);
     expect(emails).not.toContain('x@example.org');
     expect(emails).not.toContain('not-an-email');
+  });
+});
+
+/**
+ * Revocation with Cognito tokens, against the local directory: API Gateway has checked only
+ * the token's signature and expiry (up to 15 minutes), so the handler asks the directory,
+ * caching its answer at most STAFF_RECHECK_MS on the injected clock. Two handlers are two
+ * Lambda instances: one changes the account, the other had it cached.
+ */
+describe('a disabled or demoted account mid-session (a signed token still in hand)', () => {
+  let now = Date.parse('2026-11-25T09:00:00Z');
+  let changer: ApiHandler;
+  let holder: ApiHandler;
+  const invite = async (email: string, role: string) => {
+    const res = await callApi(changer, 'POST', '/users', { token: 'a-token', body: { email, role } });
+    return (res.body.user as { username: string }).username;
+  };
+
+  beforeAll(async () => {
+    changer = await apiHandler(t, TOKENS, { now: () => now });
+    holder = await apiHandler(t, TOKENS, { now: () => now });
+  });
+
+  it('a disabled admin is refused within 30 seconds on every instance, at once where nothing was cached', async () => {
+    const username = await invite('boss@example.org', 'admin');
+    const claims = cognitoClaims(username, 'boss@example.org', ['admin']);
+    expect((await callApiWithClaims(holder, claims, 'GET', '/users')).status).toBe(200);
+    expect((await callApi(changer, 'POST', `/users/${username}/disable`, { token: 'a-token' })).status).toBe(200);
+    const fresh = await apiHandler(t, TOKENS, { now: () => now });
+    expect(await callApiWithClaims(fresh, claims, 'GET', '/users')).toEqual({ status: 401, body: { error: 'Your account is disabled or has no role any more; ask an admin.' } });
+    now += STAFF_RECHECK_MS - 1;
+    // The bound, not an accident: the instance that looked it up trusts its answer this long.
+    expect((await callApiWithClaims(holder, claims, 'GET', '/users')).status).toBe(200);
+    now += 1;
+    for (const [method, path] of [['GET', '/users'], ['GET', '/studies'], ['GET', '/me'], ['POST', '/studies/nowhere/participants/p1/reveal-phone']] as const) {
+      expect((await callApiWithClaims(holder, claims, method, path, method === 'POST' ? { body: { reason: 'still an admin?' } } : {})).status, path).toBe(401);
+    }
+  });
+
+  it('a demoted admin loses the admin routes within 30 seconds and keeps what the new role allows', async () => {
+    const username = await invite('was-admin@example.org', 'admin');
+    const claims = cognitoClaims(username, 'was-admin@example.org', ['admin']);
+    expect((await callApiWithClaims(holder, claims, 'GET', '/users')).status).toBe(200);
+    await callApi(changer, 'POST', `/users/${username}/role`, { token: 'a-token', body: { role: 'ngo' } });
+    now += STAFF_RECHECK_MS;
+    const refused = await callApiWithClaims(holder, claims, 'GET', '/users');
+    expect(refused).toEqual({ status: 403, body: { error: 'This needs the role admin; you have ngo.' } });
+    expect(await callApiWithClaims(holder, claims, 'GET', '/me')).toEqual({ status: 200, body: { name: 'was-admin@example.org', roles: ['ngo'] } });
+  });
+
+  it('an account the directory does not know is no caller, whatever its token says', async () => {
+    expect((await callApiWithClaims(holder, cognitoClaims('never-invited', 'x@example.org', ['admin']), 'GET', '/studies')).status).toBe(401);
+  });
+
+  it('an admin cannot disable their own account, named by its username (the sub), whatever the email', async () => {
+    const username = await invite('self@example.org', 'admin');
+    const refused = await callApiWithClaims(holder, cognitoClaims(username, 'self@example.org', ['admin']), 'POST', `/users/${username}/disable`);
+    expect(refused).toEqual({ status: 400, body: { error: 'You cannot disable your own account; ask another admin.' } });
+    // The same with the local token the invitation gave.
+    const { user, token } = (await callApi(changer, 'POST', '/users', { token: 'a-token', body: { email: 'self2@example.org', role: 'admin' } })).body as { user: { username: string }; token: string };
+    expect((await callApi(changer, 'POST', `/users/${user.username}/disable`, { token })).status).toBe(400);
+    const users = ((await callApi(changer, 'GET', '/users', { token: 'a-token' })).body.users as { username: string; enabled: boolean }[]).filter((u) => u.username === username || u.username === user.username);
+    expect(users.map((u) => u.enabled)).toEqual([true, true]);
   });
 });

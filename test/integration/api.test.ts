@@ -3,7 +3,8 @@ import { type Role, ROLES } from '../../functions/api/auth.js';
 import { apiRoutes } from '../../functions/api/routes.js';
 import type { Study } from '../../functions/core/model.js';
 import { seedDemos } from '../../infra/local/seed.js';
-import { type ApiHandler, apiHandler, type CallOptions, callApi } from '../support/api.js';
+import { STAFF_RECHECK_MS } from '../../functions/core/staff-access.js';
+import { type ApiHandler, apiHandler, type CallOptions, callApi, callApiWithClaims, cognitoClaims } from '../support/api.js';
 import { createTestTable, type TestTable } from '../support/dynamo.js';
 
 /**
@@ -33,16 +34,39 @@ const call = (method: string, path: string, opts: CallOptions = {}) => callApi(a
 const draft = { name: 'Fees first', modules: ['cashing_out'], targetArms: ['treatment'], startsOn: '2026-11-30', day: 3, hour: 18, channel: 'sms' };
 const concrete = (path: string) => path.replace('{studyId}', 'athi-river-2026').replace('{campaignId}', 'nope').replace('{participantId}', 'nope');
 
+/**
+ * Admins disabled mid-session: one signed in with Cognito (a token still signed, its groups
+ * still `admin`), last seen by the directory re-check before the disable and now past
+ * STAFF_RECHECK_MS; one with a local token the invitation gave.
+ */
+const disabled = { claims: {} as Record<string, unknown>, token: '' };
+beforeAll(async () => {
+  const invite = async (email: string) => (await call('POST', '/users', { token: 'a-token', body: { email, role: 'admin' } })).body as { user: { username: string }; token: string };
+  const jwt = await invite('jwt-admin@example.org');
+  disabled.claims = cognitoClaims(jwt.user.username, 'jwt-admin@example.org', ['admin']);
+  expect((await callApiWithClaims(api, disabled.claims, 'GET', '/users')).status).toBe(200);
+  const local = await invite('local-admin@example.org');
+  disabled.token = local.token;
+  expect((await call('GET', '/users', { token: local.token })).status).toBe(200);
+  for (const { user } of [jwt, local]) expect((await call('POST', `/users/${user.username}/disable`, { token: 'a-token' })).status).toBe(200);
+  now += STAFF_RECHECK_MS;
+});
+
 describe('roles on every route', () => {
   // An expired token is an admin's past its expiresAt. (In AWS, API Gateway's JWT authorizer
   // answers 401 to an expired JWT before the Lambda runs; locally the handler must.)
-  const cases = Object.entries(apiRoutes).flatMap(([name, route]) => [undefined, 'bad-token', 'expired-token', ...ROLES].map((role) => ({ name, route, role })));
+  const cases = Object.entries(apiRoutes).flatMap(([name, route]) => [undefined, 'bad-token', 'expired-token', 'disabled-jwt-admin', 'disabled-token-admin', ...ROLES].map((role) => ({ name, route, role })));
 
   it.each(cases)('$name as $role', async ({ route, role }) => {
-    const token = role === undefined ? undefined : role === 'bad-token' ? 'bad-token' : role === 'expired-token' ? 'old-token' : TOKENS[role as Role];
-    const res = await call(route.method, concrete(route.path), { ...(token ? { token } : {}), ...(route.method === 'POST' ? { body: {} } : {}) });
+    const body = route.method === 'POST' ? { body: {} } : {};
+    if (role === 'disabled-jwt-admin') {
+      expect(await callApiWithClaims(api, disabled.claims, route.method, concrete(route.path), body)).toEqual({ status: 401, body: { error: 'Your account is disabled or has no role any more; ask an admin.' } });
+      return;
+    }
+    const token = role === undefined ? undefined : role === 'bad-token' ? 'bad-token' : role === 'expired-token' ? 'old-token' : role === 'disabled-token-admin' ? disabled.token : TOKENS[role as Role];
+    const res = await call(route.method, concrete(route.path), { ...(token ? { token } : {}), ...body });
     if (token === 'old-token') expect(res).toEqual({ status: 401, body: { error: 'Your session has expired; sign in again.' } });
-    else if (token === 'bad-token') expect(res).toEqual({ status: 401, body: { error: 'That token is not valid or has expired; sign in again with a valid token.' } });
+    else if (token === 'bad-token' || token === disabled.token) expect(res).toEqual({ status: 401, body: { error: 'That token is not valid or has expired; sign in again with a valid token.' } });
     else if (!token) expect(res).toEqual({ status: 401, body: { error: 'Sign in first: send "Authorization: Bearer <token>".' } });
     else if (!(route.roles as readonly string[]).includes(role as string)) expect(res.status).toBe(403);
     else expect([200, 201, 400, 404, 409]).toContain(res.status);

@@ -33,6 +33,19 @@ export interface HttpFuzzWorld {
   /** One table per handler: the USSD handler's is fixed when its module loads. */
   tables: { ussd: string; atCallbacks: string; api: string };
   handlers: { ussd: Handler; atCallbacks: Handler; api: Handler };
+  /** Admins disabled mid-session: a local token the invitation gave, and Cognito claims still signed. */
+  disabled: { token: string; claims: Record<string, unknown> };
+}
+
+/** Invites two admins and disables them: whatever they send later must be refused. */
+async function disabledAdmins(api: Handler): Promise<HttpFuzzWorld['disabled']> {
+  const send = async (method: string, path: string, body?: unknown) =>
+    JSON.parse(String((await api(httpApiEvent({ method, path: `/api/v1${path}`, headers: { authorization: `Bearer ${ADMIN}` }, ...(body ? { body: JSON.stringify(body) } : {}), source: 'fuzz', now: FUZZ_NOW }))).body)) as { user: { username: string }; token: string };
+  const local = await send('POST', '/users', { email: 'fuzz-local@example.org', role: 'admin' });
+  const jwt = await send('POST', '/users', { email: 'fuzz-jwt@example.org', role: 'admin' });
+  for (const { user } of [local, jwt]) await send('POST', `/users/${user.username}/disable`);
+  const claims = { sub: jwt.user.username, 'cognito:username': jwt.user.username, email: 'fuzz-jwt@example.org', 'cognito:groups': '[admin]' };
+  return { token: local.token, claims };
 }
 
 async function seededTable(endpoint: string, name: string): Promise<string> {
@@ -66,7 +79,7 @@ export async function httpFuzzWorld(endpoint: string): Promise<HttpFuzzWorld> {
   process.env.TABLE_NAME = tables.api;
   const { createApiHandler } = await import('../../functions/api/handler.js');
   const api = createApiHandler({ clock, runDispatch: async () => ({}) }) as unknown as Handler;
-  return { endpoint, tables, handlers: { ussd, atCallbacks, api } };
+  return { endpoint, tables, handlers: { ussd, atCallbacks, api }, disabled: await disabledAdmins(api) };
 }
 
 interface Req {
@@ -77,9 +90,17 @@ interface Req {
   query: Record<string, string>;
   body: string | undefined;
   isBase64Encoded: boolean;
+  /** Sent as an admin disabled mid-session (a JWT's claims, or a local token): must be refused. */
+  disabledCaller?: { claims?: Record<string, unknown> };
 }
 
 function eventOf(r: Req, routeKey: string): APIGatewayProxyEventV2 {
+  const event = plainEventOf(r, routeKey);
+  const claims = r.disabledCaller?.claims;
+  return claims ? { ...event, requestContext: { ...event.requestContext, authorizer: { jwt: { claims, scopes: [] } } } } as APIGatewayProxyEventV2 : event;
+}
+
+function plainEventOf(r: Req, routeKey: string): APIGatewayProxyEventV2 {
   return httpApiEvent({
     method: r.method, path: r.path, routeKey, headers: r.headers, query: r.query, pathParameters: r.pathParameters,
     ...(r.body !== undefined ? { body: r.body } : {}),
@@ -176,7 +197,7 @@ function callbackRequests(): { route: string; lambda: 'ussd' | 'atCallbacks'; ar
 }
 
 /** An admin route with its path parameters (real ids or hostile segments) and a body near its schema. */
-function apiRequest(): fc.Arbitrary<{ route: string; req: Req }> {
+function apiRequest(disabled: HttpFuzzWorld['disabled']): fc.Arbitrary<{ route: string; req: Req }> {
   const entries = Object.entries(apiRoutes) as [string, { method: string; path: string; body?: keyof typeof bodies }][];
   const encoded = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(STUDY, 'dhaka-garment-2026', 'demo-001', 'p_x', 'misconfigured') }, { weight: 2, arbitrary: hostile(40).filter((s) => s.length > 0) }, { weight: 1, arbitrary: fc.constantFrom('..', '%2F', 'a'.repeat(3000)) });
   // Malformed percent-escapes go into the path as they are (a truncated UTF-8 sequence, a lone '%').
@@ -191,7 +212,7 @@ function apiRequest(): fc.Arbitrary<{ route: string; req: Req }> {
       .record({
         params: fc.tuple(...names.map(() => param)),
         method: fc.oneof({ weight: 6, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH') }),
-        auth: fc.oneof({ weight: 8, arbitrary: fc.constant(`Bearer ${ADMIN}`) }, { weight: 1, arbitrary: fc.constant('Bearer fuzz-ngo') }, { weight: 1, arbitrary: hostile(40) }),
+        auth: fc.oneof({ weight: 8, arbitrary: fc.constant(`Bearer ${ADMIN}`) }, { weight: 1, arbitrary: fc.constant('Bearer fuzz-ngo') }, { weight: 1, arbitrary: hostile(40) }, { weight: 1, arbitrary: fc.constantFrom('disabled-token', 'disabled-jwt') }),
         contentType: contentTypes,
         body: fc.oneof({ weight: 5, arbitrary: near }, { weight: 2, arbitrary: jsonBody }, { weight: 2, arbitrary: hostile(200) }, { weight: 1, arbitrary: fc.integer({ min: 100_000, max: 2_000_000 }).map((n) => JSON.stringify({ csv: 'p'.repeat(n) })) }, { weight: 1, arbitrary: fc.constant(undefined) }),
         query: fc.dictionary(fc.constantFrom('limit', 'cursor', 'arm', 'lang', 'format', 'x'), hostile(30), { maxKeys: 2 }),
@@ -205,8 +226,10 @@ function apiRequest(): fc.Arbitrary<{ route: string; req: Req }> {
         return {
           route: `${route.method} /api/v1${route.path} (${name})`,
           req: {
-            method: r.method, path: `/api/v1${path}`, pathParameters: { proxy: path.slice(1), ...params }, headers: { authorization: r.auth, 'content-type': r.contentType }, query: r.query,
+            method: r.method, path: `/api/v1${path}`, pathParameters: { proxy: path.slice(1), ...params }, query: r.query,
+            headers: { 'content-type': r.contentType, ...(r.auth === 'disabled-jwt' ? {} : { authorization: r.auth === 'disabled-token' ? `Bearer ${disabled.token}` : r.auth }) },
             body: r.body === undefined ? undefined : r.base64 ? Buffer.from(r.body).toString('base64') : r.body, isBase64Encoded: r.base64 && r.body !== undefined,
+            ...(r.auth === 'disabled-jwt' ? { disabledCaller: { claims: disabled.claims } } : r.auth === 'disabled-token' ? { disabledCaller: {} } : {}),
           },
         };
       });
@@ -234,6 +257,8 @@ async function probe(w: HttpFuzzWorld, lambda: keyof HttpFuzzWorld['handlers'], 
     return `${route}: HTTP ${status} ${String(res.body).slice(0, 120)}`;
   }
   const body = String(res.body ?? '');
+  // Only an unknown path or method may answer a disabled caller otherwise: routing comes first.
+  if (req.disabledCaller && ![401, 404, 405].includes(status)) return `${route}: a disabled admin got ${status} ${body.slice(0, 80)}`;
   let rejected = status >= 400;
   if (lambda === 'ussd' && req.path.endsWith('/ussd') && status === 200) {
     if (!/^(CON|END) /.test(body) || !fitsUssd(body)) return `${route}: not a USSD screen that fits: ${JSON.stringify(body.slice(0, 200))}`;
@@ -266,7 +291,7 @@ export async function fuzzCallbackRoutes(w: HttpFuzzWorld, runs: number, seed = 
 /** The admin API: `runs` random requests spread over every route of functions/api/routes.ts. */
 export async function fuzzApiRoutes(w: HttpFuzzWorld, runs: number, seed = 43): Promise<FuzzResult> {
   const result = newResult('HTTP: admin API, every route and body schema (functions/api/routes.ts)');
-  const out = await fc.check(fc.asyncProperty(apiRequest(), async ({ route, req }) => {
+  const out = await fc.check(fc.asyncProperty(apiRequest(w.disabled), async ({ route, req }) => {
     const problem = await probe(w, 'api', route, req, result);
     if (problem) result.problems.push(problem);
     return problem === undefined;

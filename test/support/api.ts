@@ -42,3 +42,13 @@ export async function callApi(api: ApiHandler, method: string, path: string, opt
   const res = await api(apiEvent(method, path, opts));
   return { status: res.statusCode, body: JSON.parse(String(res.body)) as Record<string, unknown> };
 }
+
+/** Claims of a Cognito ID token as API Gateway's JWT authorizer passes them (groups flattened to "[a b]"). */
+export const cognitoClaims = (username: string, email: string, groups: string[]) => ({ sub: username, 'cognito:username': username, email, 'cognito:groups': `[${groups.join(' ')}]` });
+
+/** A call as API Gateway makes it after its JWT authorizer accepted a token with these claims. */
+export async function callApiWithClaims(api: ApiHandler, claims: Record<string, unknown>, method: string, path: string, opts: Omit<CallOptions, 'token'> = {}) {
+  const event = apiEvent(method, path, opts);
+  const res = await api({ ...event, requestContext: { ...event.requestContext, authorizer: { jwt: { claims, scopes: [] } } } } as APIGatewayProxyEventV2);
+  return { status: res.statusCode, body: JSON.parse(String(res.body)) as Record<string, unknown> };
+}

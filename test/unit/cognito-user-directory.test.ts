@@ -5,6 +5,7 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
+  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   ListUsersCommand,
   UsernameExistsException,
@@ -63,5 +64,24 @@ describe('the Cognito user directory', () => {
       { username: 'u1', email: 'u1', roles: ['admin'], enabled: true, status: 'CONFIRMED' },
       { username: 'u2', email: 'u2@example.org', roles: [], enabled: false, status: 'CONFIRMED' },
     ]);
+  });
+
+  it('disables and then signs the account out everywhere, so no refresh mints a new token', async () => {
+    const order: string[] = [];
+    cognito.on(AdminDisableUserCommand).callsFake(() => (order.push('disable'), {}));
+    cognito.on(AdminUserGlobalSignOutCommand).callsFake(() => (order.push('sign-out'), {}));
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'u1', Enabled: false, UserStatus: 'CONFIRMED' });
+    cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'admin' }] });
+    expect(await dir.disable('u1')).toMatchObject({ username: 'u1', enabled: false });
+    expect(order).toEqual(['disable', 'sign-out']);
+    expect(cognito.commandCalls(AdminUserGlobalSignOutCommand)[0]?.args[0].input).toEqual({ UserPoolId: 'pool-1', Username: 'u1' });
+  });
+
+  it('looks an account up with its status and groups now (the API\'s re-check), undefined when it is gone', async () => {
+    cognito.on(AdminGetUserCommand, { Username: 'u1' }).resolves({ Username: 'u1', Enabled: false, UserStatus: 'CONFIRMED', UserAttributes: [{ Name: 'email', Value: 'u1@example.org' }] });
+    cognito.on(AdminListGroupsForUserCommand, { Username: 'u1' }).resolves({ Groups: [{ GroupName: 'ngo' }] });
+    cognito.on(AdminGetUserCommand, { Username: 'ghost' }).rejects(new UserNotFoundException({ message: 'no', $metadata: {} }));
+    expect(await dir.get('u1')).toEqual({ username: 'u1', email: 'u1@example.org', roles: ['ngo'], enabled: false, status: 'CONFIRMED' });
+    await expect(dir.get('ghost')).resolves.toBeUndefined();
   });
 });

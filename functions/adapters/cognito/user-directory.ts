@@ -5,6 +5,7 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
+  AdminUserGlobalSignOutCommand,
   type CognitoIdentityProviderClient,
   ListUsersCommand,
   UsernameExistsException,
@@ -18,7 +19,9 @@ import { isRole, ROLES, type Role, type StaffUser, UserDirectoryError } from '..
  * Staff accounts in the Cognito user pool: the pool's groups are the roles (the API reads them
  * from the token's `cognito:groups`). Inviting creates the user with their email verified and
  * lets Cognito email a temporary password; at first sign-in they set a password and an
- * authenticator app (the pool requires TOTP MFA). Disabling signs them out of new sessions.
+ * authenticator app (the pool requires TOTP MFA). Disabling also signs them out everywhere
+ * (their refresh tokens are revoked); the API's re-check (`get`) refuses the tokens already
+ * issued within 30 seconds.
  */
 export class CognitoUserDirectory implements UserDirectory {
   constructor(
@@ -65,18 +68,24 @@ export class CognitoUserDirectory implements UserDirectory {
       const current = await this.groups(username);
       for (const g of current.filter((g) => g !== role)) await this.client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: this.userPoolId, Username: username, GroupName: g }));
       if (!current.includes(role)) await this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: username, GroupName: role }));
-      return this.get(username);
+      return this.fetch(username);
     });
   }
 
   async disable(username: string): Promise<StaffUser | undefined> {
     return this.ifExists(async () => {
       await this.client.send(new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: username }));
-      return this.get(username);
+      // After the disable: were the sign-out first, a refresh in between would mint a new token.
+      await this.client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: username }));
+      return this.fetch(username);
     });
   }
 
-  private async get(username: string): Promise<StaffUser> {
+  async get(username: string): Promise<StaffUser | undefined> {
+    return this.ifExists(() => this.fetch(username));
+  }
+
+  private async fetch(username: string): Promise<StaffUser> {
     const u = await this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username }));
     return this.staff(u.Username ?? username, u.UserAttributes, u.Enabled, u.UserStatus, u.UserCreateDate);
   }

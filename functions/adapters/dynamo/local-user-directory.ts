@@ -61,12 +61,25 @@ export class LocalUserDirectory implements UserDirectory {
     return this.update(username, 'SET enabled = :v', { ':v': false });
   }
 
-  /** The enabled account a bearer token belongs to. */
-  async principal(token: string): Promise<{ name: string; roles: Role[] } | undefined> {
+  /** A configured account, or one in the table. */
+  async get(username: string): Promise<StaffUser | undefined> {
+    const configured = this.configured().find((u) => u.username === username);
+    if (configured) return configured;
+    const user = await this.stored(username);
+    return user ? asStaff(user) : undefined;
+  }
+
+  /** The enabled account a bearer token belongs to (read now: a disable bites at once). The username is its id. */
+  async principal(token: string): Promise<{ id: string; username: string; name: string; roles: Role[] } | undefined> {
     const link = (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: tokenKey(token) }))).Item;
     if (!link) return undefined;
-    const user = (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: userKey(String(link.username)) }))).Item as StoredUser | undefined;
-    return user?.enabled ? { name: user.email, roles: [user.role] } : undefined;
+    const user = await this.stored(String(link.username));
+    return user?.enabled ? { id: user.username, username: user.username, name: user.email, roles: [user.role] } : undefined;
+  }
+
+  private async stored(username: string): Promise<StoredUser | undefined> {
+    const item = (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: userKey(username) }))).Item;
+    return item ? withoutKeys<StoredUser>(item) : undefined;
   }
 
   private async update(username: string, expression: string, values: Record<string, unknown>, names?: Record<string, string>): Promise<StaffUser | undefined> {

@@ -16,8 +16,9 @@ export interface ExportRequest {
   bom: boolean;
   /** Add the `phone` column. The caller checks the role (admins only) before asking. */
   includePhone: boolean;
-  /** Who asked, for the codebook and the audit log. */
+  /** Who asked, for the codebook and the audit log: a label, and the immutable id (log only). */
   by: string;
+  byId?: string;
   now: Date;
 }
 
@@ -72,7 +73,7 @@ export async function runExport(req: ExportRequest, deps: ExportDeps): Promise<E
   const json = await deps.sink.write(`${base}.codebook.json`, 'application/json; charset=utf-8', Readable.from([`${JSON.stringify(codebook, null, 2)}\n`]));
   const md = await deps.sink.write(`${base}.codebook.md`, 'text/markdown; charset=utf-8', Readable.from([codebookMarkdown(codebook)]));
 
-  const audit = { studyId: req.study.studyId, dataset: req.dataset, rows: counter.rows, by: req.by, at: req.now.toISOString(), includePhone: req.includePhone, location: csv.location };
+  const audit = { studyId: req.study.studyId, dataset: req.dataset, rows: counter.rows, by: req.by, ...(req.byId ? { byId: req.byId } : {}), at: req.now.toISOString(), includePhone: req.includePhone, location: csv.location };
   if (req.includePhone) deps.log?.warn('export with phone numbers', { ...audit, audit: 'export-phone-numbers' });
   else deps.log?.info('export', { ...audit, audit: 'export' });
   return { dataset: req.dataset, rows: counter.rows, csv, codebook: { json, md } };

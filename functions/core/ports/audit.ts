@@ -2,7 +2,10 @@
 export interface AuditEvent {
   studyId: string;
   at: string;
+  /** A label for people (the email): it can have changed since. */
   by: string;
+  /** The actor's immutable id (Cognito's `sub`): the identity of record. Absent on entries written before it was kept. */
+  byId?: string;
   action: 'reveal-phone' | 'export-with-phones' | (string & {});
   participantId?: string;
   reason?: string;

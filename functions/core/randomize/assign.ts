@@ -58,8 +58,9 @@ export interface AssignmentAudit {
   inputsHash: string;
   counts: ArmCount[];
   byBlock: BlockArmCount[];
-  /** Who ran it (filled by the caller). */
+  /** Who ran it (filled by the caller): a label, and the immutable id of record where known. */
   by: string;
+  byId?: string;
   /** ISO time it was run (filled by the caller). */
   at: string;
 }

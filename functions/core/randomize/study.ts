@@ -17,7 +17,9 @@ export type { StoredRandomization };
 export interface RandomizeRequest {
   method: RandomizationMethod;
   seed: number;
+  /** Who ran it: a label (the email), and the immutable id of record. */
   by: string;
+  byId?: string;
   now: Date;
 }
 
@@ -46,7 +48,7 @@ export async function randomizeStudy(study: Study, req: RandomizeRequest, ports:
   const at = req.now.toISOString();
   let run: StoredRandomization = running?.randomizationId === randomizationId
     ? running
-    : { ...auditOf(result, req.by, at), randomizationId, studyId: study.studyId, kind: 'initial', status: 'running', version: 1 };
+    : { ...auditOf(result, req.by, at), ...actorId(req), randomizationId, studyId: study.studyId, kind: 'initial', status: 'running', version: 1 };
   if (run !== running && !(await ports.createRun(run))) {
     throw new RandomizationError('A randomization with these inputs and seed is already recorded; run it again to finish it.');
   }
@@ -88,7 +90,7 @@ export async function assignLateJoiners(study: Study, req: Omit<RandomizeRequest
   if (late.length === 0 && !run) return { assigned: 0, kept: 0, message: 'No consented participant is waiting for an arm: nobody was assigned and no run was recorded.' };
   if (!run) {
     run = {
-      algorithm: '', seed: req.seed, method: 'block', inputsHash: '', counts: arms.map((a) => ({ armId: a.armId, n: 0 })), byBlock: [], by: req.by, at: req.now.toISOString(),
+      algorithm: '', seed: req.seed, method: 'block', inputsHash: '', counts: arms.map((a) => ({ armId: a.armId, n: 0 })), byBlock: [], by: req.by, ...actorId(req), at: req.now.toISOString(),
       randomizationId: `ra-rolling-${req.seed}`, studyId: study.studyId, kind: 'rolling', status: 'running', version: 1,
     };
     if (!(await ports.createRun(run))) throw new RandomizationError('Rolling enrolment was started meanwhile; run it again.');
@@ -97,7 +99,7 @@ export async function assignLateJoiners(study: Study, req: Omit<RandomizeRequest
   for (const p of late) {
     const next = nextAssignment(run.rolling, p.stratum ?? '', arms, req.seed);
     const counts = run.counts.map((c) => (c.armId === next.armId ? { ...c, n: c.n + 1 } : c));
-    const saved: StoredRandomization = { ...run, algorithm: next.algorithm, rolling: next.state, counts, version: run.version + 1, at: req.now.toISOString(), by: req.by };
+    const saved: StoredRandomization = { ...run, algorithm: next.algorithm, rolling: next.state, counts, version: run.version + 1, at: req.now.toISOString(), by: req.by, ...actorId(req) };
     // The block position is taken before the arm is written: a crash between the two leaves a
     // gap in a block (balance off by one), never two people in one slot.
     if (!(await ports.saveRun(saved, run.version))) throw new RandomizationError('Someone else is assigning late joiners right now; try again in a minute.');
@@ -106,3 +108,5 @@ export async function assignLateJoiners(study: Study, req: Omit<RandomizeRequest
   }
   return { run, assigned, kept: 0 };
 }
+
+const actorId = (req: Pick<RandomizeRequest, 'byId'>): { byId?: string } => (req.byId ? { byId: req.byId } : {});

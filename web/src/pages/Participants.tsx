@@ -106,7 +106,7 @@ export function Participants({ study, roles }: { study: Study; roles: Role[] }) 
 
 /** Admins: every phone number revealed, by whom, when and why (newest first). */
 function AuditTrail({ studyId }: { studyId: string }) {
-  const trail = useLoad(() => api<{ events: { at: string; by: string; action: string; participantId?: string; detail?: string }[] }>(studyPath(studyId, '/audit')), [studyId]);
+  const trail = useLoad(() => api<{ events: { at: string; by: string; byId?: string; action: string; participantId?: string; detail?: string }[] }>(studyPath(studyId, '/audit')), [studyId]);
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Audit trail</h2>
@@ -121,7 +121,16 @@ function AuditTrail({ studyId }: { studyId: string }) {
                   <td>
                     <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time>
                   </td>
-                  <td>{e.by}</td>
+                  <td>
+                    {/* The email is a label; the account id (Cognito's sub) is who it was, whatever the email says now. */}
+                    {e.by}
+                    {e.byId ? (
+                      <>
+                        {' '}
+                        <code title="account id">{e.byId}</code>
+                      </>
+                    ) : null}
+                  </td>
                   <td>{e.action}</td>
                   <td>{e.participantId ?? '–'}</td>
                   <td>{e.detail ?? ''}</td>

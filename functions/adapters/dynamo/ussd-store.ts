@@ -6,7 +6,8 @@ import type { UssdSession } from '../../core/ussd/session.js';
 import { batchGetAll, conditionally, withoutKeys } from './items.js';
 import { DynamoParticipantStore, putOrStale } from './participant-store.js';
 import { weekAnswered, type WeekRecord } from '../../core/diary/week-record.js';
-import { keys } from './keys.js';
+import { envPhoneKeys, type PhoneKeys } from '../phone-key.js';
+import { keys, numberIndex, type PhoneHasher } from './keys.js';
 
 /**
  * The USSD hop's storage: one BatchGetItem to read (session, participant, diary week), one
@@ -20,14 +21,17 @@ export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly phones: PhoneKeys = envPhoneKeys,
   ) {
-    this.participants = new DynamoParticipantStore(doc, tableName);
+    this.participants = new DynamoParticipantStore(doc, tableName, phones);
   }
 
   async loadHop(sessionId: string, studyId: string, phone: string, week: string, now: Date): Promise<HopRecords> {
+    // The hop's one HMAC: the participant and their week are keyed by the number's hash.
+    const hashed = (await this.phones.hasher())(phone);
     const sessionKey = keys.session(sessionId);
-    const participantKey = keys.participant(studyId, phone);
-    const weekKey = keys.week(studyId, phone, week);
+    const participantKey = keys.participant(studyId, hashed);
+    const weekKey = keys.week(studyId, hashed, week);
     const items = await batchGetAll(this.doc, this.tableName, [sessionKey, participantKey, weekKey]);
     const records: HopRecords = {};
     const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -46,7 +50,7 @@ export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   }
 
   async saveSession(session: UssdSession, previousVersion: number | undefined): Promise<void> {
-    await this.putOrStale({ TableName: this.tableName, ...this.sessionPut(session, previousVersion) }, session.sessionId);
+    await this.putOrStale({ TableName: this.tableName, ...this.sessionPut(session, previousVersion, await this.phones.hasher()) }, session.sessionId);
   }
 
   saveConsent(participant: Participant): Promise<void> {
@@ -54,11 +58,12 @@ export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   }
 
   async saveWeek(record: WeekRecord, previousVersion: number | undefined): Promise<void> {
+    const hash = await this.phones.hasher();
     await this.putOrStale(
       {
         TableName: this.tableName,
         Item: {
-          ...keys.week(record.studyId, record.phone, record.week),
+          ...keys.week(record.studyId, hash(record.phone), record.week),
           ...keys.weekIndex(record.studyId, record.week, record.participantId),
           ...record,
         },
@@ -79,17 +84,19 @@ export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   }
 
   async answeredAmong(studyId: string, phones: readonly string[], week: string): Promise<Set<string>> {
-    const weeks = await batchGetAll(this.doc, this.tableName, phones.map((p) => keys.week(studyId, p, week)));
+    const hash = await this.phones.hasher();
+    const weeks = await batchGetAll(this.doc, this.tableName, phones.map((p) => keys.week(studyId, hash(p), week)));
     return new Set(weeks.filter((w) => weekAnswered(w as unknown as WeekRecord)).map((w) => String(w.phone)));
   }
 
   async saveComplaint(c: Complaint): Promise<void> {
+    const hash = await this.phones.hasher();
     // Stored by an earlier copy of the same request: nothing to add.
     await conditionally(
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.complaint(c.studyId, c.phone, c.ref), ...keys.complaintIndex(c.studyId, c.week, c.provider, c.ref), ...c },
+          Item: { ...keys.complaint(c.studyId, hash(c.phone), c.ref), ...keys.complaintIndex(c.studyId, c.week, c.provider, c.ref), ...c },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -97,22 +104,25 @@ export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   }
 
   async listWeeks(studyId: string, phone: string, fromWeek: string, toWeek: string): Promise<WeekRecord[]> {
+    const hashed = (await this.phones.hasher())(phone);
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
-          ':pk': keys.week(studyId, phone, fromWeek).pk,
-          ':from': keys.week(studyId, phone, fromWeek).sk,
-          ':to': keys.week(studyId, phone, toWeek).sk,
+          ':pk': keys.week(studyId, hashed, fromWeek).pk,
+          ':from': keys.week(studyId, hashed, fromWeek).sk,
+          ':to': keys.week(studyId, hashed, toWeek).sk,
         },
       }),
     );
     return (out.Items ?? []).map((i) => withoutKeys<WeekRecord>(i));
   }
 
-  private sessionPut(session: UssdSession, previousVersion: number | undefined) {
-    const item = { ...keys.session(session.sessionId), ...session };
+  private sessionPut(session: UssdSession, previousVersion: number | undefined, hash: PhoneHasher) {
+    const key = keys.session(session.sessionId);
+    // The session holds the caller's number: indexed by its hash, so forgetting finds it.
+    const item = { ...key, ...numberIndex(hash(session.phone), key.pk, key.sk), ...session };
     if (previousVersion === undefined) {
       return {
         Item: item,

@@ -4,8 +4,8 @@
  */
 export type LambdaName = 'ussd' | 'atCallbacks' | 'api';
 
-/** Lambdas not behind HTTP: the SQS-triggered sender and the scheduled dispatcher. */
-export type WorkerName = 'sender' | 'dispatcher';
+/** Lambdas not behind HTTP: the SQS-triggered sender and forget worker, and the scheduled dispatcher. */
+export type WorkerName = 'sender' | 'dispatcher' | 'forget';
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -50,5 +50,6 @@ export const lambdaEntries: Record<LambdaName | WorkerName | LocalOnlyLambdaName
   api: 'functions/api/handler.ts',
   sender: 'functions/sms-send/handler.ts',
   dispatcher: 'functions/dispatcher/handler.ts',
+  forget: 'functions/forget/handler.ts',
   voice: 'functions/voice/handler.ts',
 };

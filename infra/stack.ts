@@ -28,6 +28,7 @@ import { Data } from './constructs/data.js';
 import { httpApi } from './constructs/http-api.js';
 import { httpFunctions } from './constructs/http-functions.js';
 import { LambdaFactory, grantQueueAndInvoke } from './constructs/lambda.js';
+import { Forget } from './constructs/forget.js';
 import { Messaging } from './constructs/messaging.js';
 import { outputs } from './constructs/outputs.js';
 import type { FunctionName } from './constructs/permissions.js';
@@ -40,6 +41,9 @@ export class SautiStack extends Stack {
   readonly sslWirelessCredentials: Secret;
   readonly infobipCredentials: Secret;
   readonly pseudonymKey: Secret;
+  readonly phoneKey: Secret;
+  /** "Forget me" jobs, their DLQ and worker (constructs/forget.ts). */
+  readonly forget: Forget;
   readonly exportsBucket: Bucket;
   readonly exportsLogBucket: Bucket;
   readonly sendQueue: Queue;
@@ -69,20 +73,24 @@ export class SautiStack extends Stack {
       sslWirelessCredentials: this.sslWirelessCredentials,
       infobipCredentials: this.infobipCredentials,
       pseudonymKey: this.pseudonymKey,
+      phoneKey: this.phoneKey,
     } = secrets);
 
     const lambdas = new LambdaFactory(this, data, secrets);
     const messaging = new Messaging(this, lambdas);
+    const forget = new Forget(this, lambdas, messaging.sendQueue);
+    this.forget = forget;
     ({ sendQueue: this.sendQueue, sendDeadLetterQueue: this.sendDeadLetterQueue, dispatchSchedule: this.dispatchSchedule, sendConcurrency: this.sendConcurrency } = messaging);
     const auth = new Auth(this);
     ({ userPool: this.userPool, userPoolClient: this.userPoolClient, authDomain: this.authDomain } = auth);
     const { ussd, atCallbacks, api } = httpFunctions(this, lambdas, {
       sendQueueUrl: messaging.sendQueue.queueUrl,
+      forgetQueueUrl: forget.queue.queueUrl,
       dispatcher: messaging.dispatcher,
       exportsBucket: data.exportsBucket,
     });
-    this.functions = { ussd, atCallbacks, api, sender: messaging.sender, dispatcher: messaging.dispatcher };
-    grantQueueAndInvoke(this.functions, messaging.sendQueue);
+    this.functions = { ussd, atCallbacks, api, sender: messaging.sender, dispatcher: messaging.dispatcher, forget: forget.worker };
+    grantQueueAndInvoke(this.functions, messaging.sendQueue, forget.queue);
     // After the invoke grant, so the API's policy lists its statements in their historical order.
     auth.letManageStaff(api);
 
@@ -101,7 +109,7 @@ export class SautiStack extends Stack {
       },
     });
     auth.allowConsoleAt(this.consoleSite.url);
-    this.alarmTopic = alarms(this, { functions: this.functions, sendDeadLetterQueue: messaging.sendDeadLetterQueue, api: this.api });
+    this.alarmTopic = alarms(this, { functions: this.functions, sendDeadLetterQueue: messaging.sendDeadLetterQueue, api: this.api, forget });
     outputs(this, { api: this.api, table: data.table, secrets, messaging, auth, exportsBucket: data.exportsBucket, alarmTopic: this.alarmTopic });
   }
 }

@@ -12,6 +12,8 @@ import { exportObjectActions } from './permissions.js';
 
 export interface HttpFunctionsProps {
   sendQueueUrl: string;
+  /** Where "forget me" jobs go (the Forget construct). */
+  forgetQueueUrl: string;
   dispatcher: NodejsFunction;
   exportsBucket: Bucket;
 }
@@ -30,7 +32,7 @@ export function httpFunctions(stack: Stack, lambdas: LambdaFactory, props: HttpF
     withContent: true,
     memorySize: 256,
     timeout: Duration.seconds(10),
-    environment: { SEND_QUEUE_URL: props.sendQueueUrl },
+    environment: { SEND_QUEUE_URL: props.sendQueueUrl, FORGET_QUEUE_URL: props.forgetQueueUrl },
   });
   const api = lambdas.create('AdminApi', 'api', {
     description: 'Sauti: admin API (studies, campaigns, participants) for researchers, NGOs and admins',
@@ -40,6 +42,7 @@ export function httpFunctions(stack: Stack, lambdas: LambdaFactory, props: HttpF
     timeout: Duration.seconds(29),
     environment: {
       SEND_QUEUE_URL: props.sendQueueUrl,
+      FORGET_QUEUE_URL: props.forgetQueueUrl,
       DISPATCHER_FUNCTION_NAME: props.dispatcher.functionName,
       EXPORTS_BUCKET: props.exportsBucket.bucketName,
     },

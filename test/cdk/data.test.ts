@@ -16,6 +16,7 @@ import {
   secretId,
   atSecretId,
   pseudonymSecretId,
+  phoneKeySecretId,
   sslSecretId,
   infobipSecretId,
   exportsBucketId,
@@ -39,6 +40,8 @@ describe('DynamoDB table', () => {
         { AttributeName: 'sk', AttributeType: 'S' },
         { AttributeName: 'gsi1pk', AttributeType: 'S' },
         { AttributeName: 'gsi1sk', AttributeType: 'S' },
+        { AttributeName: 'gsi2pk', AttributeType: 'S' },
+        { AttributeName: 'gsi2sk', AttributeType: 'S' },
       ]),
       GlobalSecondaryIndexes: [
         {
@@ -48,6 +51,15 @@ describe('DynamoDB table', () => {
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        // The number index of forget-me: keys only.
+        {
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
       BillingMode: 'PAY_PER_REQUEST',
@@ -80,7 +92,7 @@ describe('DynamoDB table', () => {
 
 describe('secrets', () => {
   it('are the callback token, the three SMS providers\' credentials and the pseudonym key, all generated, never literals', () => {
-    expect(ofType('AWS::SecretsManager::Secret').map(([id]) => id).sort()).toEqual([atSecretId, sslSecretId, infobipSecretId, secretId, pseudonymSecretId].sort());
+    expect(ofType('AWS::SecretsManager::Secret').map(([id]) => id).sort()).toEqual([atSecretId, sslSecretId, infobipSecretId, secretId, pseudonymSecretId, phoneKeySecretId].sort());
     for (const id of [secretId, atSecretId, sslSecretId, infobipSecretId, pseudonymSecretId]) expect(resources[id]!.Properties.SecretString, id).toBeUndefined();
   });
 

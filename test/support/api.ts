@@ -1,3 +1,4 @@
+import type { ForgetQueue } from '../../functions/core/ports/forget.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { systemClock } from '../../functions/core/ports/index.js';
 import { httpApiEvent } from '../../infra/local/event.js';
@@ -20,11 +21,11 @@ export interface CallOptions {
 export async function apiHandler(
   t: TestTable,
   tokens: Record<string, { role: string; name?: string; expiresAt?: string }>,
-  deps: { now: () => number; runDispatch?: () => Promise<unknown> },
+  deps: { now: () => number; runDispatch?: () => Promise<unknown>; forgets?: ForgetQueue },
 ): Promise<ApiHandler> {
   Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, POWERTOOLS_LOG_LEVEL: 'ERROR', SAUTI_API_TOKENS: JSON.stringify(tokens) });
   const { createApiHandler } = await import('../../functions/api/handler.js');
-  return createApiHandler({ clock: { now: () => new Date(deps.now()) }, runDispatch: deps.runDispatch ?? (async () => ({})) });
+  return createApiHandler({ clock: { now: () => new Date(deps.now()) }, runDispatch: deps.runDispatch ?? (async () => ({})), ...(deps.forgets ? { forgets: deps.forgets } : {}) });
 }
 
 export function apiEvent(method: string, path: string, opts: CallOptions = {}): APIGatewayProxyEventV2 {

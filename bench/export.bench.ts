@@ -24,6 +24,7 @@ import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk
 import { content } from '../content/index.js';
 import { DynamoExportSource } from '../functions/adapters/dynamo/export-source.js';
 import { participantItem } from '../functions/adapters/dynamo/items.js';
+import { envPhoneKeys } from '../functions/adapters/phone-key.js';
 import { GSI1, keys } from '../functions/adapters/dynamo/keys.js';
 import { createStudy } from '../functions/adapters/dynamo/study-admin.js';
 import { ensureTable } from '../functions/adapters/dynamo/table.js';
@@ -118,11 +119,12 @@ async function seed(doc: DynamoDBDocumentClient, table: string, study: Study, n:
   const treated = new Set(study.arms.filter((a) => a.treatment).map((a) => a.armId));
   let items = 2 + study.arms.length;
   let records = 0;
+  const hash = await envPhoneKeys.hasher();
   for (let from = 0; from < n; from += 500) {
     const page = Array.from({ length: Math.min(500, n - from) }, (_, k) => participant(study, from + k));
-    const batch: Record<string, unknown>[] = page.map(participantItem);
+    const batch: Record<string, unknown>[] = page.map((p) => participantItem(p, hash));
     for (const w of simulateDiaries(page, treated, form, plan)) {
-      batch.push({ ...keys.week(w.studyId, w.phone, w.week), ...keys.weekIndex(w.studyId, w.week, w.participantId), ...w });
+      batch.push({ ...keys.week(w.studyId, hash(w.phone), w.week), ...keys.weekIndex(w.studyId, w.week, w.participantId), ...w });
       records += 1;
     }
     await batchWrite(doc, table, batch, 4);

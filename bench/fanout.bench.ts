@@ -11,6 +11,7 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { content } from '../content/index.js';
 import { dynamoDispatchPorts } from '../functions/adapters/dynamo/dispatch-ports.js';
 import { participantItem } from '../functions/adapters/dynamo/items.js';
+import { envPhoneKeys } from '../functions/adapters/phone-key.js';
 import { createStudy } from '../functions/adapters/dynamo/study-admin.js';
 import { ensureTable } from '../functions/adapters/dynamo/table.js';
 import type { SendQueue } from '../functions/core/ports/index.js';
@@ -180,8 +181,9 @@ function participant(study: Study, i: number): Participant {
 /** Creates the study and writes its n participants with BatchWriteItem, as addParticipant would write each. */
 async function seed(doc: DynamoDBDocumentClient, study: Study, n: number): Promise<void> {
   await createStudy(doc, TABLE, study);
+  const hash = await envPhoneKeys.hasher();
   for (let from = 0; from < n; from += 10_000) {
-    const items = Array.from({ length: Math.min(10_000, n - from) }, (_, k) => participantItem(participant(study, from + k)));
+    const items = Array.from({ length: Math.min(10_000, n - from) }, (_, k) => participantItem(participant(study, from + k), hash));
     await batchWrite(doc, TABLE, items, 4);
   }
 }

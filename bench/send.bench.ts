@@ -11,6 +11,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { content } from '../content/index.js';
 import { AfricasTalkingSmsGateway } from '../functions/adapters/africastalking/sms-gateway.js';
 import { participantItem } from '../functions/adapters/dynamo/items.js';
+import { envPhoneKeys } from '../functions/adapters/phone-key.js';
 import { DynamoMessageStore } from '../functions/adapters/dynamo/message-store.js';
 import { createStudy } from '../functions/adapters/dynamo/study-admin.js';
 import { ensureTable } from '../functions/adapters/dynamo/table.js';
@@ -235,7 +236,8 @@ export async function run(): Promise<BenchResult> {
     };
     progress(`setup (not timed): ${int(N)} participants (BatchWriteItem) and ${int(WARMUP + M + N)} message records (createMany)`);
     const setup = await timed(async () => {
-      await batchWrite(doc, TABLE, people.map(participantItem), 3);
+      const hash = await envPhoneKeys.hasher();
+      await batchWrite(doc, TABLE, people.map((p) => participantItem(p, hash)), 3);
       for (const name of ['warmup', 'uncapped', 'capped'] as const) await record(doc, sets[name], PERIODS[name]);
     });
     progress(`  set up in ${secs(setup.ms)}`);

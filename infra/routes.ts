@@ -4,8 +4,8 @@
  */
 export type LambdaName = 'ussd' | 'atCallbacks' | 'api' | 'voice';
 
-/** Lambdas not behind HTTP: the SQS-triggered sender and the scheduled dispatcher. */
-export type WorkerName = 'sender' | 'dispatcher';
+/** Lambdas not behind HTTP: the SQS-triggered sender and forget worker, and the scheduled dispatcher. */
+export type WorkerName = 'sender' | 'dispatcher' | 'forget';
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -41,5 +41,6 @@ export const lambdaEntries: Record<LambdaName | WorkerName, string> = {
   api: 'functions/api/handler.ts',
   sender: 'functions/sms-send/handler.ts',
   dispatcher: 'functions/dispatcher/handler.ts',
+  forget: 'functions/forget/handler.ts',
   voice: 'functions/voice/handler.ts',
 };

@@ -28,6 +28,7 @@ import { Data } from './constructs/data.js';
 import { httpApi } from './constructs/http-api.js';
 import { AT_SOURCE_IPS_CONTEXT, atSourceIpsOf, httpFunctions } from './constructs/http-functions.js';
 import { LambdaFactory, grantQueueAndInvoke } from './constructs/lambda.js';
+import { Forget } from './constructs/forget.js';
 import { Messaging } from './constructs/messaging.js';
 import { outputs } from './constructs/outputs.js';
 import type { FunctionName } from './constructs/permissions.js';
@@ -40,6 +41,9 @@ export class SautiStack extends Stack {
   readonly sslWirelessCredentials: Secret;
   readonly infobipCredentials: Secret;
   readonly pseudonymKey: Secret;
+  readonly phoneKey: Secret;
+  /** "Forget me" jobs, their DLQ and worker (constructs/forget.ts). */
+  readonly forget: Forget;
   readonly exportsBucket: Bucket;
   readonly exportsLogBucket: Bucket;
   readonly sendQueue: Queue;
@@ -69,21 +73,25 @@ export class SautiStack extends Stack {
       sslWirelessCredentials: this.sslWirelessCredentials,
       infobipCredentials: this.infobipCredentials,
       pseudonymKey: this.pseudonymKey,
+      phoneKey: this.phoneKey,
     } = secrets);
 
     const lambdas = new LambdaFactory(this, data, secrets);
     const messaging = new Messaging(this, lambdas);
+    const forget = new Forget(this, lambdas, messaging.sendQueue);
+    this.forget = forget;
     ({ sendQueue: this.sendQueue, sendDeadLetterQueue: this.sendDeadLetterQueue, dispatchSchedule: this.dispatchSchedule, sendConcurrency: this.sendConcurrency } = messaging);
     const auth = new Auth(this);
     ({ userPool: this.userPool, userPoolClient: this.userPoolClient, authDomain: this.authDomain } = auth);
     const { ussd, atCallbacks, api, voice } = httpFunctions(this, lambdas, {
       sendQueueUrl: messaging.sendQueue.queueUrl,
+      forgetQueueUrl: forget.queue.queueUrl,
       dispatcher: messaging.dispatcher,
       exportsBucket: data.exportsBucket,
       atSourceIps: atSourceIpsOf(this.node.tryGetContext(AT_SOURCE_IPS_CONTEXT)),
     });
-    this.functions = { ussd, atCallbacks, api, voice, sender: messaging.sender, dispatcher: messaging.dispatcher };
-    grantQueueAndInvoke(this.functions, messaging.sendQueue);
+    this.functions = { ussd, atCallbacks, api, voice, sender: messaging.sender, dispatcher: messaging.dispatcher, forget: forget.worker };
+    grantQueueAndInvoke(this.functions, messaging.sendQueue, forget.queue);
     // After the invoke grant, so the API's policy lists its statements in their historical order.
     auth.letManageStaff(api);
 
@@ -104,7 +112,7 @@ export class SautiStack extends Stack {
     auth.allowConsoleAt(this.consoleSite.url);
     // The voice prompts' recordings, served over HTTPS by the console's distribution under /audio/ (their upload is a deploy step still to write).
     voice.addEnvironment('SAUTI_AUDIO_BASE_URL', `${this.consoleSite.url}/audio`);
-    this.alarmTopic = alarms(this, { functions: this.functions, sendDeadLetterQueue: messaging.sendDeadLetterQueue, api: this.api });
+    this.alarmTopic = alarms(this, { functions: this.functions, sendDeadLetterQueue: messaging.sendDeadLetterQueue, api: this.api, forget });
     outputs(this, { api: this.api, table: data.table, secrets, messaging, auth, exportsBucket: data.exportsBucket, alarmTopic: this.alarmTopic });
   }
 }

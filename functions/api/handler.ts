@@ -5,7 +5,8 @@ import { dynamoPorts } from '../adapters/dynamo/ports.js';
 import { createLogger } from '../adapters/logger.js';
 import type { Content } from '../core/content/schema.js';
 import type { Study } from '../core/model.js';
-import type { Clock } from '../core/ports/index.js';
+import type { Clock, ForgetQueue } from '../core/ports/index.js';
+import { forgetQueueFromEnv, forgetRunner } from '../adapters/sqs/forget-queue.js';
 import { clockFromEnv } from '../adapters/clock.js';
 import { currentRoles } from '../core/staff-access.js';
 import { bearerToken, type Principal, principalOf, unauthenticatedMessage } from './auth.js';
@@ -41,6 +42,8 @@ export interface ApiDeps {
    * Without one, a step that owes an SMS fails loudly rather than dropping it.
    */
   queue?: SendQueue;
+  /** Where an admin's "forget me" goes (FORGET_QUEUE_URL in AWS; the local stack's queue). */
+  forgets?: ForgetQueue;
 }
 
 export function createApiHandler(deps: ApiDeps) {
@@ -55,7 +58,9 @@ export function createApiHandler(deps: ApiDeps) {
     return s;
   };
 
-  const ctx: ApiContext = { ports, clock, log, content: () => (content ??= loadContent()), study };
+  // An admin's forget sends no SMS: the inline runner (tests only) never needs a send queue.
+  const forgets = deps.forgets ?? forgetQueueFromEnv(forgetRunner(ports.forget, { enqueue: async () => undefined }, clock, log));
+  const ctx: ApiContext = { ports, clock, log, content: () => (content ??= loadContent()), study, forgets };
   // Locally (configured tokens, no Cognito), accounts an admin invited carry tokens of their own.
   const localAccounts = !process.env.USER_POOL_ID && process.env.SAUTI_API_TOKENS ? localUserDirectory(ctx) : undefined;
   const directory = userDirectoryFromEnv(ctx);

@@ -1,5 +1,4 @@
 import { pseudonymSecret } from '../adapters/pseudonym-secret.js';
-import { pseudonym, studyKey } from '../core/export/pseudonym.js';
 import type { ApiContext } from './context.js';
 import { ApiError, validated } from './http.js';
 import type { ApiRequest, RouteName } from './routes.js';
@@ -9,7 +8,9 @@ import { actor } from './auth.js';
 /**
  * Participant rights on the admin API: "forget me" on a participant's behalf (admins only).
  * The number and personal fields go, the pseudonymous research record stays (core/privacy),
- * and the act is audited (who, when, why, which participant id; never the number).
+ * and the act is audited (who, when, why, which participant id; never the number). The forget
+ * runs off the request (the forget queue): the answer says it is queued, and asking again once
+ * it has run answers `already: true`.
  */
 export function privacyHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = process.env): Pick<Record<RouteName, (r: ApiRequest) => Promise<unknown>>, 'forgetParticipant'> {
   const store = ctx.ports.forget;
@@ -24,16 +25,10 @@ export function privacyHandlers(ctx: ApiContext, env: NodeJS.ProcessEnv = proces
         throw new ApiError(404, `No participant "${participantId}" in study "${study.studyId}".`);
       }
       // Without the key the export id could not be kept, and the research record would lose its panel id.
-      const secret = await pseudonymSecret(env);
-      if (!secret) throw new ApiError(503, 'Forgetting needs the pseudonym key (PSEUDONYM_SECRET_ARN in AWS, SAUTI_PSEUDONYM_KEY locally), to keep the export id.');
-      const at = ctx.clock.now().toISOString();
-      const result = await store.forget(
-        found.active,
-        { at, by: 'admin', pseudonym: pseudonym(found.active.phone, studyKey(secret, study.studyId)) },
-        { by: r.principal.name, reason: body.reason },
-      );
-      ctx.log.warn('participant forgotten', { audit: 'forget', studyId: study.studyId, participantId, ...actor(r.principal), at });
-      return { ...result, forgotten: true, already: false };
+      if (!(await pseudonymSecret(env))) throw new ApiError(503, 'Forgetting needs the pseudonym key (PSEUDONYM_SECRET_ARN in AWS, SAUTI_PSEUDONYM_KEY locally), to keep the export id.');
+      await ctx.forgets.enqueue({ studyId: study.studyId, participantId, by: 'admin', actor: r.principal.name, reason: body.reason });
+      ctx.log.warn('forget queued', { audit: 'forget', studyId: study.studyId, participantId, ...actor(r.principal), at: ctx.clock.now().toISOString() });
+      return { participantId, queued: true, already: false };
     },
   };
 }

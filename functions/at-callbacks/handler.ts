@@ -5,12 +5,12 @@ import { callbackTokens } from '../adapters/callback-token.js';
 import { loadContent } from '../adapters/content.js';
 import { createDocumentClient, dynamoConfigFromEnv, tableNameFromEnv } from '../adapters/dynamo/client.js';
 import { dynamoPorts } from '../adapters/dynamo/ports.js';
-import { exportIdOf } from '../adapters/pseudonym-secret.js';
 import { callbackRefusal } from '../adapters/source-ip.js';
 import { createLogger } from '../adapters/logger.js';
+import { forgetQueueFromEnv, forgetRunner } from '../adapters/sqs/forget-queue.js';
 import { SqsSendQueue } from '../adapters/sqs/send-queue.js';
 import type { Content } from '../core/content/schema.js';
-import type { Clock, RawCallback, SendQueue } from '../core/ports/index.js';
+import type { Clock, ForgetQueue, RawCallback, SendQueue } from '../core/ports/index.js';
 import { clockFromEnv } from '../adapters/clock.js';
 import { isDeliveryStatus } from '../core/sms/delivery.js';
 import { receiveSms } from '../core/sms/receive-sms.js';
@@ -38,6 +38,8 @@ const kinds: Record<string, { kind: RawCallback['kind']; idField: string; keyOf?
 
 export interface CallbackDeps {
   queue: SendQueue;
+  /** Where a confirmed "forget me" goes (FORGET_QUEUE_URL in AWS; the local stack's queue). */
+  forgets?: ForgetQueue;
   /** Every time the handler stamps or compares comes from here (tests and the local stack supply theirs). */
   clock: Clock;
 }
@@ -50,6 +52,7 @@ export function createCallbacksHandler(deps: CallbackDeps) {
   // Incoming SMS name the short code they went to; cached like service codes on the USSD path.
   const shortCodes = cachedStudyDirectory({ studyForServiceCode: (code) => ports.studies.studyForShortCode(code) }, clock);
   let content: Promise<Content> | undefined;
+  const forgets = deps.forgets ?? forgetQueueFromEnv(forgetRunner(ports.forget, deps.queue, clock, log));
 
   async function incomingSms(fields: Record<string, string>, id: string): Promise<void> {
     const study = await shortCodes.studyForServiceCode(fields.to ?? '');
@@ -60,7 +63,7 @@ export function createCallbacksHandler(deps: CallbackDeps) {
     const c = await (content ??= loadContent());
     await receiveSms({ id, from: fields.from ?? '', text: fields.text ?? '' }, fields.to, {
       study, store: ports.ussd, content: c, clock, log, once: store, cases: ports.cases,
-      messages, queue: deps.queue, forget: ports.forget, pseudonyms: { exportIdOf: (studyId, phone) => exportIdOf(studyId, phone) },
+      messages, queue: deps.queue, forgets,
     });
   }
 

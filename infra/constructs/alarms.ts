@@ -11,12 +11,14 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Forget } from './forget.js';
 import type { FunctionName } from './permissions.js';
 
 export interface AlarmsProps {
   functions: Record<FunctionName, NodejsFunction>;
   sendDeadLetterQueue: Queue;
   api: HttpApi;
+  forget: Forget;
 }
 
 /** The alarm ids' prefix of each Lambda (its construct id). */
@@ -27,6 +29,7 @@ const alarmPrefix: Record<FunctionName, string> = {
   sender: 'Sender',
   dispatcher: 'Dispatcher',
   voice: 'Voice',
+  forget: 'Forget',
 };
 
 /** Makes the topic and the alarms; returns the topic. */
@@ -65,6 +68,19 @@ export function alarms(stack: Stack, props: AlarmsProps): Topic {
     props.functions.ussd.metricDuration({ period, statistic: 'p99' }),
     3000,
     { evaluationPeriods: 3, comparison: ComparisonOperator.GREATER_THAN_THRESHOLD },
+  );
+  alarm(
+    'ForgetDeadLetterAlarm',
+    'A "forget me" failed 5 times and waits in the forget DLQ: the participant is not yet forgotten nor told; inspect, fix, redrive',
+    props.forget.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+    1,
+  );
+  // Forgets are rare: a burst is a campaign gone wrong, a scripted abuse of the keyword, or an admin account misused.
+  alarm(
+    'ForgetsPerHourAlarm',
+    `${props.forget.perHourAlarm} or more "forget me" requests queued within an hour (context sauti:forgetsPerHourAlarm): check the audit trail (action forget)`,
+    props.forget.queue.metricNumberOfMessagesSent({ period: Duration.hours(1), statistic: 'Sum' }),
+    props.forget.perHourAlarm,
   );
   alarm('Api5xxAlarm', 'The HTTP API answered 5xx at least once in 5 minutes', props.api.metricServerError({ period, statistic: 'Sum' }), 1);
   return topic;

@@ -10,7 +10,7 @@ import { Duration, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { GSI1 } from '../../functions/adapters/dynamo/keys.js';
+import { GSI1, GSI2 } from '../../functions/adapters/dynamo/keys.js';
 
 /** Days an export stays in the bucket before S3 deletes it. */
 export const EXPORT_RETENTION_DAYS = 7;
@@ -47,6 +47,13 @@ export class Data {
       partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
+    });
+    // The number index: sparse, keys only, read by the forget worker alone (keys.ts numberIndex).
+    this.table.addGlobalSecondaryIndex({
+      indexName: GSI2,
+      partitionKey: { name: 'gsi2pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
     });
 
     [this.exportsBucket, this.exportsLogBucket] = exportBuckets(stack);

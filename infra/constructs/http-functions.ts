@@ -13,6 +13,8 @@ import { exportObjectActions } from './permissions.js';
 
 export interface HttpFunctionsProps {
   sendQueueUrl: string;
+  /** Where "forget me" jobs go (the Forget construct). */
+  forgetQueueUrl: string;
   dispatcher: NodejsFunction;
   exportsBucket: Bucket;
   /** `AT_SOURCE_IPS` of every Africa's Talking callback Lambda (context sauti:atSourceIps); unset: any source. */
@@ -62,7 +64,7 @@ export function httpFunctions(stack: Stack, lambdas: LambdaFactory, props: HttpF
     withContent: true,
     memorySize: 256,
     timeout: Duration.seconds(10),
-    environment: { SEND_QUEUE_URL: props.sendQueueUrl },
+    environment: { SEND_QUEUE_URL: props.sendQueueUrl, FORGET_QUEUE_URL: props.forgetQueueUrl },
   });
   const api = lambdas.create('AdminApi', 'api', {
     description: 'Sauti: admin API (studies, campaigns, participants) for researchers, NGOs and admins',
@@ -72,6 +74,7 @@ export function httpFunctions(stack: Stack, lambdas: LambdaFactory, props: HttpF
     timeout: Duration.seconds(29),
     environment: {
       SEND_QUEUE_URL: props.sendQueueUrl,
+      FORGET_QUEUE_URL: props.forgetQueueUrl,
       DISPATCHER_FUNCTION_NAME: props.dispatcher.functionName,
       EXPORTS_BUCKET: props.exportsBucket.bucketName,
     },

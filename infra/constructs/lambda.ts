@@ -11,11 +11,11 @@ import { Architecture, ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, P
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { GSI1 } from '../../functions/adapters/dynamo/keys.js';
+import { GSI1, GSI2 } from '../../functions/adapters/dynamo/keys.js';
 import { bundleOptions } from '../bundling.js';
 import { lambdaEntries } from '../routes.js';
 import type { Data } from './data.js';
-import { type FunctionName, dynamoActions, gsi1Readers, invokeGrants, secretEnv, secretReaders, sendQueueProducers } from './permissions.js';
+import { type FunctionName, dynamoActions, forgetQueueProducers, gsi1Readers, gsi2Readers, invokeGrants, secretEnv, secretReaders, sendQueueProducers } from './permissions.js';
 import type { Secrets } from './secrets.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -58,14 +58,9 @@ export class LambdaFactory {
         resources: [data.table.tableArn],
       }),
     );
-    if (gsi1Readers.includes(name)) {
-      role.addToPolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['dynamodb:Query'],
-          resources: [`${data.table.tableArn}/index/${GSI1}`],
-        }),
-      );
+    for (const [index, readers] of [[GSI1, gsi1Readers], [GSI2, gsi2Readers]] as const) {
+      if (!readers.includes(name)) continue;
+      role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [`${data.table.tableArn}/index/${index}`] }));
     }
     // DynamoDB uses the table key on the caller's behalf; the condition keeps the key usable
     // through DynamoDB only, never by calling KMS directly.
@@ -146,10 +141,10 @@ export class LambdaFactory {
 }
 
 /** Sending to the queue and invoking other Lambdas, exactly as sendQueueProducers and invokeGrants say. */
-export function grantQueueAndInvoke(functions: Record<FunctionName, NodejsFunction>, sendQueue: Queue): void {
-  for (const name of sendQueueProducers) {
+export function grantQueueAndInvoke(functions: Record<FunctionName, NodejsFunction>, sendQueue: Queue, forgetQueue: Queue): void {
+  for (const [queue, producers] of [[sendQueue, sendQueueProducers], [forgetQueue, forgetQueueProducers]] as const) {
     // sqs:SendMessage only: not grantSendMessages(), which adds GetQueueAttributes and GetQueueUrl.
-    functions[name].addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [sendQueue.queueArn] }));
+    for (const name of producers) functions[name].addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
   }
   for (const [name, targets] of Object.entries(invokeGrants) as [FunctionName, readonly FunctionName[]][]) {
     // The unqualified ARN only: not grantInvoke(), which adds every version and alias (`:*`).

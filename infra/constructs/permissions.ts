@@ -15,12 +15,11 @@ export const dynamoActions: Record<FunctionName, readonly string[]> = {
   ussd: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   // Callbacks record reports (conditional puts), advance a message on a delivery report (GetItem,
   // UpdateItem) and answer incoming SMS: read the study and participant (Query, BatchGetItem).
-  // "Forget me" confirmed by SMS moves the record and deletes the originals (DeleteItem) and
-  // finds the number's messages, callbacks and sessions (Scan: forget-store.ts).
-  atCallbacks: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
+  // "Forget me" confirmed by SMS is queued for the forget worker (forgetQueueProducers).
+  atCallbacks: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
   // Admin API: reads studies, campaigns and participants (Query, also on gsi1), creates and edits campaigns (conditional Put/Update);
-  // "forget me" by an admin as for atCallbacks (DeleteItem, Scan).
-  api: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
+  // "forget me" by an admin is queued for the forget worker (forgetQueueProducers).
+  api: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   // Sender: send-time check reads (BatchGetItem, Query, GetItem), claims and closes messages
   // (conditional UpdateItem), records acceptance (TransactWriteItems of an Update and a Put:
   // DynamoDB authorises each contained action as UpdateItem / PutItem, there is no separate action).
@@ -34,6 +33,10 @@ export const dynamoActions: Record<FunctionName, readonly string[]> = {
   // lessons and complaints (conditional PutItem) and an outbound call's cost on its attempt (UpdateItem).
   // No DeleteItem, no Scan.
   voice: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  // Forget worker: finds the participant (Query gsi1, GetItem), their partition (Query) and what
+  // holds their number (Query gsi2), moves the record (PutItem, DeleteItem), redacts messages
+  // (UpdateItem). No Scan: forget-store.ts reads only the participant's own items.
+  forget: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 };
 
 /**
@@ -42,37 +45,48 @@ export const dynamoActions: Record<FunctionName, readonly string[]> = {
  * the studies to find a caller); the API also lists
  * the outbox (DynamoStudyStore.studyIds, DynamoParticipantStore.page, DynamoOutboxGateway.list).
  */
-export const gsi1Readers: readonly FunctionName[] = ['dispatcher', 'api', 'voice'];
+export const gsi1Readers: readonly FunctionName[] = ['dispatcher', 'api', 'voice', 'forget'];
+
+/** The Lambdas that may Query gsi2, the number index (keys only): the forget worker alone. */
+export const gsi2Readers: readonly FunctionName[] = ['forget'];
+
+/** The Lambdas that may put jobs on the forget queue (sqs:SendMessage on that queue only). */
+export const forgetQueueProducers: readonly FunctionName[] = ['atCallbacks', 'api'];
 
 /** The Lambdas that may put messages on the send queue (sqs:SendMessage on that queue only). */
 // The API queues the SMS a case step owes the participant (core/cases/act.ts).
-export const sendQueueProducers: readonly FunctionName[] = ['atCallbacks', 'dispatcher', 'api'];
+export const sendQueueProducers: readonly FunctionName[] = ['atCallbacks', 'dispatcher', 'api', 'forget'];
 
 /** The secrets of the stack, and the environment variable that hands each one's ARN to a Lambda. */
-export type SecretName = 'callbackToken' | 'atCredentials' | 'sslWirelessCredentials' | 'infobipCredentials' | 'pseudonymKey';
+export type SecretName = 'callbackToken' | 'atCredentials' | 'sslWirelessCredentials' | 'infobipCredentials' | 'pseudonymKey' | 'phoneKey';
 export const secretEnv: Record<SecretName, string> = {
   callbackToken: 'CALLBACK_TOKEN_SECRET_ID',
   atCredentials: 'AT_CREDENTIALS_SECRET_ARN',
   sslWirelessCredentials: 'SSLWIRELESS_CREDENTIALS_SECRET_ARN',
   infobipCredentials: 'INFOBIP_CREDENTIALS_SECRET_ARN',
   pseudonymKey: 'PSEUDONYM_SECRET_ARN',
+  phoneKey: 'PHONE_KEY_SECRET_ARN',
 };
 
 /** Which secrets each Lambda may read (GetSecretValue/DescribeSecret on that secret only). */
 export const secretReaders: Record<FunctionName, readonly SecretName[]> = {
   // Both check the callback path token of Africa's Talking requests.
   // atCallbacks also reads the pseudonym key: "forget me" by SMS keeps the export id it computes.
-  ussd: ['callbackToken'],
-  atCallbacks: ['callbackToken', 'pseudonymKey'],
-  // Cognito checks the caller before the API runs; the API reads only the key of the exports'
+  // Every Lambda that touches a participant's items reads the phone key: their keys hold the
+  // number's HMAC, never the number (keys.ts).
+  ussd: ['callbackToken', 'phoneKey'],
+  atCallbacks: ['callbackToken', 'phoneKey'],
+  // Cognito checks the caller before the API runs; the API reads the key of the exports'
   // pseudonymous participant ids.
-  api: ['pseudonymKey'],
+  api: ['pseudonymKey', 'phoneKey'],
   // The only Lambda that talks to the SMS providers' APIs (each study's provider).
-  sender: ['atCredentials', 'sslWirelessCredentials', 'infobipCredentials'],
+  sender: ['atCredentials', 'sslWirelessCredentials', 'infobipCredentials', 'phoneKey'],
   // The dispatcher places voice participants' weekly calls through AT's voice API.
-  dispatcher: ['atCredentials'],
-  // Checks the callback path token of AT's voice requests.
-  voice: ['callbackToken'],
+  dispatcher: ['atCredentials', 'phoneKey'],
+  // Checks the callback path token of AT's voice requests; finds the caller by the number's keyed hash.
+  voice: ['callbackToken', 'phoneKey'],
+  // Forgetting keeps the export id it computes from the number (pseudonym key).
+  forget: ['pseudonymKey', 'phoneKey'],
 };
 
 /** Which Lambdas each Lambda may invoke (lambda:InvokeFunction on the unqualified ARN only). */

@@ -13,6 +13,7 @@ export class Secrets {
   readonly sslWirelessCredentials: Secret;
   readonly infobipCredentials: Secret;
   readonly pseudonymKey: Secret;
+  readonly phoneKey: Secret;
   /** The same secrets by the names of the permission tables. */
   readonly byName: Record<SecretName, Secret>;
 
@@ -63,12 +64,23 @@ export class Secrets {
       },
       'Rotating the pseudonym key would give every participant a new pid, so exports before and after could no longer be joined (the panel would break); it is kept, and only the API Lambda may read it',
     );
+    // The key of the phone-number hashes in DynamoDB keys (functions/adapters/dynamo/keys.ts).
+    this.phoneKey = unrotatedSecret(
+      stack,
+      'PhoneKey',
+      {
+        description: 'Sauti: secret behind the HMAC of phone numbers in DynamoDB keys',
+        generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      },
+      'Every participant item is keyed by the HMAC of the number under this key: rotating it would orphan every key; it is changed only with a table rewrite (npm run migrate does the local one)',
+    );
     this.byName = {
       callbackToken: this.callbackToken,
       atCredentials: this.atCredentials,
       sslWirelessCredentials: this.sslWirelessCredentials,
       infobipCredentials: this.infobipCredentials,
       pseudonymKey: this.pseudonymKey,
+      phoneKey: this.phoneKey,
     };
   }
 }

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { createDocumentClient, createDynamoClient, tableNameFromEnv } from '../../functions/adapters/dynamo/client.js';
 import { ensureTable } from '../../functions/adapters/dynamo/table.js';
 import { clockFromEnv, realNowMs } from '../../functions/adapters/clock.js';
-import type { Clock } from '../../functions/core/ports/index.js';
+import type { Clock, ForgetJob } from '../../functions/core/ports/index.js';
 import { DEMO_SERVICE_CODE, DEMO_SMS_SHORT_CODE, demoParticipants } from './demo.js';
 import { type DynamoLocal, startDynamoLocal } from './dynamodb.js';
 import { javaProblem } from './java.js';
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     server?.close();
     server?.closeAllConnections();
     await queue?.stop();
+    await forgetQueue?.stop();
     await dynamo?.stop();
     console.log('Stopped.');
     process.exit(code);
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
   let server: ReturnType<typeof createLocalServer> | undefined;
   let queue: LocalQueue | undefined;
+  let forgetQueue: LocalQueue | undefined;
   let ticker: NodeJS.Timeout | undefined;
   try {
     dynamo = await startDynamoLocal({
@@ -132,6 +134,12 @@ async function main(): Promise<void> {
     queue = new LocalQueue(createSendHandler({ gateway, clock }), { batchSize: 100, ratePerSecond: Number(env.SAUTI_SEND_RATE ?? 50) });
     queue.start();
     const localQueue = queue;
+    // "Forget me" runs off the request, as the forget queue and its Lambda do in AWS.
+    const { createForgetHandler } = await import('../../functions/forget/handler.js');
+    forgetQueue = new LocalQueue(createForgetHandler({ queue, clock }), { batchSize: 1, maxReceives: 5 });
+    forgetQueue.start();
+    const localForgets = forgetQueue;
+    const forgets = { enqueue: async (job: ForgetJob) => void localForgets.send(job) };
     const runDispatch = async () => dispatchAllOn(ports, localQueue, content, clock.now());
     const tick = () =>
       void runDispatch()
@@ -152,7 +160,7 @@ async function main(): Promise<void> {
       (built) => built && console.log('Built the web console (web/dist).'),
       (err: unknown) => console.error(`The web console could not be built (npm run build shows why): ${err instanceof Error ? err.message.split('\n')[0] : err}`),
     );
-    const atCallbacks = createCallbacksHandler({ queue, clock });
+    const atCallbacks = createCallbacksHandler({ queue, clock, forgets });
     const { studies: studyStore, participants: participantStore } = ports;
     const simulator = createSimulator({
       clock,
@@ -178,7 +186,7 @@ async function main(): Promise<void> {
         return simulatedStudies(studies, Object.fromEntries([seeded, dhaka].filter((s) => s !== undefined).map((s) => [s.study.studyId, seededPhones(s.study, clock)])));
       },
     });
-    server = createLocalServer({ ussd, atCallbacks, api: createApiHandler({ runDispatch, clock, queue }) }, { local: simulator, webRoot: WEB_DIST, clock });
+    server = createLocalServer({ ussd, atCallbacks, api: createApiHandler({ runDispatch, clock, queue, forgets }) }, { local: simulator, webRoot: WEB_DIST, clock });
     await new Promise<void>((resolveListen, reject) => {
       server?.once('error', reject);
       server?.listen(port, host, resolveListen);

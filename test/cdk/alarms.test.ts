@@ -2,8 +2,12 @@
  * The alarms (infra/constructs/alarms.ts): what fires, and the encrypted topic it goes to.
  */
 import { describe, expect, it } from 'vitest';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DEFAULT_FORGETS_PER_HOUR, forgetsPerHourOf } from '../../infra/constructs/forget.js';
 import type { FunctionName } from '../../infra/constructs/permissions.js';
-import { type Json, stack, resources, logicalId, fnIds, dlqId, topicId, allFunctions, ofType, asArray } from './sauti-template.js';
+import { type Json, stack, resources, logicalId, fnIds, dlqId, topicId, allFunctions, ofType, asArray, cdkJson, forgetDlqId, forgetQueueId } from './sauti-template.js';
+import { SautiStack } from '../../infra/stack.js';
 
 describe('alarms', () => {
   const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties as Json);
@@ -12,7 +16,8 @@ describe('alarms', () => {
     a.Namespace === 'AWS/Lambda' && dims(a).some((d) => d.Name === 'FunctionName' && d.Value?.Ref === fnIds[name]);
 
   it('all notify the alarm topic, on alarm and on recovery', () => {
-    expect(alarms.length).toBe(9); // one more with the voice Lambda's errors
+    // One more Lambda each (voice, forget: their errors), the forget DLQ and forgets per hour.
+    expect(alarms.length).toBe(12);
     for (const a of alarms) {
       expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(a.OKActions).toEqual([{ Ref: topicId }]);
@@ -28,6 +33,25 @@ describe('alarms', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
+  });
+
+  it('fire on the first job in the forget DLQ, and on forgets per hour at the threshold set in the stack', () => {
+    const onQueue = (id: string) => alarms.filter((a) => a.Namespace === 'AWS/SQS' && dims(a).some((d) => d.Value?.['Fn::GetAtt']?.[0] === id));
+    expect(onQueue(forgetDlqId)).toEqual([expect.objectContaining({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 })]);
+    const perHour = onQueue(forgetQueueId);
+    expect(perHour).toHaveLength(1);
+    expect(perHour[0]).toMatchObject({ MetricName: 'NumberOfMessagesSent', Statistic: 'Sum', Period: 3600, Threshold: DEFAULT_FORGETS_PER_HOUR, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(stack.forget.perHourAlarm).toBe(DEFAULT_FORGETS_PER_HOUR);
+  });
+
+  it('take the forgets-per-hour threshold from the context, and refuse a bad one', () => {
+    const app = new App({ context: { ...cdkJson.context, 'sauti:forgetsPerHourAlarm': '5', 'aws:cdk:bundling-stacks': [] } });
+    const other = new SautiStack(app, 'SautiForgets');
+    const perHour = Object.values(Template.fromStack(other).findResources('AWS::CloudWatch::Alarm')).map((r) => r.Properties as Json).filter((a) => a.MetricName === 'NumberOfMessagesSent');
+    expect(perHour.map((a) => a.Threshold)).toEqual([5]);
+    expect(() => forgetsPerHourOf('0')).toThrow(/positive integer/);
+    expect(() => forgetsPerHourOf('many')).toThrow(/positive integer/);
+    expect(forgetsPerHourOf(undefined)).toBe(DEFAULT_FORGETS_PER_HOUR);
   });
 
   it.each(allFunctions)('fire on any error of %s within 5 minutes', (name) => {

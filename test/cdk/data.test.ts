@@ -6,7 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TTL_ATTRIBUTE, tableDefinition } from '../../functions/adapters/dynamo/table.js';
 import { EXPORT_RETENTION_DAYS } from '../../infra/constructs/data.js';
-import { type Json, stack, template, resources, fnIds, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, exportsLogBucketId, allFunctions, ofType, byName, getAtt } from './sauti-template.js';
+import { type Json, stack, template, resources, fnIds, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, exportsLogBucketId, allFunctions, ofType, byName, getAtt, phoneKeySecretId } from './sauti-template.js';
 
 describe('DynamoDB table', () => {
   it('has the single-table keys, gsi1, on-demand billing, PITR, KMS encryption and TTL', () => {
@@ -21,6 +21,8 @@ describe('DynamoDB table', () => {
         { AttributeName: 'sk', AttributeType: 'S' },
         { AttributeName: 'gsi1pk', AttributeType: 'S' },
         { AttributeName: 'gsi1sk', AttributeType: 'S' },
+        { AttributeName: 'gsi2pk', AttributeType: 'S' },
+        { AttributeName: 'gsi2sk', AttributeType: 'S' },
       ]),
       GlobalSecondaryIndexes: [
         {
@@ -30,6 +32,15 @@ describe('DynamoDB table', () => {
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        // The number index of forget-me: keys only.
+        {
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
       BillingMode: 'PAY_PER_REQUEST',
@@ -62,7 +73,7 @@ describe('DynamoDB table', () => {
 
 describe('secrets', () => {
   it('are the callback token, the three SMS providers\' credentials and the pseudonym key, all generated, never literals', () => {
-    expect(ofType('AWS::SecretsManager::Secret').map(([id]) => id).sort()).toEqual([atSecretId, sslSecretId, infobipSecretId, secretId, pseudonymSecretId].sort());
+    expect(ofType('AWS::SecretsManager::Secret').map(([id]) => id).sort()).toEqual([atSecretId, sslSecretId, infobipSecretId, secretId, pseudonymSecretId, phoneKeySecretId].sort());
     for (const id of [secretId, atSecretId, sslSecretId, infobipSecretId, pseudonymSecretId]) expect(resources[id]!.Properties.SecretString, id).toBeUndefined();
   });
 

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SENDER_TIMEOUT, SEND_MAX_RECEIVES } from '../../infra/constructs/messaging.js';
-import type { FunctionName } from '../../infra/constructs/permissions.js';
+import { type FunctionName, secretReaders } from '../../infra/constructs/permissions.js';
 import { routes } from '../../infra/routes.js';
-import { type Json, resources, fnIds, ussdId, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, queueId, userPoolId, allFunctions, ofType, distributionId } from './sauti-template.js';
+import { type Json, resources, fnIds, ussdId, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, queueId, userPoolId, allFunctions, ofType, distributionId, phoneKeySecretId, forgetQueueId } from './sauti-template.js';
 
 describe('Lambda functions', () => {
   const expected: { name: FunctionName; memory: number; timeout: number }[] = [
@@ -16,6 +16,7 @@ describe('Lambda functions', () => {
     { name: 'sender', memory: 256, timeout: SENDER_TIMEOUT.toSeconds() },
     { name: 'dispatcher', memory: 512, timeout: 300 },
     { name: 'voice', memory: 512, timeout: 8 },
+    { name: 'forget', memory: 256, timeout: 120 },
   ];
 
   it('are exactly the six of infra/routes.ts', () => {
@@ -48,22 +49,27 @@ describe('Lambda functions', () => {
   const env = (name: FunctionName): Json => resources[fnIds[name]]!.Properties.Environment.Variables as Json;
   const queueUrl = { Ref: queueId };
   const audioBase = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/audio']] };
+  const forgetQueueUrl = { Ref: forgetQueueId };
+  const phoneKey = { Ref: phoneKeySecretId };
 
   it.each(allFunctions)('%s gets exactly its environment, references and no secret value', (name) => {
     const wanted: Record<FunctionName, Json> = {
-      ussd: { CALLBACK_TOKEN_SECRET_ID: { Ref: secretId } },
-      atCallbacks: { CALLBACK_TOKEN_SECRET_ID: { Ref: secretId }, SEND_QUEUE_URL: queueUrl, PSEUDONYM_SECRET_ARN: { Ref: pseudonymSecretId } },
+      ussd: { CALLBACK_TOKEN_SECRET_ID: { Ref: secretId }, PHONE_KEY_SECRET_ARN: phoneKey },
+      atCallbacks: { CALLBACK_TOKEN_SECRET_ID: { Ref: secretId }, SEND_QUEUE_URL: queueUrl, FORGET_QUEUE_URL: forgetQueueUrl, PHONE_KEY_SECRET_ARN: phoneKey },
       api: {
         SEND_QUEUE_URL: queueUrl,
+        FORGET_QUEUE_URL: forgetQueueUrl,
+        PHONE_KEY_SECRET_ARN: phoneKey,
         DISPATCHER_FUNCTION_NAME: { Ref: fnIds.dispatcher },
         EXPORTS_BUCKET: { Ref: exportsBucketId },
         PSEUDONYM_SECRET_ARN: { Ref: pseudonymSecretId },
         USER_POOL_ID: { Ref: userPoolId },
       },
-      sender: { AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId }, SSLWIRELESS_CREDENTIALS_SECRET_ARN: { Ref: sslSecretId }, INFOBIP_CREDENTIALS_SECRET_ARN: { Ref: infobipSecretId }, SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES) },
-      dispatcher: { SEND_QUEUE_URL: queueUrl, AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId } },
+      sender: { AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId }, SSLWIRELESS_CREDENTIALS_SECRET_ARN: { Ref: sslSecretId }, INFOBIP_CREDENTIALS_SECRET_ARN: { Ref: infobipSecretId }, SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES), PHONE_KEY_SECRET_ARN: phoneKey },
+      dispatcher: { SEND_QUEUE_URL: queueUrl, AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId }, PHONE_KEY_SECRET_ARN: phoneKey },
       // The recordings under /audio of the console's CloudFront distribution (HTTPS).
-      voice: { CALLBACK_TOKEN_SECRET_ID: { Ref: secretId }, SAUTI_AUDIO_BASE_URL: audioBase },
+      voice: { CALLBACK_TOKEN_SECRET_ID: { Ref: secretId }, SAUTI_AUDIO_BASE_URL: audioBase, PHONE_KEY_SECRET_ARN: phoneKey },
+      forget: { SEND_QUEUE_URL: queueUrl, PHONE_KEY_SECRET_ARN: phoneKey, PSEUDONYM_SECRET_ARN: { Ref: pseudonymSecretId } },
     };
     const vars = env(name);
     const { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: _port, SSM_PARAMETER_STORE_TTL: _a, ...own } = Object.fromEntries(
@@ -78,7 +84,8 @@ describe('Lambda functions', () => {
 
   it.each(allFunctions)('%s has the secrets extension if and only if it reads a secret', (name) => {
     const props = resources[fnIds[name]]!.Properties as Json;
-    const readsSecret = ['ussd', 'atCallbacks', 'sender', 'api', 'voice', 'dispatcher'].includes(name);
+    // Every function reads at least the phone key.
+    const readsSecret = secretReaders[name].length > 0;
     // The AWS Parameters and Secrets Lambda Extension, for the arm64 architecture.
     if (readsSecret) {
       expect(JSON.stringify(props.Layers)).toMatch(/Paramsandsecrets.*arm64/i);

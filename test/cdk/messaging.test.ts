@@ -7,14 +7,15 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { SEND_MAX_RECEIVES, sendConcurrencyOf } from '../../infra/constructs/messaging.js';
 import { SautiStack } from '../../infra/stack.js';
-import { type Json, cdkJson, stack, template, resources, fnIds, queueId, dlqId, ofType, asArray, getAtt, statementsOfRole } from './sauti-template.js';
+import { type Json, cdkJson, stack, template, resources, fnIds, queueId, dlqId, ofType, asArray, getAtt, statementsOfRole, forgetQueueId, forgetDlqId } from './sauti-template.js';
 
 describe('send queue', () => {
   const queue = (): Json => resources[queueId]!.Properties as Json;
   const dlq = (): Json => resources[dlqId]!.Properties as Json;
 
   it('has a dead-letter queue after 5 receives, kept 14 days', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+    // The send queue and its DLQ; the forget queue and its DLQ (constructs/forget.ts).
+    template.resourceCountIs('AWS::SQS::Queue', 4);
     expect(queue().RedrivePolicy).toEqual({ deadLetterTargetArn: getAtt(dlqId), maxReceiveCount: SEND_MAX_RECEIVES });
     expect(dlq().MessageRetentionPeriod).toBe(14 * 24 * 3600);
     expect(dlq().RedrivePolicy).toBeUndefined();
@@ -41,12 +42,22 @@ describe('send queue', () => {
   });
 });
 
+describe('forget queue', () => {
+  it('drains into the forget worker one job at a time, with partial-batch failures, a DLQ after 5 receives', () => {
+    const forget = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName?.Ref === fnIds.forget);
+    expect(forget.map(([, m]) => m.Properties)).toEqual([{ EventSourceArn: getAtt(forgetQueueId), FunctionName: { Ref: fnIds.forget }, BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] }]);
+    expect(resources[forgetQueueId]!.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: getAtt(forgetDlqId), maxReceiveCount: 5 });
+  });
+});
+
 describe('sender event source', () => {
   const mappings = ofType('AWS::Lambda::EventSourceMapping');
 
   it('drains the send queue into the sender with partial-batch failures and a concurrency cap', () => {
-    expect(mappings).toHaveLength(1);
-    expect(mappings[0]![1].Properties).toEqual({
+    expect(mappings).toHaveLength(2);
+    const sender = mappings.filter(([, m]) => m.Properties.FunctionName?.Ref === fnIds.sender);
+    expect(sender).toHaveLength(1);
+    expect(sender[0]![1].Properties).toEqual({
       EventSourceArn: getAtt(queueId),
       FunctionName: { Ref: fnIds.sender },
       BatchSize: 100,

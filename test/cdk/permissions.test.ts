@@ -5,8 +5,8 @@
  * so the tables a reader trusts are the rights deployed.
  */
 import { describe, expect, it } from 'vitest';
-import { type FunctionName, dynamoActions, exportObjectActions, gsi1Readers, invokeGrants, secretEnv, secretReaders, sendQueueProducers, userAdminActions } from '../../infra/constructs/permissions.js';
-import { type Json, stack, logicalId, resources, fnIds, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, queueId, userPoolId, allFunctions, asArray, getAtt, statementsOf, actionsOf, serviceStatements } from './sauti-template.js';
+import { type FunctionName, dynamoActions, exportObjectActions, gsi1Readers, invokeGrants, secretEnv, secretReaders, sendQueueProducers, userAdminActions, forgetQueueProducers, gsi2Readers } from '../../infra/constructs/permissions.js';
+import { type Json, stack, logicalId, resources, fnIds, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, queueId, userPoolId, allFunctions, asArray, getAtt, statementsOf, actionsOf, serviceStatements, phoneKeySecretId, forgetQueueId } from './sauti-template.js';
 
 describe('IAM least privilege', () => {
   const forbidden = ['dynamodb:*', 'dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:BatchWriteItem'];
@@ -16,15 +16,17 @@ describe('IAM least privilege', () => {
 
   const dynamo: Record<FunctionName, string[]> = {
     ussd: ['BatchGetItem', 'GetItem', 'PutItem', 'Query'],
-    // "Forget me" (by SMS, by an admin): DeleteItem and Scan (functions/adapters/dynamo/forget-store.ts).
-    atCallbacks: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
-    api: ['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
+    // "Forget me" (by SMS, by an admin) is queued: neither may delete nor scan.
+    atCallbacks: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    api: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     // TransactWriteItems (Update + Put) is authorised as UpdateItem and PutItem.
     sender: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     // Data retention once a day: Scan and UpdateItem (functions/adapters/dynamo/retention-store.ts).
     dispatcher: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem'],
     // An outbound call's cost is written on its attempt (UpdateItem); no Scan, no DeleteItem.
     voice: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    // The forget worker moves and redacts by Query, never by Scan (forget-store.ts).
+    forget: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
   };
 
   it.each(allFunctions)('%s has exactly its DynamoDB actions, on the table', (name) => {
@@ -46,9 +48,12 @@ describe('IAM least privilege', () => {
     }
   });
 
-  it.each(allFunctions)('%s may query gsi1 only if it lists studies or participants (dispatcher, api, voice), nothing else on an index', (name) => {
+  it.each(allFunctions)('%s may query gsi1 only if it lists studies or participants (dispatcher, api, voice, forget), gsi2 only if it forgets, nothing else on an index', (name) => {
     const other = serviceStatements(fnIds[name], 'dynamodb').filter((s) => JSON.stringify(s.Resource) !== JSON.stringify(tableArn));
-    if (name === 'dispatcher' || name === 'api' || name === 'voice') expect(other).toEqual([{ Action: 'dynamodb:Query', Effect: 'Allow', Resource: gsi1Arn }]);
+    const gsi2Arn = { 'Fn::Join': ['', [tableArn, '/index/gsi2']] };
+    // CDK merges the two Query statements of the forget worker into one with both indexes.
+    if (name === 'forget') expect(other).toEqual([{ Action: 'dynamodb:Query', Effect: 'Allow', Resource: [gsi1Arn, gsi2Arn] }]);
+    else if (name === 'dispatcher' || name === 'api' || name === 'voice') expect(other).toEqual([{ Action: 'dynamodb:Query', Effect: 'Allow', Resource: gsi1Arn }]);
     else expect(other).toEqual([]);
   });
 
@@ -84,12 +89,14 @@ describe('IAM least privilege', () => {
 
   it.each(allFunctions)('%s reads exactly its secrets', (name) => {
     const readers: Record<FunctionName, string[]> = {
-      ussd: [secretId],
-      atCallbacks: [pseudonymSecretId, secretId].sort(),
-      api: [pseudonymSecretId],
-      sender: [atSecretId, sslSecretId, infobipSecretId].sort(),
-      dispatcher: [atSecretId],
-      voice: [secretId],
+      // Every function that keys a participant's items reads the phone key (keys.ts).
+      ussd: [phoneKeySecretId, secretId].sort(),
+      atCallbacks: [phoneKeySecretId, secretId].sort(),
+      api: [phoneKeySecretId, pseudonymSecretId].sort(),
+      sender: [atSecretId, sslSecretId, infobipSecretId, phoneKeySecretId].sort(),
+      dispatcher: [atSecretId, phoneKeySecretId].sort(),
+      voice: [phoneKeySecretId, secretId].sort(),
+      forget: [phoneKeySecretId, pseudonymSecretId].sort(),
     };
     const granted = serviceStatements(fnIds[name], 'secretsmanager');
     // Two secrets of one function may share a statement (a list of resources).
@@ -97,21 +104,26 @@ describe('IAM least privilege', () => {
     for (const s of granted) expect(asArray<string>(s.Action).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
   });
 
-  it.each(allFunctions)('%s has exactly its SQS grants on the send queue (the DLQ: none)', (name) => {
-    const sqs: Record<FunctionName, string[]> = {
-      ussd: [],
-      // Replies to incoming SMS, and the planned messages.
-      atCallbacks: ['sqs:SendMessage'],
-      dispatcher: ['sqs:SendMessage'],
-      // The SMS a case step owes the participant (core/cases/act.ts).
-      api: ['sqs:SendMessage'],
+  it.each(allFunctions)('%s has exactly its SQS grants on the send and forget queues (the DLQs: none)', (name) => {
+    const poll = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+    const sqs: Record<FunctionName, { send: string[]; forget: string[] }> = {
+      ussd: { send: [], forget: [] },
+      // Replies to incoming SMS, and the planned messages; a confirmed "forget me" to the forget queue.
+      atCallbacks: { send: ['sqs:SendMessage'], forget: ['sqs:SendMessage'] },
+      dispatcher: { send: ['sqs:SendMessage'], forget: [] },
+      // The SMS a case step owes the participant (core/cases/act.ts); an admin's forget.
+      api: { send: ['sqs:SendMessage'], forget: ['sqs:SendMessage'] },
+      voice: { send: [], forget: [] },
       // The event source mapping polls as the sender.
-      voice: [],
-      sender: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      sender: { send: poll, forget: [] },
+      // Polls the forget queue; queues the confirmation SMS once a forget has run.
+      forget: { send: ['sqs:SendMessage'], forget: poll },
     };
     const granted = serviceStatements(fnIds[name], 'sqs');
-    expect(granted.flatMap((s) => asArray<string>(s.Action)).sort()).toEqual(sqs[name]);
-    for (const s of granted) expect(s.Resource).toEqual(getAtt(queueId));
+    // CDK may merge one action on both queues into one statement: compare (action, queue) pairs.
+    const pairs = granted.flatMap((s) => asArray<string>(s.Action).flatMap((a) => asArray<Json>(s.Resource).map((r) => `${a} ${JSON.stringify(r)}`))).sort();
+    const wanted = [...sqs[name].send.map((a) => `${a} ${JSON.stringify(getAtt(queueId))}`), ...sqs[name].forget.map((a) => `${a} ${JSON.stringify(getAtt(forgetQueueId))}`)].sort();
+    expect(pairs).toEqual(wanted);
   });
 
   it.each(allFunctions)('%s has S3 rights only if it writes exports (api): exactly Put, Get and AbortMultipartUpload, on the exports bucket\'s objects', (name) => {
@@ -151,7 +163,8 @@ describe('the permission tables are what the template grants', () => {
     const onTable = statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(tableArn));
     expect(onTable.flatMap((s) => asArray<string>(s.Action)).sort()).toEqual([...dynamoActions[name]].sort());
     const onIndex = statements.filter((s) => JSON.stringify(s.Resource) !== JSON.stringify(tableArn));
-    expect(onIndex.flatMap((s) => asArray<string>(s.Action))).toEqual(gsi1Readers.includes(name) ? ['dynamodb:Query'] : []);
+    const indexes = onIndex.flatMap((s) => asArray<Json>(s.Resource).map((r) => `${asArray<string>(s.Action).join(',')} ${JSON.stringify(r).includes('gsi2') ? 'gsi2' : 'gsi1'}`));
+    expect(indexes.sort()).toEqual([...(gsi1Readers.includes(name) ? ['dynamodb:Query gsi1'] : []), ...(gsi2Readers.includes(name) ? ['dynamodb:Query gsi2'] : [])]);
   });
 
   it.each(allFunctions)('%s: reads the secrets of secretReaders, each handed over in its secretEnv variable', (name) => {
@@ -163,7 +176,10 @@ describe('the permission tables are what the template grants', () => {
 
   it.each(allFunctions)('%s: may send to the send queue if and only if it is one of sendQueueProducers', (name) => {
     const sends = serviceStatements(fnIds[name], 'sqs').filter((s) => asArray<string>(s.Action).includes('sqs:SendMessage'));
-    expect(sends).toEqual(sendQueueProducers.includes(name) ? [{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: getAtt(queueId) }] : []);
+    const targets = sends.flatMap((x) => asArray<Json>(x.Resource).map((r) => JSON.stringify(r))).sort();
+    const wanted = [...(sendQueueProducers.includes(name) ? [getAtt(queueId)] : []), ...(forgetQueueProducers.includes(name) ? [getAtt(forgetQueueId)] : [])].map((r) => JSON.stringify(r)).sort();
+    expect(targets).toEqual(wanted);
+    for (const x of sends) expect(x.Action).toBe('sqs:SendMessage');
   });
 
   it.each(allFunctions)('%s: invokes exactly the Lambdas of invokeGrants', (name) => {

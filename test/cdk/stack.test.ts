@@ -9,7 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { TOKEN_PLACEHOLDER, outputId } from '../../infra/constructs/outputs.js';
 import { routes } from '../../infra/routes.js';
-import { type Json, app, stack, template, resources, fnIds, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, exportsLogBucketId, queueId, dlqId, userPoolId, clientId, topicId, allFunctions, asArray } from './sauti-template.js';
+import { type Json, app, stack, template, resources, fnIds, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, exportsLogBucketId, queueId, dlqId, userPoolId, clientId, topicId, allFunctions, asArray, phoneKeySecretId } from './sauti-template.js';
 
 describe('outputs', () => {
   const outputs = template.toJSON().Outputs as Record<string, Json>;
@@ -82,7 +82,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(apig4).toHaveLength(routes.filter((r) => r.auth !== 'jwt').length);
     for (const a of apig4) expect(resources[a.id]!.Properties.AuthorizationType).toBe('NONE');
     expect(acknowledged.filter((a) => a.rule === 'AwsSolutions-L1')).toHaveLength(allFunctions.length);
-    expect(acknowledged.filter((a) => a.rule === 'AwsSolutions-SMG4').map((a) => a.id).sort()).toEqual([atSecretId, sslSecretId, infobipSecretId, secretId, pseudonymSecretId].sort());
+    expect(acknowledged.filter((a) => a.rule === 'AwsSolutions-SMG4').map((a) => a.id).sort()).toEqual([atSecretId, sslSecretId, infobipSecretId, secretId, pseudonymSecretId, phoneKeySecretId].sort());
     // Access logs are off only on the bucket that receives them; the wildcard only on the API's policy.
     expect(acknowledged.filter((a) => a.rule === 'AwsSolutions-S1').map((a) => a.id)).toEqual([exportsLogBucketId]);
     const iam5 = acknowledged.filter((a) => a.rule.startsWith('AwsSolutions-IAM5'));

@@ -15,6 +15,7 @@ import { DynamoParticipantStore } from '../../functions/adapters/dynamo/particip
 import { DynamoUssdStore } from '../../functions/adapters/dynamo/ussd-store.js';
 import { pseudonym, studyKey } from '../../functions/core/export/pseudonym.js';
 import type { Participant } from '../../functions/core/model.js';
+import type { ForgetJob } from '../../functions/core/ports/forget.js';
 import { mentionsPhone, phoneVariants } from '../../functions/core/privacy/forget.js';
 import type { OutboundMessage } from '../../functions/core/sms/send.js';
 import { DEMO_SMS_SHORT_CODE, DHAKA_SMS_SHORT_CODE } from '../../infra/local/demo.js';
@@ -46,6 +47,10 @@ let now = Date.parse('2026-11-24T07:00:00Z');
 const clock = { now: () => new Date(now) };
 const queued: OutboundMessage[] = [];
 const queue = { enqueue: async (ms: readonly OutboundMessage[]) => void queued.push(...ms) };
+// The forget queue: jobs wait here until `runForgets` hands them to the worker, as SQS does.
+const jobs: ForgetJob[] = [];
+const forgets = { enqueue: async (job: ForgetJob) => void jobs.push(job) };
+let forgetWorker: (e: SQSEvent) => Promise<{ batchItemFailures: unknown[] }>;
 // A fresh context per call: its deadline counts from when it is made.
 const ctx = () => lambdaContext('test', 8000);
 
@@ -57,9 +62,10 @@ beforeAll(async () => {
     SAUTI_EXPORT_DIR: mkdtempSync(join(tmpdir(), 'sauti-privacy-')), POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
   ussd = (await import('../../functions/ussd/handler.js')).createUssdHandler({ clock });
-  callbacks = (await import('../../functions/at-callbacks/handler.js')).createCallbacksHandler({ queue, clock });
+  callbacks = (await import('../../functions/at-callbacks/handler.js')).createCallbacksHandler({ queue, clock, forgets });
+  forgetWorker = (await import('../../functions/forget/handler.js')).createForgetHandler({ queue, clock });
   send = (await import('../../functions/sms-send/handler.js')).createSendHandler({ gateway: new DynamoOutboxGateway(t.doc, t.tableName, clock.now), clock });
-  api = await apiHandler(t, { 'a-token': { role: 'admin', name: 'Admin Ada' }, 'r-token': { role: 'researcher' } }, { now: () => now });
+  api = await apiHandler(t, { 'a-token': { role: 'admin', name: 'Admin Ada' }, 'r-token': { role: 'researcher' } }, { now: () => now, forgets });
 });
 
 const participants = () => new DynamoParticipantStore(t.doc, t.tableName);
@@ -79,6 +85,14 @@ async function sms(from: string, text: string, id = `sms-${(smsSeq += 1)}`): Pro
   const res = await callbacks(callbackEvent('/sms', fields, TOKEN), ctx());
   expect(res.statusCode).toBe(200);
   return queued.length > before ? queued[queued.length - 1] : undefined;
+}
+
+/** Runs the forget worker over the queued jobs; returns how many it ran. */
+async function runForgets(): Promise<number> {
+  const batch = jobs.splice(0);
+  const out = await forgetWorker({ Records: batch.map((j, i) => ({ messageId: `forget-${i}`, body: JSON.stringify(j), attributes: { ApproximateReceiveCount: '1' } })) } as unknown as SQSEvent);
+  expect(out.batchItemFailures).toEqual([]);
+  return batch.length;
 }
 
 /** Runs the sender over what is queued (the local outbox records each SMS with its number). */
@@ -121,9 +135,11 @@ async function activeParticipant(phone: string): Promise<Participant> {
   expect((await sms(phone, 'P my agent 0712 charged me twice'))?.text).toMatch(/problem|ref|received/i);
   expect((await sms(phone, 'hello there'))?.text).toBeDefined();
   await drain();
-  // Every kind of item the flow writes holds the number before: partition, messages, callbacks, session, outbox, once-marker.
+  // Every kind of item the flow writes holds the number before (in attributes: keys hold only its hash):
+  // partition, messages, callbacks, session, outbox. The once-marker of the help reply exists, keyed by a hash, holding nothing.
   const kinds = new Set((await holding(phone)).map((i) => String(i.pk).split('#')[0]));
-  expect([...kinds].sort()).toEqual(expect.arrayContaining(['CALLBACK', 'MSG', 'ONCE', 'OUTBOX', 'STUDY', 'USSD']));
+  expect([...kinds].sort()).toEqual(expect.arrayContaining(['CALLBACK', 'MSG', 'OUTBOX', 'STUDY', 'USSD']));
+  expect((await scanAll()).filter((i) => String(i.pk).startsWith('ONCE#')).length).toBeGreaterThan(0);
   return p;
 }
 
@@ -156,8 +172,13 @@ describe('forget me by SMS, with confirmation', () => {
     // A prompt the dispatcher planned and queued before the forget, still in the queue after it.
     const prompt: OutboundMessage = { messageId: `prompt-${p.participantId}`, studyId: STUDY, participantId: p.participantId, phone: PHONE, text: 'This week\'s diary', treatmentOnly: false };
     await new DynamoMessageStore(t.doc, t.tableName).create({ ...prompt, purpose: 'prompt', period: '2026-W48', createdAt: new Date(now).toISOString() });
-    const done = await sms(PHONE, 'Yes forget');
-    expect(done?.text).toBe(content.sms?.forgetDone.en);
+    // Queued, not yet run: nothing is confirmed, the number is still there.
+    expect(await sms(PHONE, 'Yes forget')).toBeUndefined();
+    expect(jobs).toHaveLength(1);
+    expect((await holding(PHONE)).length).toBeGreaterThan(0);
+    expect(await runForgets()).toBe(1);
+    // Confirmed once the forget has finished.
+    expect(queued.at(-1)?.text).toBe(content.sms?.forgetDone.en);
     expect(await holding(PHONE)).toEqual([]);
     expect(await participants().getByPhone(STUDY, PHONE)).toBeUndefined();
     const kept = await forgottenProfile(p);
@@ -196,6 +217,7 @@ describe('forget me by SMS, with confirmation', () => {
     const snapshot = JSON.stringify(await scanAll());
     // AT resends the same callback (same id): it is stored once and already acted on.
     await sms(PHONE, 'Yes forget', `sms-${smsSeq}`);
+    expect(jobs).toEqual([]);
     const again = await callApi(api, 'POST', `/studies/${STUDY}/participants/${p.participantId}/forget`, { token: 'a-token', body: { confirm: true, reason: 'asked twice' } });
     expect(again).toEqual({ status: 200, body: { participantId: p.participantId, forgotten: true, already: true } });
     expect(JSON.stringify(await scanAll())).toBe(snapshot);
@@ -216,7 +238,9 @@ describe('forget me by SMS: the confirmation window', () => {
     // A new request starts a new window.
     await sms(PHONE, 'sahau');
     now += 60_000;
-    expect((await sms(PHONE, 'ndiyo sahau'))?.text).toBe(content.sms?.forgetDone.en);
+    expect(await sms(PHONE, 'ndiyo sahau')).toBeUndefined();
+    await runForgets();
+    expect(queued.at(-1)?.text).toBe(content.sms?.forgetDone.en);
     expect(await holding(PHONE)).toEqual([]);
   });
 });
@@ -252,7 +276,9 @@ describe('forget by an admin over the API', () => {
 
     const res = await callApi(api, 'POST', `/studies/${STUDY}/participants/${p.participantId}/forget`, { token: 'a-token', body: { confirm: true, reason: `Called the helpline from ${PHONE}` } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ participantId: p.participantId, forgotten: true, already: false });
+    expect(res.body).toMatchObject({ participantId: p.participantId, queued: true, already: false });
+    expect((await holding(PHONE)).length).toBeGreaterThan(0);
+    expect(await runForgets()).toBe(1);
     expect(await holding(PHONE)).toEqual([]);
     expect(await exportRows(pidOf(PHONE))).toEqual(before);
     // Audited: who, when, which participant, why; the number typed into the reason is redacted.

@@ -1,3 +1,5 @@
+import { keys } from '../../functions/adapters/dynamo/keys.js';
+import { envPhoneKeys } from '../../functions/adapters/phone-key.js';
 /**
  * The diary by voice over HTTP: the fake AT voice platform calls `/at/{token}/voice` on the
  * local server (the same route table and handler as `npm start`) with seeded demo participants.
@@ -213,7 +215,8 @@ describe('the diary by voice', () => {
     const items = await t.doc.send(new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
       TableName: t.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-      ExpressionAttributeValues: { ':pk': `STUDY#${kenya.studyId}#PHONE#${phone}`, ':c': 'COMPLAINT#' },
+      // The partition is keyed by the number's keyed hash (keys.ts), never the number.
+      ExpressionAttributeValues: { ':pk': keys.participant(kenya.studyId, (await envPhoneKeys.hasher())(phone)).pk, ':c': 'COMPLAINT#' },
     }));
     expect(items.Items).toHaveLength(1);
     expect(items.Items?.[0]).toMatchObject({ provider: kenya.providers[0]?.id, category: content.complaints?.categories[1]?.name, channel: 'voice', recordingUrl: 'https://media.africastalking.com/recordings/abc.mp3' });

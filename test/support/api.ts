@@ -1,5 +1,6 @@
 import type { SendQueue } from '../../functions/core/ports/queue.js';
 import { MemoryQueue } from './memory-ports.js';
+import type { ForgetQueue } from '../../functions/core/ports/forget.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { systemClock } from '../../functions/core/ports/index.js';
 import { httpApiEvent } from '../../infra/local/event.js';
@@ -22,11 +23,11 @@ export interface CallOptions {
 export async function apiHandler(
   t: TestTable,
   tokens: Record<string, { role: string; name?: string; expiresAt?: string; providerId?: string }>,
-  deps: { now: () => number; runDispatch?: () => Promise<unknown>; queue?: SendQueue },
+  deps: { now: () => number; runDispatch?: () => Promise<unknown>; queue?: SendQueue; forgets?: ForgetQueue },
 ): Promise<ApiHandler> {
   Object.assign(process.env, { TABLE_NAME: t.tableName, DYNAMODB_ENDPOINT: t.endpoint, POWERTOOLS_LOG_LEVEL: 'ERROR', SAUTI_API_TOKENS: JSON.stringify(tokens) });
   const { createApiHandler } = await import('../../functions/api/handler.js');
-  return createApiHandler({ clock: { now: () => new Date(deps.now()) }, runDispatch: deps.runDispatch ?? (async () => ({})), queue: deps.queue ?? new MemoryQueue() });
+  return createApiHandler({ clock: { now: () => new Date(deps.now()) }, runDispatch: deps.runDispatch ?? (async () => ({})), queue: deps.queue ?? new MemoryQueue(), ...(deps.forgets ? { forgets: deps.forgets } : {}) });
 }
 
 export function apiEvent(method: string, path: string, opts: CallOptions = {}): APIGatewayProxyEventV2 {

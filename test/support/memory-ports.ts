@@ -282,10 +282,18 @@ export const emptyRetention: RetentionStore = {
   blankComplaint: async () => true,
 };
 
-export class MemoryForget implements Pick<ForgetStore, 'forget'> {
+export class MemoryForget implements ForgetStore {
   readonly forgotten: Participant[] = [];
+  constructor(private readonly participants: MemoryParticipants = new MemoryParticipants()) {}
+  async findById(studyId: string, participantId: string) {
+    const gone = this.forgotten.find((f) => f.studyId === studyId && f.participantId === participantId);
+    if (gone) return { forgotten: clone(gone) };
+    const active = [...this.participants.byKey.values()].find((p) => p.studyId === studyId && p.participantId === participantId);
+    return active ? { active: clone(active) } : {};
+  }
   async forget(p: Participant) {
     this.forgotten.push(clone(p));
+    this.participants.byKey.delete(pkey(p));
     return { participantId: p.participantId, weeks: 0, complaints: 0, messages: 0, callbacks: 0, deleted: 0 };
   }
 }
@@ -312,7 +320,7 @@ export function memoryPorts(studies: readonly Study[], people: readonly Particip
     queue: new MemoryQueue(),
     campaigns: new MemoryCampaigns(),
     randomization: new MemoryRandomization(participants),
-    forget: new MemoryForget(),
+    forget: new MemoryForget(participants),
     retention: emptyRetention,
   };
 }

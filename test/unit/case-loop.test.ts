@@ -23,7 +23,7 @@ function world() {
   const ports = memoryPorts([kenya], people);
   const sms = (id: string, from: Participant, text: string) => receiveSms({ id, from: from.phone, text }, DEMO_SMS_SHORT_CODE, {
     study: kenya, store: ports.ussd, content, clock: { now: () => clock }, log: quiet, once: ports.once, cases: ports.ussd.cases,
-    messages: ports.messages, queue: ports.queue, forget: ports.forget, pseudonyms: { exportIdOf: async () => 'pid-1' },
+    messages: ports.messages, queue: ports.queue, forgets: { enqueue: async () => undefined },
   });
   const step: CaseStepDeps = {
     cases: ports.ussd.cases, phones: { phoneOf: async (_s, id) => people.find((p) => p.participantId === id)?.phone }, participants: ports.participants,

@@ -5,6 +5,8 @@ import { RandomizationError } from '../../functions/core/randomize/rng.js';
 import { randomizeStudy } from '../../functions/core/randomize/study.js';
 import { dispatchTick } from '../../functions/core/schedule/dispatch-tick.js';
 import type { DispatchPorts, StoredMessage } from '../../functions/core/schedule/dispatch.js';
+import type { ForgetJob } from '../../functions/core/ports/forget.js';
+import { runForget } from '../../functions/core/privacy/run-forget.js';
 import { receiveSms } from '../../functions/core/sms/receive-sms.js';
 import { sendBatch } from '../../functions/core/sms/send-batch.js';
 import type { OutboundMessage } from '../../functions/core/sms/send.js';
@@ -58,8 +60,9 @@ describe('an incoming SMS', () => {
   const p = people[0] as Participant;
   const deps = (ports: ReturnType<typeof memoryPorts>, iso: string) => ({
     study: kenya, store: ports.ussd, content, clock: clockAt(iso), log: quiet, once: ports.once, cases: ports.ussd.cases,
-    messages: ports.messages, queue: ports.queue, forget: ports.forget, pseudonyms: { exportIdOf: async () => 'pid-1' },
+    messages: ports.messages, queue: ports.queue, forgets: { enqueue: async (job: ForgetJob) => void jobs.push(job) },
   });
+  const jobs: ForgetJob[] = [];
 
   it('STOP withdraws the participant, records and queues one confirmation, then silence', async () => {
     const ports = memoryPorts([kenya], people);
@@ -72,13 +75,27 @@ describe('an incoming SMS', () => {
     expect(ports.queue.sent).toHaveLength(1);
   });
 
-  it('forgets a participant who confirms, only after the reply is recorded and queued', async () => {
+  it('queues the forget of a participant who confirms, and sends "forgotten" only after it has run', async () => {
     const ports = memoryPorts([kenya], people);
+    jobs.length = 0;
     await receiveSms({ id: 'at-3', from: p.phone, text: 'FORGET' }, DEMO_SMS_SHORT_CODE, deps(ports, '2026-12-01T10:00:00Z'));
-    expect(ports.forget.forgotten).toHaveLength(0);
+    expect(jobs).toHaveLength(0);
     await receiveSms({ id: 'at-4', from: p.phone, text: 'YES FORGET' }, DEMO_SMS_SHORT_CODE, deps(ports, '2026-12-01T10:10:00Z'));
-    expect(ports.forget.forgotten.map((f) => f.participantId)).toEqual([p.participantId]);
+    // Recorded, not yet sent: the confirmation rides with the job.
+    expect(ports.forget.forgotten).toHaveLength(0);
+    expect(ports.queue.sent).toHaveLength(1);
+    expect(jobs).toEqual([expect.objectContaining({ studyId: kenya.studyId, participantId: p.participantId, by: 'participant', confirmation: expect.objectContaining({ phone: p.phone, stopConfirmation: true }) })]);
+    expect(await ports.messages.get(jobs[0]?.confirmation?.messageId ?? '')).toMatchObject({ purpose: 'reply', status: 'queued' });
+    const run = { forget: ports.forget, queue: ports.queue, clock: clockAt('2026-12-01T10:11:00Z'), log: quiet, pseudonyms: { exportIdOf: async () => 'pid-1' } };
+    // The worker: the forget first, then the confirmation; a redelivered job confirms again under the same message id.
+    await runForget(jobs[0] as ForgetJob, { ...run, queue: { enqueue: async (ms) => {
+      expect(ports.forget.forgotten.map((f) => f.participantId)).toEqual([p.participantId]);
+      await ports.queue.enqueue(ms);
+    } } });
     expect(ports.queue.sent).toHaveLength(2);
+    expect(await runForget(jobs[0] as ForgetJob, run)).toBeUndefined();
+    expect(ports.forget.forgotten).toHaveLength(1);
+    expect(ports.queue.sent.slice(1).map((m) => m.messageId)).toEqual([jobs[0]?.confirmation?.messageId, jobs[0]?.confirmation?.messageId]);
   });
 });
 

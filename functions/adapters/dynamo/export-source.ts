@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } fro
 import { EXPORT_WEEK_FIELDS, type ExportMessage, type ExportSource, type ExportWeek } from '../../core/ports/exports.js';
 import type { Complaint, Participant } from '../../core/model.js';
 import { projection, withoutKeys } from './items.js';
+import { envPhoneKeys, type PhoneKeys } from '../phone-key.js';
 import { researchPartition } from './forget-store.js';
 import { GSI1, keys, PARTICIPANT_ITEM_PREFIXES } from './keys.js';
 
@@ -9,7 +10,7 @@ import { GSI1, keys, PARTICIPANT_ITEM_PREFIXES } from './keys.js';
  * Reads a study for the research exports, a page at a time.
  *
  * Diary weeks and complaints are read from each participant's own partition
- * (`STUDY#{studyId}#PHONE#{e164}`: `DIARY#{week}`, `COMPLAINT#{ref}`), participants being paged
+ * (`STUDY#{studyId}#PH#{hash of the number}`: `DIARY#{week}`, `COMPLAINT#{ref}`), participants being paged
  * from gsi1 (`STUDY#{studyId}#PARTICIPANTS`). Not from the per-week indexes
  * (`…#DIARY#{week}`, `…#COMPLAINTS#{week}`), because:
  * - every row needs the participant's arm, which the week items do not carry: by partition the
@@ -26,6 +27,7 @@ export class DynamoExportSource implements ExportSource {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly pageSize = 200,
+    private readonly phones: PhoneKeys = envPhoneKeys,
   ) {}
 
   async *participants(studyId: string): AsyncGenerator<Participant[]> {
@@ -68,7 +70,7 @@ export class DynamoExportSource implements ExportSource {
     const found: Record<string, unknown>[] = [];
     const only = fields ? projection(fields) : {};
     // A forgotten participant's record lives under their id, no longer under their number.
-    const pk = researchPartition(p);
+    const pk = researchPartition(p, await this.phones.hasher());
     for await (const items of this.pages({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix }, ...only })) {
       found.push(...items);
     }

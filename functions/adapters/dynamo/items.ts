@@ -1,10 +1,10 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Participant } from '../../core/model.js';
-import { keys } from './keys.js';
+import { keys, type PhoneHasher } from './keys.js';
 
-/** A participant as stored: keyed by study and phone, indexed by study for listings. */
-export function participantItem(p: Participant): Record<string, unknown> {
-  return { ...keys.participant(p.studyId, p.phone), ...keys.participantIndex(p.studyId, p.participantId), ...p };
+/** A participant as stored: keyed by study and the hash of the number, indexed by study for listings. */
+export function participantItem(p: Participant, hash: PhoneHasher): Record<string, unknown> {
+  return { ...keys.participant(p.studyId, hash(p.phone)), ...keys.participantIndex(p.studyId, p.participantId), ...p };
 }
 
 /** A ProjectionExpression of exactly these attributes, every name escaped (status, text, source... are reserved words). */
@@ -14,7 +14,7 @@ export function projection(names: readonly string[], more: Record<string, string
 
 /** Removes the storage keys from an item read back from the table. */
 export function withoutKeys<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _n1, gsi2sk: _n2, ...rest } = item;
   return rest as T;
 }
 

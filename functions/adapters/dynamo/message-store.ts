@@ -3,19 +3,24 @@ import { type DeliveryStatus, type MessageStatus, statusRank } from '../../core/
 import { batchGetAll, conditionally, withoutKeys } from './items.js';
 
 import type { MessageRecord, MessageStore, NewMessage } from '../../core/ports/messages.js';
-import { keys } from './keys.js';
+import { envPhoneKeys, type PhoneKeys } from '../phone-key.js';
+import { keys, numberIndex, type PhoneHasher } from './keys.js';
 
 export type { MessageRecord };
 
 const messageKey = keys.message;
 const providerKey = keys.providerLink;
-/** A new message's item: keys, the study's messages index, the record queued at rank 0. */
-const newItem = (m: NewMessage) => ({ ...messageKey(m.messageId), ...keys.messageIndex(m.studyId, m.createdAt, m.messageId), ...m, status: 'queued', rank: 0, updatedAt: m.createdAt });
+/** A new message's item: keys, the study's messages index, the number index (forget-me), the record queued at rank 0. */
+function newItem(m: NewMessage, hash: PhoneHasher) {
+  const key = messageKey(m.messageId);
+  return { ...key, ...keys.messageIndex(m.studyId, m.createdAt, m.messageId), ...(m.phone ? numberIndex(hash(m.phone), key.pk, key.sk) : {}), ...m, status: 'queued', rank: 0, updatedAt: m.createdAt };
+}
 
 export class DynamoMessageStore implements MessageStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly phones: PhoneKeys = envPhoneKeys,
   ) {}
 
   /** Creates the message unless its id exists: a second dispatch of a period plans nothing twice. */
@@ -24,7 +29,7 @@ export class DynamoMessageStore implements MessageStore {
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: newItem(m),
+          Item: newItem(m, await this.phones.hasher()),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -70,13 +75,14 @@ export class DynamoMessageStore implements MessageStore {
 
   /** undefined when written; else the cancellation reason of each item. */
   private async transactCreate(ms: readonly NewMessage[]): Promise<(string | undefined)[] | undefined> {
+    const hash = await this.phones.hasher();
     try {
       await this.doc.send(
         new TransactWriteCommand({
           TransactItems: ms.map((m) => ({
             Put: {
               TableName: this.tableName,
-              Item: newItem(m),
+              Item: newItem(m, hash),
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           })),

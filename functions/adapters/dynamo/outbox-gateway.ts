@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxEntry, OutboxReader, RecipientOutcome, SmsBatch, SmsGateway } from '../../core/ports/sms.js';
 import { withoutKeys } from './items.js';
+import { envPhoneKeys, type PhoneKeys } from '../phone-key.js';
 import { GSI1, keys } from './keys.js';
 
 export type { OutboxEntry };
@@ -16,6 +17,7 @@ export class DynamoOutboxGateway implements SmsGateway, OutboxReader {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: () => Date,
+    private readonly phones: PhoneKeys = envPhoneKeys,
   ) {}
 
   async sendBulk(batch: SmsBatch): Promise<Map<string, RecipientOutcome>> {
@@ -28,10 +30,11 @@ export class DynamoOutboxGateway implements SmsGateway, OutboxReader {
       ...(batch.from ? { from: batch.from } : {}),
       ...(batch.studyId ? { studyId: batch.studyId } : {}),
     }));
+    const hash = await this.phones.hasher();
     // BatchWriteItem takes 25 items; unprocessed ones are retried so none is lost.
     for (let i = 0; i < entries.length; i += 25) {
       let requests = entries.slice(i, i + 25).map((e) => ({
-        PutRequest: { Item: { ...keys.outbox(e.to, e.at, e.providerId), ...keys.outboxIndex(e.studyId, e.at, e.providerId), ...e } },
+        PutRequest: { Item: { ...keys.outbox(hash(e.to), e.at, e.providerId), ...keys.outboxIndex(e.studyId, e.at, e.providerId), ...e } },
       }));
       for (let attempt = 0; requests.length > 0; attempt += 1) {
         if (attempt > 5) throw new Error('outbox: DynamoDB left writes unprocessed');
@@ -44,13 +47,14 @@ export class DynamoOutboxGateway implements SmsGateway, OutboxReader {
 
   /** The newest messages to one number, or of one study (then `to` narrows it to one number). */
   async list(opts: { to?: string; studyId?: string; limit?: number } = {}): Promise<OutboxEntry[]> {
+    const to = opts.to ? keys.outbox((await this.phones.hasher())(opts.to)).pk : undefined;
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
-        ...(opts.to
-          ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.outbox(opts.to).pk } }
+        ...(to
+          ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': to } }
           : { IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.outboxIndex(opts.studyId).gsi1pk } }),
-        ...(opts.to && opts.studyId ? { FilterExpression: 'studyId = :sid', ExpressionAttributeValues: { ':pk': keys.outbox(opts.to).pk, ':sid': opts.studyId } } : {}),
+        ...(to && opts.studyId ? { FilterExpression: 'studyId = :sid', ExpressionAttributeValues: { ':pk': to, ':sid': opts.studyId } } : {}),
         ScanIndexForward: false,
         Limit: opts.limit ?? 50,
       }),

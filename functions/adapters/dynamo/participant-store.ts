@@ -4,6 +4,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, type PutCommandInp
 import { AlreadyEnrolledError, StaleSessionError } from '../../core/errors.js';
 import type { Participant } from '../../core/model.js';
 import type { ParticipantStore } from '../../core/ports/participants.js';
+import { envPhoneKeys, type PhoneKeys } from '../phone-key.js';
 import { batchGetAll, conditionally, isConditionFailure, participantItem, withoutKeys } from './items.js';
 import { GSI1, keys } from './keys.js';
 
@@ -17,7 +18,12 @@ export class DynamoParticipantStore implements ParticipantStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly phones: PhoneKeys = envPhoneKeys,
   ) {}
+
+  private async item(participant: Participant): Promise<Record<string, unknown>> {
+    return participantItem(participant, await this.phones.hasher());
+  }
 
   /** Adds a participant unless the number is already in the study. Returns false if it was. */
   async addParticipant(participant: Participant): Promise<boolean> {
@@ -25,7 +31,7 @@ export class DynamoParticipantStore implements ParticipantStore {
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: participantItem(participant),
+          Item: await this.item(participant),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -34,14 +40,15 @@ export class DynamoParticipantStore implements ParticipantStore {
 
   async getByPhone(studyId: string, phone: string): Promise<Participant | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.participant(studyId, phone), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: keys.participant(studyId, (await this.phones.hasher())(phone)), ConsistentRead: true }),
     );
     return out.Item ? withoutKeys<Participant>(out.Item) : undefined;
   }
 
   /** Several participants at once (the sender's send-time check). */
   async getMany(wanted: readonly { studyId: string; phone: string }[]): Promise<Participant[]> {
-    const unique = [...new Map(wanted.map((k) => [`${k.studyId}|${k.phone}`, keys.participant(k.studyId, k.phone)])).values()];
+    const hash = await this.phones.hasher();
+    const unique = [...new Map(wanted.map((k) => [`${k.studyId}|${k.phone}`, keys.participant(k.studyId, hash(k.phone))])).values()];
     return (await batchGetAll(this.doc, this.tableName, unique)).map((item) => withoutKeys<Participant>(item));
   }
 
@@ -78,7 +85,7 @@ export class DynamoParticipantStore implements ParticipantStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: participantItem(participant),
+          Item: await this.item(participant),
           // Never overwrite a consented participant (a concurrent session enrolled the number).
           ConditionExpression: 'attribute_not_exists(pk) OR #consent.#state <> :consented',
           ExpressionAttributeNames: { '#consent': 'consent', '#state': 'state' },
@@ -96,7 +103,7 @@ export class DynamoParticipantStore implements ParticipantStore {
 
   async saveParticipant(participant: Participant, previousUpdatedAt: string): Promise<void> {
     await putOrStale(this.doc, 
-      { TableName: this.tableName, Item: participantItem(participant), ConditionExpression: 'updatedAt = :previous', ExpressionAttributeValues: { ':previous': previousUpdatedAt } },
+      { TableName: this.tableName, Item: await this.item(participant), ConditionExpression: 'updatedAt = :previous', ExpressionAttributeValues: { ':previous': previousUpdatedAt } },
       participant.participantId,
     );
   }

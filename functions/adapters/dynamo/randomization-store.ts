@@ -3,11 +3,12 @@ import type { Participant } from '../../core/model.js';
 import type { RandomizationStore, StoredRandomization } from '../../core/ports/randomization.js';
 import { conditionally, withoutKeys } from './items.js';
 import { keys } from './keys.js';
+import { envPhoneKeys, type PhoneKeys } from '../phone-key.js';
 import { DynamoParticipantStore } from './participant-store.js';
 
 /** Randomization runs and write-once arm assignments on the single table. */
-export function dynamoRandomizationStore(doc: DynamoDBDocumentClient, tableName: string): RandomizationStore {
-  const participants = new DynamoParticipantStore(doc, tableName);
+export function dynamoRandomizationStore(doc: DynamoDBDocumentClient, tableName: string, phones: PhoneKeys = envPhoneKeys): RandomizationStore {
+  const participants = new DynamoParticipantStore(doc, tableName, phones);
   const runKey = (r: Pick<StoredRandomization, 'studyId' | 'randomizationId'>) => keys.randomization(r.studyId, r.randomizationId);
   return {
     participants: (studyId) => participants.listByStudy(studyId),
@@ -23,12 +24,12 @@ export function dynamoRandomizationStore(doc: DynamoDBDocumentClient, tableName:
       conditionally(
         doc.send(new PutCommand({ TableName: tableName, Item: { ...runKey(run), ...run }, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previousVersion } })),
       ),
-    assignArm: (p: Participant, armId, randomizationId, at) =>
+    assignArm: async (p: Participant, armId, randomizationId, at) =>
       conditionally(
         doc.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: keys.participant(p.studyId, p.phone),
+            Key: keys.participant(p.studyId, (await phones.hasher())(p.phone)),
             UpdateExpression: 'SET armId = :arm, assignment = :a, updatedAt = :at',
             // Write-once: only a participant without an arm, or this very assignment again (a resumed run).
             ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(armId) OR (armId = :arm AND assignment.randomizationId = :rid))',

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { GSI1 } from './keys.js';
+import { GSI1, GSI2 } from './keys.js';
 
 /** The table as the local stack and the tests create it; the CDK stack declares the same. */
 export const tableDefinition = {
@@ -8,6 +8,8 @@ export const tableDefinition = {
     { AttributeName: 'sk', AttributeType: 'S' },
     { AttributeName: 'gsi1pk', AttributeType: 'S' },
     { AttributeName: 'gsi1sk', AttributeType: 'S' },
+    { AttributeName: 'gsi2pk', AttributeType: 'S' },
+    { AttributeName: 'gsi2sk', AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: 'pk', KeyType: 'HASH' },
@@ -21,6 +23,15 @@ export const tableDefinition = {
         { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
       ],
       Projection: { ProjectionType: 'ALL' },
+    },
+    // The number index (keys.ts `numberIndex`): sparse and keys only, for forget-me's Query.
+    {
+      IndexName: GSI2,
+      KeySchema: [
+        { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+        { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
     },
   ],
   BillingMode: 'PAY_PER_REQUEST',

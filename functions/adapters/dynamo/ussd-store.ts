@@ -7,7 +7,8 @@ import type { UssdSession } from '../../core/ussd/session.js';
 import { batchGetAll, withoutKeys } from './items.js';
 import { DynamoParticipantStore, putOrStale } from './participant-store.js';
 import { weekAnswered, type WeekRecord } from '../../core/diary/week-record.js';
-import { keys } from './keys.js';
+import { envPhoneKeys, type PhoneKeys } from '../phone-key.js';
+import { keys, numberIndex, type PhoneHasher } from './keys.js';
 import { caseCreateItems, conditionCancelled } from './case-store.js';
 
 /**
@@ -22,14 +23,17 @@ export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly phones: PhoneKeys = envPhoneKeys,
   ) {
-    this.participants = new DynamoParticipantStore(doc, tableName);
+    this.participants = new DynamoParticipantStore(doc, tableName, phones);
   }
 
   async loadHop(sessionId: string, studyId: string, phone: string, week: string, now: Date): Promise<HopRecords> {
+    // The hop's one HMAC: the participant and their week are keyed by the number's hash.
+    const hashed = (await this.phones.hasher())(phone);
     const sessionKey = keys.session(sessionId);
-    const participantKey = keys.participant(studyId, phone);
-    const weekKey = keys.week(studyId, phone, week);
+    const participantKey = keys.participant(studyId, hashed);
+    const weekKey = keys.week(studyId, hashed, week);
     const items = await batchGetAll(this.doc, this.tableName, [sessionKey, participantKey, weekKey]);
     const records: HopRecords = {};
     const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -48,7 +52,7 @@ export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   }
 
   async saveSession(session: UssdSession, previousVersion: number | undefined): Promise<void> {
-    await this.putOrStale({ TableName: this.tableName, ...this.sessionPut(session, previousVersion) }, session.sessionId);
+    await this.putOrStale({ TableName: this.tableName, ...this.sessionPut(session, previousVersion, await this.phones.hasher()) }, session.sessionId);
   }
 
   saveConsent(participant: Participant): Promise<void> {
@@ -56,11 +60,12 @@ export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   }
 
   async saveWeek(record: WeekRecord, previousVersion: number | undefined): Promise<void> {
+    const hash = await this.phones.hasher();
     await this.putOrStale(
       {
         TableName: this.tableName,
         Item: {
-          ...keys.week(record.studyId, record.phone, record.week),
+          ...keys.week(record.studyId, hash(record.phone), record.week),
           ...keys.weekIndex(record.studyId, record.week, record.participantId),
           ...record,
         },
@@ -81,12 +86,14 @@ export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   }
 
   async answeredAmong(studyId: string, phones: readonly string[], week: string): Promise<Set<string>> {
-    const weeks = await batchGetAll(this.doc, this.tableName, phones.map((p) => keys.week(studyId, p, week)));
+    const hash = await this.phones.hasher();
+    const weeks = await batchGetAll(this.doc, this.tableName, phones.map((p) => keys.week(studyId, hash(p), week)));
     return new Set(weeks.filter((w) => weekAnswered(w as unknown as WeekRecord)).map((w) => String(w.phone)));
   }
 
   async saveComplaint(c: Complaint): Promise<void> {
-    const complaint = { Put: { TableName: this.tableName, Item: { ...keys.complaint(c.studyId, c.phone, c.ref), ...keys.complaintIndex(c.studyId, c.week, c.provider, c.ref), ...c }, ConditionExpression: 'attribute_not_exists(pk)' } };
+    const hash = await this.phones.hasher();
+    const complaint = { Put: { TableName: this.tableName, Item: { ...keys.complaint(c.studyId, hash(c.phone), c.ref), ...keys.complaintIndex(c.studyId, c.week, c.provider, c.ref), ...c }, ConditionExpression: 'attribute_not_exists(pk)' } };
     const opened = caseFromComplaint(c);
     try {
       // The complaint and the case it opens in one write: no complaint is ever without its case.
@@ -98,22 +105,25 @@ export class DynamoUssdStore implements HopReader, SessionStore, DiaryWeekStore,
   }
 
   async listWeeks(studyId: string, phone: string, fromWeek: string, toWeek: string): Promise<WeekRecord[]> {
+    const hashed = (await this.phones.hasher())(phone);
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
-          ':pk': keys.week(studyId, phone, fromWeek).pk,
-          ':from': keys.week(studyId, phone, fromWeek).sk,
-          ':to': keys.week(studyId, phone, toWeek).sk,
+          ':pk': keys.week(studyId, hashed, fromWeek).pk,
+          ':from': keys.week(studyId, hashed, fromWeek).sk,
+          ':to': keys.week(studyId, hashed, toWeek).sk,
         },
       }),
     );
     return (out.Items ?? []).map((i) => withoutKeys<WeekRecord>(i));
   }
 
-  private sessionPut(session: UssdSession, previousVersion: number | undefined) {
-    const item = { ...keys.session(session.sessionId), ...session };
+  private sessionPut(session: UssdSession, previousVersion: number | undefined, hash: PhoneHasher) {
+    const key = keys.session(session.sessionId);
+    // The session holds the caller's number: indexed by its hash, so forgetting finds it.
+    const item = { ...key, ...numberIndex(hash(session.phone), key.pk, key.sk), ...session };
     if (previousVersion === undefined) {
       return {
         Item: item,

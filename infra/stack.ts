@@ -1,5 +1,5 @@
 /**
- * The AWS deployment of Sauti (DESIGN.md, "AWS deployment"), composed of the parts under
+ * The AWS deployment of Sauti (docs/design.md, "AWS deployment"), composed of the parts under
  * infra/constructs/: data (one DynamoDB table, the exports buckets), secrets, messaging (send
  * queue, concurrency-capped sender, dispatcher on an EventBridge Scheduler tick), auth
  * (Cognito), the HTTP API (provider callbacks, and the admin API behind a JWT authorizer), the

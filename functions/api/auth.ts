@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 import { isRole, type Role } from '../core/users.js';
 
-/** Who may do what (DESIGN.md, roles): every API route names the roles that may call it. */
+/** Who may do what (docs/design.md, roles): every API route names the roles that may call it. */
 export { ROLES, type Role } from '../core/users.js';
 
 export interface Principal {

@@ -10,7 +10,7 @@ export type AnswerChannel = 'ussd' | 'sms' | 'voice' | 'enumerator';
 /**
  * When messages may go out: the study's weekly prompt at a local day and hour (or the
  * participant's own), never in quiet hours, and reminders that respect people: only to those
- * who have not answered, at most N a week, at least H hours apart (DESIGN.md, "Respect").
+ * who have not answered, at most N a week, at least H hours apart (docs/design.md, "Respect").
  */
 export interface SchedulePolicy {
   /** ISO weekday (1 = Monday) and local hour of the weekly diary prompt. */

@@ -1,6 +1,6 @@
 /**
  * Staff accounts (researchers, NGO staff, admins, enumerators who call participants): admins invite people, change their role and
- * disable them; nobody else may (DESIGN.md, roles). Who may call what is per route
+ * disable them; nobody else may (docs/design.md, roles). Who may call what is per route
  * (functions/api/routes.ts); this is the directory those accounts live in: Cognito in AWS
  * (groups are roles), DynamoDB locally (each account with its own bearer token).
  *

@@ -20,7 +20,7 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { userAdminActions } from './permissions.js';
 
-/** The admin API's Cognito groups (roles, DESIGN.md). */
+/** The admin API's Cognito groups (roles, docs/design.md). */
 export const userGroups = ['researcher', 'ngo', 'admin', 'enumerator', 'provider'] as const;
 
 /** Context key: the Cognito hosted UI's domain prefix (default `sauti-<account id>`). */

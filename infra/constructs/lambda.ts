@@ -20,7 +20,7 @@ import type { Secrets } from './secrets.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-const L1_REASON = 'Node.js 22 is the runtime this project targets (DESIGN.md); move to 24 with the whole toolchain';
+const L1_REASON = 'Node.js 22 is the runtime this project targets (docs/design.md); move to 24 with the whole toolchain';
 
 export interface LambdaOptions {
   description: string;

@@ -3,7 +3,7 @@
  * by-hand leebounds::basic_lee_bound) on the same data. Fixtures are written by
  * test/fixtures/stats/generate.R (see the README there).
  *
- * Tolerance (DESIGN.md: 1e-6): |actual − expected| ≤ 1e-6 · max(1, |expected|),
+ * Tolerance (docs/design.md: 1e-6): |actual − expected| ≤ 1e-6 · max(1, |expected|),
  * i.e. absolute for quantities of magnitude ≤ 1 (p-values, shares, small
  * estimates) and relative for larger ones (estimates, SEs, df, CI bounds,
  * F statistics). Set STATS_GOLDEN_REPORT=1 to print the largest differences.

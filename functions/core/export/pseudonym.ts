@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * Pseudonymous participant ids for exports (DESIGN.md, invariant 6).
+ * Pseudonymous participant ids for exports (docs/design.md, invariant 6).
  *
  * One deployment secret is kept (Secrets Manager in AWS, `SAUTI_PSEUDONYM_KEY` locally); each
  * study gets its own key derived from it, HMAC(secret, 'sauti-pseudonym:' + studyId). So:

@@ -1,7 +1,7 @@
 /**
  * The impact report of a study: intention-to-treat (ITT) estimates per outcome and per
  * treatment arm against the control arm, with the response rates, the attrition test and the
- * balance table that must go with them (DESIGN.md, "Research-grade statistics").
+ * balance table that must go with them (docs/design.md, "Research-grade statistics").
  *
  * Every number comes from functions/core/stats (matched to estimatr, p.adjust and leebounds);
  * this module only chooses the samples and the designs:

@@ -4,7 +4,7 @@ import type { WeekRecord } from '../diary/week-record.js';
 import type { Complaint, Participant } from '../model.js';
 
 /**
- * "Forget me" (DESIGN.md, participant rights): what stays of a participant once they are
+ * "Forget me" (docs/design.md, participant rights): what stays of a participant once they are
  * forgotten, as pure functions over the records.
  *
  * The rule (docs/operations.md, "Participant rights"): the research record stays, pseudonymous — participant id, arm and

@@ -5,7 +5,7 @@
  * maintained, Apache-2.0, typed). Their incomplete-beta kernels are ports of
  * Boost.Math / Cephes and agree with R's `pt`/`qt`/`pf` to ~1e-14, whereas
  * `jstat`'s continued fraction stops at a 3e-7 relative tolerance, too coarse
- * for the 1e-6 agreement with estimatr that DESIGN.md asks for. Only the three
+ * for the 1e-6 agreement with estimatr that docs/design.md asks for. Only the three
  * functions below are imported, so a bundle carries just their kernels.
  */
 import tCdf from '@stdlib/stats-base-dists-t-cdf';

@@ -2,7 +2,7 @@ import { encodedLength, type Encoding } from '../text/gsm7.js';
 
 /**
  * A USSD screen, prefix included, must fit 160 GSM-7 characters or 80 UCS-2 characters
- * (DESIGN.md). Operators accept up to 182 septets, but handsets and tools truncate above 160.
+ * (docs/design.md). Operators accept up to 182 septets, but handsets and tools truncate above 160.
  */
 export const USSD_LIMIT: Record<Encoding, number> = { 'GSM-7': 160, 'UCS-2': 80 };
 

@@ -8,6 +8,7 @@ import type { FunctionName } from '../../infra/constructs/permissions.js';
 import { routes } from '../../infra/routes.js';
 import {
   type Json,
+  cdkJson,
   resources,
   fnIds,
   ussdId,
@@ -70,7 +71,7 @@ describe('Lambda functions', () => {
         PSEUDONYM_SECRET_ARN: { Ref: pseudonymSecretId },
         USER_POOL_ID: { Ref: userPoolId },
       },
-      sender: { AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId }, SSLWIRELESS_CREDENTIALS_SECRET_ARN: { Ref: sslSecretId }, INFOBIP_CREDENTIALS_SECRET_ARN: { Ref: infobipSecretId }, SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES) },
+      sender: { AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId }, SSLWIRELESS_CREDENTIALS_SECRET_ARN: { Ref: sslSecretId }, INFOBIP_CREDENTIALS_SECRET_ARN: { Ref: infobipSecretId }, SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES), SAUTI_SEND_CONCURRENCY: String(cdkJson.context['sauti:sendConcurrency']) },
       dispatcher: { SEND_QUEUE_URL: queueUrl },
     };
     const vars = env(name);

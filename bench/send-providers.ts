@@ -2,8 +2,9 @@
  * Sending per SMS provider: the same 15,000 weekly prompts (English and Bengali for
  * Bangladesh, English and Kiswahili elsewhere) through `sendMessages`, the one sender core,
  * routed by `ProviderRouter` to each real adapter (Africa's Talking SDK, SSL Wireless and
- * Infobip fetch clients) against its local fake, fed by the local queue capped at the
- * provider's request rate × its batch limit. No DynamoDB: this isolates what differs per
+ * Infobip fetch clients) against its local fake, each adapter paced by the sender's own pacer
+ * at the provider's request rate (core/sms/pacing.ts, one instance: the whole cap), as in AWS;
+ * the local queue does not pace. No DynamoDB: this isolates what differs per
  * provider, the calls per message and the pace under each one's cap (the full sender with
  * its store is the main table above). Checked on every run: each recipient reached once,
  * no call over the provider's batch limit.
@@ -15,6 +16,7 @@ import { SslWirelessSmsGateway } from '../functions/adapters/sslwireless/sms-gat
 import type { Participant, Study } from '../functions/core/model.js';
 import { messageId } from '../functions/core/schedule/policy.js';
 import type { SmsGateway } from '../functions/core/ports/sms.js';
+import { Pacer } from '../functions/core/sms/pacing.js';
 import { PROVIDERS, type SmsProvider } from '../functions/core/sms/providers.js';
 import { ProviderRouter } from '../functions/core/sms/router.js';
 import { type OutboundMessage, sendMessages } from '../functions/core/sms/send.js';
@@ -38,7 +40,7 @@ export interface ProviderRun {
   calls: number;
   ideal: number;
   maxRecipients: number;
-  /** Messages a second the queue was capped at: requests a second × the batch limit. */
+  /** Messages a second the pace allows: requests a second × the batch limit. */
   cap: number;
   ms: number;
 }
@@ -71,7 +73,7 @@ async function runOne(provider: SmsProvider, study: Study, gateway: SmsGateway, 
       const retry = event.Records.filter((r) => results.get((JSON.parse(r.body) as OutboundMessage).messageId)?.status !== 'sent');
       return { batchItemFailures: retry.map((r) => ({ itemIdentifier: r.messageId })) };
     },
-    { batchSize: 100, ratePerSecond: cap, maxReceives: 3, backoffMs: () => 100 },
+    { batchSize: 100, maxReceives: 3, backoffMs: () => 100 },
   );
   const { ms } = await timed(async () => {
     await queue.enqueue(messages);
@@ -98,14 +100,15 @@ export async function runProviders(): Promise<ProviderRun[]> {
     const kenya = demoStudy('*384*123#', CREATED);
     const dhaka = dhakaStudy(CREATED);
     const runs: ProviderRun[] = [];
-    progress(`per provider: ${PROVIDER_N.toLocaleString('en-US')} prompts each, capped at its request rate`);
-    runs.push(await runOne('africastalking', kenya, new AfricasTalkingSmsGateway({ username: 'sauti-bench', apiKey: 'bench-at', baseUrl: at.url }), () => ({
+    progress(`per provider: ${PROVIDER_N.toLocaleString('en-US')} prompts each, paced at its request rate`);
+    const pacer = (p: SmsProvider) => new Pacer({ requestsPerSecond: PROVIDERS[p].requestsPerSecond });
+    runs.push(await runOne('africastalking', kenya, new AfricasTalkingSmsGateway({ username: 'sauti-bench', apiKey: 'bench-at', baseUrl: at.url, pacer: pacer('africastalking') }), () => ({
       calls: at.requests.length, recipients: at.requests.flatMap((r) => r.accepted), maxRecipients: Math.max(0, ...at.requests.map((r) => r.to.length)),
     })));
-    runs.push(await runOne('sslwireless', dhaka, new SslWirelessSmsGateway({ apiToken: 'bench-ssl', sid: 'BENCH', baseUrl: ssl.url }), () => ({
+    runs.push(await runOne('sslwireless', dhaka, new SslWirelessSmsGateway({ apiToken: 'bench-ssl', sid: 'BENCH', baseUrl: ssl.url, pacer: pacer('sslwireless') }), () => ({
       calls: ssl.requests.length, recipients: ssl.delivered.map((m) => m.msisdn), maxRecipients: Math.max(0, ...ssl.requests.map((r) => r.asked.length)),
     })));
-    runs.push(await runOne('infobip', { ...kenya, messaging: { provider: 'infobip' } }, new InfobipSmsGateway({ apiKey: 'bench-ib', baseUrl: ib.url }), () => ({
+    runs.push(await runOne('infobip', { ...kenya, messaging: { provider: 'infobip' } }, new InfobipSmsGateway({ apiKey: 'bench-ib', baseUrl: ib.url, pacer: pacer('infobip') }), () => ({
       calls: ib.requests.length, recipients: ib.delivered.map((m) => m.to), maxRecipients: Math.max(0, ...ib.requests.map((r) => r.asked.length)),
     })));
     for (const r of runs) progress(`  ${r.provider}: ${r.calls} calls (ideal ${r.ideal}), ${Math.round(r.messages / (r.ms / 1000))} msg/s under a cap of ${r.cap}`);
@@ -130,7 +133,7 @@ export function providerReport(runs: readonly ProviderRun[]): { markdown: string
     '### Per provider',
     '',
     `${PROVIDER_N.toLocaleString('en-US')} prompts per provider through the sender core (\`sendMessages\`) and \`ProviderRouter\` to each real adapter and its fake,`,
-    "the local queue capped at the provider's request rate (core/sms/providers.ts) × its batch limit; no DynamoDB, so the figures are the",
+    "each adapter paced by the sender's pacer at the provider's request rate (core/sms/providers.ts, pacing.ts); no DynamoDB, so the figures are the",
     "providers' own: calls per message against the fewest their batch limit allows, and the pace under their cap: close to it, never far",
     'above (a provider refuses what exceeds its rate, SSL Wireless with 4029/4031). Each recipient reached exactly once, no call over the limit.',
     '',

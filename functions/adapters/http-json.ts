@@ -1,5 +1,5 @@
 /**
- * JSON over HTTP for the provider clients (SSL Wireless, Infobip): one POST with a deadline
+ * JSON over HTTP for the provider clients (SSL Wireless, Infobip): one request with a deadline
  * over the whole exchange, and an answer that never throws for what a provider may do (time
  * out, hang up, answer HTML). Errors are reduced to reasons without the request: a request
  * carries phone numbers and keys, and reasons end up in logs and message records.
@@ -8,20 +8,29 @@ export type HttpAnswer =
   | { kind: 'answer'; status: number; json: unknown; text: string }
   | { kind: 'no-answer'; reason: string };
 
-export async function postJson(url: string, body: unknown, options: { timeoutMs: number; headers?: Record<string, string> }): Promise<HttpAnswer> {
+export interface HttpOptions {
+  timeoutMs: number;
+  headers?: Record<string, string>;
+}
+
+export function postJson(url: string, body: unknown, options: HttpOptions): Promise<HttpAnswer> {
+  return exchange(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', ...options.headers }, body: JSON.stringify(body) }, options.timeoutMs);
+}
+
+/** A GET whose answer is JSON (a provider's look-up, e.g. Infobip's message logs). */
+export function getJson(url: string, options: HttpOptions): Promise<HttpAnswer> {
+  return exchange(url, { method: 'GET', headers: { ...options.headers } }, options.timeoutMs);
+}
+
+async function exchange(url: string, init: RequestInit, timeoutMs: number): Promise<HttpAnswer> {
   let res: Response;
   let text: string;
   try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', ...options.headers },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     text = await res.text();
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
-    if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'no-answer', reason: `timeout after ${options.timeoutMs} ms` };
+    if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'no-answer', reason: `timeout after ${timeoutMs} ms` };
     const cause = (error as { cause?: { code?: unknown } }).cause?.code;
     return { kind: 'no-answer', reason: typeof cause === 'string' ? cause : 'network error' };
   }

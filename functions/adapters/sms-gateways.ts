@@ -2,11 +2,14 @@
  * Which adapter sends for each provider: the provider's own when its credentials are
  * configured (a Secrets Manager secret in AWS, environment variables locally), the local
  * outbox otherwise, never both for one provider. A study then sends for real exactly when its
- * own provider is configured.
+ * own provider is configured. Each provider's adapter holds a pacer at its share of the
+ * provider's rate cap (core/sms/pacing.ts): the cap ÷ SAUTI_SEND_CONCURRENCY, the most sender
+ * instances that run at once (the stack sets it to the event source's maxConcurrency; 1 locally).
  */
 import type { Clock } from '../core/ports/index.js';
 import type { SmsGateway } from '../core/ports/sms.js';
-import type { SmsProvider } from '../core/sms/providers.js';
+import { instanceRate, Pacer } from '../core/sms/pacing.js';
+import { PROVIDERS, type SmsProvider } from '../core/sms/providers.js';
 import { ProviderRouter } from '../core/sms/router.js';
 import { AfricasTalkingSmsGateway } from './africastalking/sms-gateway.js';
 import { createDocumentClient, dynamoConfigFromEnv, tableNameFromEnv } from './dynamo/client.js';
@@ -20,7 +23,16 @@ export async function secretFields(arn: string | undefined): Promise<Record<stri
   return arn ? (JSON.parse(await secretString(arn)) as Record<string, string>) : undefined;
 }
 
+/** A pacer for each provider's adapter, at this instance's share of its cap. */
+export function pacersFromEnv(env: NodeJS.ProcessEnv): Record<SmsProvider, Pacer> {
+  const concurrency = Number(env.SAUTI_SEND_CONCURRENCY ?? 1);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`SAUTI_SEND_CONCURRENCY must be a positive integer, got ${JSON.stringify(env.SAUTI_SEND_CONCURRENCY)}`);
+  const pacer = (p: SmsProvider) => new Pacer({ requestsPerSecond: instanceRate(PROVIDERS[p].requestsPerSecond, concurrency) });
+  return { africastalking: pacer('africastalking'), infobip: pacer('infobip'), sslwireless: pacer('sslwireless') };
+}
+
 export async function gatewayFromEnv(env: NodeJS.ProcessEnv, clock: Clock): Promise<ProviderRouter> {
+  const pacers = pacersFromEnv(env);
   let outbox: SmsGateway | undefined;
   const local = () => (outbox ??= new DynamoOutboxGateway(createDocumentClient(dynamoConfigFromEnv()), tableNameFromEnv(env), () => clock.now()));
 
@@ -31,9 +43,9 @@ export async function gatewayFromEnv(env: NodeJS.ProcessEnv, clock: Clock): Prom
   const infobip = env.INFOBIP_API_KEY && env.INFOBIP_BASE_URL ? { apiKey: env.INFOBIP_API_KEY, baseUrl: env.INFOBIP_BASE_URL } : await secretFields(env.INFOBIP_CREDENTIALS_SECRET_ARN);
 
   return new ProviderRouter({
-    africastalking: at?.username && at.apiKey ? new AfricasTalkingSmsGateway({ username: at.username, apiKey: at.apiKey, ...(env.AT_BASE_URL ? { baseUrl: env.AT_BASE_URL } : {}) }) : local(),
-    sslwireless: ssl?.apiToken && ssl.sid ? new SslWirelessSmsGateway({ apiToken: ssl.apiToken, sid: ssl.sid, ...(ssl.baseUrl ? { baseUrl: ssl.baseUrl } : {}) }) : local(),
-    infobip: infobip?.apiKey && infobip.baseUrl ? new InfobipSmsGateway({ apiKey: infobip.apiKey, baseUrl: infobip.baseUrl }) : local(),
+    africastalking: at?.username && at.apiKey ? new AfricasTalkingSmsGateway({ username: at.username, apiKey: at.apiKey, pacer: pacers.africastalking, ...(env.AT_BASE_URL ? { baseUrl: env.AT_BASE_URL } : {}) }) : local(),
+    sslwireless: ssl?.apiToken && ssl.sid ? new SslWirelessSmsGateway({ apiToken: ssl.apiToken, sid: ssl.sid, pacer: pacers.sslwireless, ...(ssl.baseUrl ? { baseUrl: ssl.baseUrl } : {}) }) : local(),
+    infobip: infobip?.apiKey && infobip.baseUrl ? new InfobipSmsGateway({ apiKey: infobip.apiKey, baseUrl: infobip.baseUrl, pacer: pacers.infobip }) : local(),
   });
 }
 

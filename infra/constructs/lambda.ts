@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, type Stack, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { GSI1, GSI2 } from '../../functions/adapters/dynamo/keys.js';
@@ -29,6 +29,8 @@ export interface LambdaOptions {
   withContent?: boolean;
   /** Besides TABLE_NAME, POWERTOOLS_SERVICE_NAME and the secret ARNs of secretReaders. */
   environment?: Record<string, string>;
+  /** A VPC to run in (the sender behind a static egress IP, egress.ts); none by default. */
+  network?: Pick<NodejsFunctionProps, 'vpc' | 'vpcSubnets' | 'securityGroups'>;
 }
 
 /** Makes the stack's Lambdas, each in the stack's scope under its historical id. */
@@ -95,6 +97,7 @@ export class LambdaFactory {
       role,
       logGroup,
       environment,
+      ...opts.network,
       // Local cached HTTP endpoint for secrets (functions/adapters/secrets.ts): no Secrets
       // Manager call on the hot path. Only on the Lambdas that read a secret.
       ...(secrets.length > 0

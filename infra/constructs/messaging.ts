@@ -8,6 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { grantVpcAccess, STATIC_EGRESS_CONTEXT, type StaticEgress, staticEgress, staticEgressOf } from './egress.js';
 import type { LambdaFactory } from './lambda.js';
 import { InvokeFunction } from './scheduler-target.js';
 
@@ -36,18 +37,24 @@ export class Messaging {
   readonly sender: NodejsFunction;
   readonly dispatcher: NodejsFunction;
   readonly dispatchSchedule: Schedule;
+  /** The sender's VPC and fixed egress IP, with context `sauti:staticEgress: true` only. */
+  readonly egress: StaticEgress | undefined;
 
   constructor(stack: Stack, lambdas: LambdaFactory) {
     this.sendConcurrency = sendConcurrencyOf(stack.node.tryGetContext(SEND_CONCURRENCY_CONTEXT));
     [this.sendQueue, this.sendDeadLetterQueue] = queues(stack);
+    this.egress = staticEgressOf(stack.node.tryGetContext(STATIC_EGRESS_CONTEXT)) ? staticEgress(stack) : undefined;
 
     this.sender = lambdas.create('Sender', 'sender', {
       description: "Sauti: sends queued SMS through Africa's Talking (SQS-triggered)",
       memorySize: 256,
       timeout: SENDER_TIMEOUT,
-      // On the queue's last receive a retry becomes a recorded failure (then the DLQ).
-      environment: { SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES) },
+      // On the queue's last receive a retry becomes a recorded failure (then the DLQ). Each
+      // instance paces every provider at its cap ÷ the concurrency (core/sms/pacing.ts).
+      environment: { SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES), SAUTI_SEND_CONCURRENCY: String(this.sendConcurrency) },
+      ...(this.egress ? { network: this.egress.network } : {}),
     });
+    if (this.egress) grantVpcAccess(this.sender);
     this.dispatcher = lambdas.create('Dispatcher', 'dispatcher', {
       description: 'Sauti: plans due messages and puts them on the send queue (scheduled, or on demand from the API)',
       withContent: true,
@@ -60,8 +67,8 @@ export class Messaging {
     // nothing twice (invariant 4, messages are created once by id), so a tick overlapping an
     // on-demand run from the API is safe, and a stuck run cannot block the next tick.
 
-    // Throughput cap: at most `sendConcurrency` senders at once, each sending up to 100 messages
-    // (bulk requests) per batch, so Africa's Talking's rate limit is not overrun. Failed items are
+    // At most `sendConcurrency` senders at once, each sending up to 100 messages (bulk requests)
+    // per batch and pacing each provider at its share of the provider's cap. Failed items are
     // reported one by one (partial batch), so one bad message does not resend a whole batch.
     this.sender.addEventSource(
       new SqsEventSource(this.sendQueue, {

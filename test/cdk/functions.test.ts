@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SENDER_TIMEOUT, SEND_MAX_RECEIVES } from '../../infra/constructs/messaging.js';
 import { type FunctionName, secretReaders } from '../../infra/constructs/permissions.js';
 import { routes } from '../../infra/routes.js';
-import { type Json, resources, fnIds, ussdId, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, queueId, userPoolId, allFunctions, ofType, distributionId, phoneKeySecretId, forgetQueueId } from './sauti-template.js';
+import { type Json, cdkJson, resources, fnIds, ussdId, tableId, secretId, atSecretId, pseudonymSecretId, sslSecretId, infobipSecretId, exportsBucketId, queueId, userPoolId, allFunctions, ofType, distributionId, phoneKeySecretId, forgetQueueId } from './sauti-template.js';
 
 describe('Lambda functions', () => {
   const expected: { name: FunctionName; memory: number; timeout: number }[] = [
@@ -65,7 +65,7 @@ describe('Lambda functions', () => {
         PSEUDONYM_SECRET_ARN: { Ref: pseudonymSecretId },
         USER_POOL_ID: { Ref: userPoolId },
       },
-      sender: { AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId }, SSLWIRELESS_CREDENTIALS_SECRET_ARN: { Ref: sslSecretId }, INFOBIP_CREDENTIALS_SECRET_ARN: { Ref: infobipSecretId }, SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES), PHONE_KEY_SECRET_ARN: phoneKey },
+      sender: { AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId }, SSLWIRELESS_CREDENTIALS_SECRET_ARN: { Ref: sslSecretId }, INFOBIP_CREDENTIALS_SECRET_ARN: { Ref: infobipSecretId }, SAUTI_MAX_RECEIVES: String(SEND_MAX_RECEIVES), SAUTI_SEND_CONCURRENCY: String(cdkJson.context['sauti:sendConcurrency']), PHONE_KEY_SECRET_ARN: phoneKey },
       dispatcher: { SEND_QUEUE_URL: queueUrl, AT_CREDENTIALS_SECRET_ARN: { Ref: atSecretId }, PHONE_KEY_SECRET_ARN: phoneKey },
       // The recordings under /audio of the console's CloudFront distribution (HTTPS).
       voice: { CALLBACK_TOKEN_SECRET_ID: { Ref: secretId }, SAUTI_AUDIO_BASE_URL: audioBase, PHONE_KEY_SECRET_ARN: phoneKey },

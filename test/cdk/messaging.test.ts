@@ -5,6 +5,8 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { staticEgressOf } from '../../infra/constructs/egress.js';
 import { SEND_MAX_RECEIVES, sendConcurrencyOf } from '../../infra/constructs/messaging.js';
 import { SautiStack } from '../../infra/stack.js';
 import { type Json, cdkJson, stack, template, resources, fnIds, queueId, dlqId, ofType, asArray, getAtt, statementsOfRole, forgetQueueId, forgetDlqId } from './sauti-template.js';
@@ -103,5 +105,78 @@ describe('dispatcher schedule', () => {
     const trust = resources[roleId]!.Properties.AssumeRolePolicyDocument.Statement as Json[];
     expect(trust).toHaveLength(1);
     expect(trust[0]).toMatchObject({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } });
+  });
+});
+
+describe("the sender's pace and static egress", () => {
+  it('tells each sender instance the concurrency cap, to pace every provider at its share', () => {
+    expect(resources[fnIds.sender]!.Properties.Environment.Variables.SAUTI_SEND_CONCURRENCY).toBe(String(cdkJson.context['sauti:sendConcurrency']));
+  });
+
+  it('by default: no VPC, no NAT gateway, no Elastic IP, the sender outside any VPC', () => {
+    for (const type of ['AWS::EC2::VPC', 'AWS::EC2::NatGateway', 'AWS::EC2::EIP', 'AWS::EC2::SecurityGroup']) expect(ofType(type), type).toEqual([]);
+    expect(resources[fnIds.sender]!.Properties.VpcConfig).toBeUndefined();
+    expect(template.toJSON().Outputs.SenderEgressIp).toBeUndefined();
+  });
+
+  it('reads sauti:staticEgress as true or false (a -c string too), and refuses anything else', () => {
+    expect([undefined, false, 'false', ''].map(staticEgressOf)).toEqual([false, false, false, false]);
+    expect([true, 'true'].map(staticEgressOf)).toEqual([true, true]);
+    expect(() => staticEgressOf('yes')).toThrow(/sauti:staticEgress/);
+  });
+
+  describe('with sauti:staticEgress: true', () => {
+    const egressApp = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], 'sauti:staticEgress': true } });
+    const egressStack = new SautiStack(egressApp, 'Sauti');
+    new AwsSolutionsChecks(egressApp, { writeSuppressionsToCloudFormation: true });
+    const t = Template.fromStack(egressStack).toJSON() as Json;
+    const of = (type: string): [string, Json][] => Object.entries(t.Resources as Record<string, Json>).filter(([, r]) => r.Type === type);
+    const senderId = egressStack.getLogicalId(egressStack.functions.sender.node.defaultChild as never);
+
+    it('puts the sender in private subnets behind one NAT gateway that holds the one Elastic IP, printed as an output', () => {
+      expect(of('AWS::EC2::VPC')).toHaveLength(1);
+      const eips = of('AWS::EC2::EIP');
+      expect(eips).toHaveLength(1);
+      const nats = of('AWS::EC2::NatGateway');
+      expect(nats).toHaveLength(1);
+      expect(nats[0]![1].Properties.AllocationId).toEqual({ 'Fn::GetAtt': [eips[0]![0], 'AllocationId'] });
+      expect(t.Outputs.SenderEgressIp.Value).toEqual({ Ref: eips[0]![0] });
+      const vpcConfig = t.Resources[senderId].Properties.VpcConfig as Json;
+      const privateSubnets = of('AWS::EC2::Subnet').filter(([, r]) => r.Properties.MapPublicIpOnLaunch !== true).map(([id]) => ({ Ref: id }));
+      expect(vpcConfig.SubnetIds).toEqual(privateSubnets);
+      expect(privateSubnets).toHaveLength(2);
+      // Every private subnet's default route is the NAT gateway: one address to whitelist.
+      const defaults = of('AWS::EC2::Route').filter(([, r]) => r.Properties.DestinationCidrBlock === '0.0.0.0/0' && r.Properties.NatGatewayId);
+      expect(defaults).toHaveLength(2);
+      for (const [, r] of defaults) expect(r.Properties.NatGatewayId).toEqual({ Ref: nats[0]![0] });
+    });
+
+    it('keeps DynamoDB traffic off the NAT (a gateway endpoint), logs rejected flows, lets nothing in', () => {
+      const endpoints = of('AWS::EC2::VPCEndpoint');
+      expect(endpoints).toHaveLength(1);
+      expect(endpoints[0]![1].Properties.VpcEndpointType).toBe('Gateway');
+      expect(JSON.stringify(endpoints[0]![1].Properties.ServiceName)).toContain('dynamodb');
+      expect(of('AWS::EC2::FlowLog').map(([, r]) => r.Properties.TrafficType)).toEqual(['REJECT']);
+      const groups = of('AWS::EC2::SecurityGroup');
+      expect(groups).toHaveLength(1);
+      expect(groups[0]![1].Properties.SecurityGroupIngress).toBeUndefined();
+    });
+
+    it('the other Lambdas stay outside the VPC', () => {
+      for (const name of ['ussd', 'atCallbacks', 'api', 'dispatcher'] as const) {
+        const id = egressStack.getLogicalId(egressStack.functions[name].node.defaultChild as never);
+        expect(t.Resources[id].Properties.VpcConfig, name).toBeUndefined();
+      }
+    });
+
+    it('is cdk-nag clean, acknowledging only the network-interface wildcard on the sender', () => {
+      const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(egressApp);
+      expect(report.violations.map((v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+      const iam5 = Object.entries(t.Resources as Record<string, Json>).flatMap(([id, r]) =>
+        asArray<Json>(r.Metadata?.cdk_nag?.rules_to_suppress).filter((s) => s.id === 'AwsSolutions-IAM5[Resource::*]').map(() => id),
+      );
+      expect(iam5).toHaveLength(1);
+      expect(asArray<Json>(t.Resources[iam5[0]!].Properties.Roles)).toEqual([{ Ref: t.Resources[senderId].Properties.Role['Fn::GetAtt'][0] }]);
+    });
   });
 });

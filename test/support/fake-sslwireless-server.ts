@@ -11,6 +11,8 @@
  * `smsinfo` still tells each message's fate (`perNumberFailure: 'partial'`, the default), or
  * refuses the whole call with no `smsinfo` (`'whole'`): the provider's behaviour is not
  * publicly documented, and the adapter must be right under both. `script` adds failures on cue.
+ * `now` stamps each request (`at`, e.g. virtual time); with `tps` as well, a call beyond `tps`
+ * calls in the last second of `now` is refused with 4031, as the provider's TPS limit does.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type FakeProviderServer, fakeProvider, parseJson, pathOf, readBody, respond, respondJson, scriptedRules, serveFake, stillThereAfter, track } from './fake-http.js';
@@ -31,6 +33,8 @@ export interface FakeSslRequest {
   /** Those it accepted: what handsets receive. */
   accepted: FakeSslSms[];
   aborted: boolean;
+  /** `now()` when the request arrived (0 without `now`). */
+  at: number;
 }
 
 export type FakeSslRule =
@@ -53,6 +57,10 @@ export interface FakeSslOptions {
   apiToken?: string;
   sid?: string;
   perNumberFailure?: 'partial' | 'whole';
+  /** Milliseconds (virtual or real) for `at` and `tps`. */
+  now?: () => number;
+  /** Calls a second the account may make; more get 4031. */
+  tps?: number;
 }
 
 type NumberRule = Extract<FakeSslRule, { msisdn: string }>;
@@ -71,7 +79,8 @@ export async function startFakeSslWireless(options: FakeSslOptions = {}): Promis
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const json = jsonObject(parseJson(await readBody(req)));
     const path = pathOf(req);
-    const recorded: FakeSslRequest = { path, contentType: req.headers['content-type'], json, asked: messagesOf(path, json), accepted: [], aborted: false };
+    const at = options.now?.() ?? 0;
+    const recorded: FakeSslRequest = { path, contentType: req.headers['content-type'], json, asked: messagesOf(path, json), accepted: [], aborted: false, at };
     track(requests, recorded, res);
     const rule = rules.nextCall();
     if (!(await stillThereAfter(server, res, rule?.delayMs))) return;
@@ -81,6 +90,7 @@ export async function startFakeSslWireless(options: FakeSslOptions = {}): Promis
     if (!json || !recorded.contentType?.startsWith('application/json')) return answer(res, 'FAILED', 4000, 'Invalid request');
     if ((options.apiToken && json.api_token !== options.apiToken) || (options.sid && json.sid !== options.sid)) return answer(res, 'FAILED', 4001);
     if (rule?.statusCode !== undefined) return answer(res, 'FAILED', rule.statusCode);
+    if (options.tps !== undefined && requests.filter((r) => r !== recorded && r.at > at - 1000 && r.at <= at).length >= options.tps) return answer(res, 'FAILED', 4031);
     if (recorded.asked.length === 0 || recorded.asked.length > 100) return answer(res, 'FAILED', 4000, 'Between 1 and 100 numbers a call');
 
     const fates = recorded.asked.map((m) => ({ m, code: fate(m) }));

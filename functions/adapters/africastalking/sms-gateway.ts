@@ -19,6 +19,7 @@ import common from 'africastalking/lib/common.js';
 // would load the ESM build, a second default instance whose interceptors the SDK never runs.
 import axios from 'axios/dist/node/axios.cjs';
 import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../core/ports/sms.js';
+import type { Pacer } from '../../core/sms/pacing.js';
 import { scrubbed as scrub } from '../http-json.js';
 
 export interface AfricasTalkingConfig {
@@ -28,6 +29,8 @@ export interface AfricasTalkingConfig {
   timeoutMs?: number;
   /** Where AT is, for tests and the local stack (e.g. the fake server's URL); AT's own when absent. */
   baseUrl?: string;
+  /** Each bulk request waits its turn here, and an HTTP 429 backs off and asks again; unpaced without one. */
+  pacer?: Pacer;
 }
 
 const DEFAULT_TIMEOUT_MS = 8000;
@@ -64,8 +67,10 @@ export class AfricasTalkingSmsGateway implements SmsGateway {
   private readonly sms: AfricasTalking.Sms;
   private readonly timeoutMs: number;
   private readonly smsUrl: string | undefined;
+  private readonly pacer: Pacer | undefined;
 
   constructor(config: AfricasTalkingConfig) {
+    this.pacer = config.pacer;
     // Only these two keys: the SDK's Joi schema throws on any other.
     this.sms = AfricasTalking({ username: config.username, apiKey: config.apiKey }).SMS;
     this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -109,6 +114,15 @@ export class AfricasTalkingSmsGateway implements SmsGateway {
   }
 
   private send(options: AfricasTalking.SendOptions): Promise<AfricasTalking.SendResult> {
+    if (!this.pacer) return this.sendOnce(options);
+    // The SDK rejects on a 429: settle it so the pacer sees the answer. A 429 refused the whole request, so asking again sends nothing twice.
+    const settled = () => this.sendOnce(options).then((ok) => ({ ok }), (error: unknown) => ({ error }));
+    return this.pacer
+      .call(settled, (a) => 'error' in a && axios.isAxiosError(a.error) && a.error.response?.status === 429)
+      .then((a) => ('error' in a ? Promise.reject(a.error) : a.ok));
+  }
+
+  private sendOnce(options: AfricasTalking.SendOptions): Promise<AfricasTalking.SendResult> {
     // Set on every call, just before the SDK reads it (synchronously, in `send`): idempotent, and a
     // `sandbox` client created later in the process (which rewrites every URL) cannot redirect us.
     if (this.smsUrl !== undefined) common.SMS_URL = this.smsUrl;

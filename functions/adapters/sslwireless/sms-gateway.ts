@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { RecipientOutcome, SmsBatch, SmsGateway } from '../../core/ports/sms.js';
 import { providerKey } from '../../core/sms/idempotency.js';
+import type { Pacer } from '../../core/sms/pacing.js';
 import { type HttpAnswer, postJson, scrubbed } from '../http-json.js';
 
 export const SSLWIRELESS_BASE_URL = 'https://smsplus.sslwireless.com';
@@ -30,6 +31,8 @@ export interface SslWirelessConfig {
   baseUrl?: string;
   /** Deadline of one call, connection to last byte. Default 8000 ms. */
   timeoutMs?: number;
+  /** Every call, the one-by-one ones included, waits its turn here; unpaced without one. */
+  pacer?: Pacer;
 }
 
 /** The answer of every v3 send endpoint. */
@@ -61,6 +64,8 @@ interface Item {
 
 /** Codes about the numbers of a call rather than the call itself. */
 const PER_NUMBER = new Set([4023, 4025, 4026]);
+/** 4029 too many requests, 4031 TPS exceeded. */
+const RATE_LIMIT = new Set([4029, 4031]);
 
 export class SslWirelessSmsGateway implements SmsGateway {
   private readonly base: string;
@@ -100,7 +105,7 @@ export class SslWirelessSmsGateway implements SmsGateway {
     const failed = answer.status?.toUpperCase() === 'FAILED' || code !== 200;
     if (failed) {
       if (code === 4001 || code === 4003) throw new Error(`SSL Wireless refused the credentials: status_code ${code} ${scrubbed(answer.error_message)}`);
-      if (code === 4029 || code === 4031) return all({ status: 'retry', reason: `status_code ${code} (rate limit)` });
+      if (RATE_LIMIT.has(code)) return all({ status: 'retry', reason: `status_code ${code} (rate limit)` });
       if (!PER_NUMBER.has(code)) return all({ status: 'retry', reason: `unknown status_code ${code} ${scrubbed(answer.error_message)}`.trim() });
       if (single) return all(numberOutcome(code, single.csmsId));
     }
@@ -120,7 +125,12 @@ export class SslWirelessSmsGateway implements SmsGateway {
   }
 
   /** The parsed answer, or why there is none (a reason to retry). Never numbers or the token. */
-  private async call(path: string, body: unknown): Promise<Answer | string> {
+  private call(path: string, body: unknown): Promise<Answer | string> {
+    // 4029/4031 and 429 refuse the whole call: asking again cannot send twice (and csms_id would catch it).
+    return this.config.pacer ? this.config.pacer.call(() => this.post(path, body), rateLimited) : this.post(path, body);
+  }
+
+  private async post(path: string, body: unknown): Promise<Answer | string> {
     const answer: HttpAnswer = await postJson(`${this.base}${path}`, body, { timeoutMs: this.timeoutMs, headers: { accept: 'application/json' } });
     if (answer.kind === 'no-answer') return answer.reason;
     if (answer.status === 401 || answer.status === 403) throw new Error(`SSL Wireless refused the credentials: HTTP ${answer.status}`);
@@ -129,6 +139,10 @@ export class SslWirelessSmsGateway implements SmsGateway {
     const parsed = answerSchema.safeParse(answer.json);
     return parsed.success ? parsed.data : `answer without status_code (HTTP ${answer.status})`;
   }
+}
+
+function rateLimited(answer: Answer | string): boolean {
+  return typeof answer === 'string' ? answer === 'HTTP 429' : RATE_LIMIT.has(Number(answer.status_code));
 }
 
 /** SSL Wireless's refusal codes about one number. */

@@ -28,6 +28,12 @@ export interface SmsBatch {
    * recognised by the provider instead of sent twice. AT has no such key and ignores it.
    */
   messageIds?: Readonly<Record<string, string>>;
+  /**
+   * Numbers whose message an earlier attempt may already have handed to the provider: a
+   * redelivery after a sender died, or after a call whose answer never came. A provider whose
+   * key does not deduplicate (Infobip) looks these up before sending; the others ignore it.
+   */
+  mayHaveGone?: readonly string[];
 }
 
 /** What became of one recipient of a batch. */

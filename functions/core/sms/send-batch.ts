@@ -68,6 +68,8 @@ export async function sendBatch(queued: readonly QueuedMessage[], deps: SendBatc
       },
       now: clock.now(),
       batchSize: deps.batchSize,
+      // A second receive: the first may have reached the provider before the sender died or lost the answer.
+      redelivered: new Set(batch.filter((q) => q.receives > 1).map((q) => q.message.messageId)),
       onAccepted: async (accepted) => {
         const at = clock.now().toISOString();
         await Promise.all(accepted.map((a) => messages.accepted(a.messageId, a.providerId, at)));

@@ -39,6 +39,8 @@ export interface SendDeps {
    * request's acceptances at once narrows that window to one request.
    */
   onAccepted?: (accepted: { messageId: string; providerId: string }[]) => Promise<void>;
+  /** Messages an earlier attempt may have handed to the provider (redeliveries): `SmsBatch.mayHaveGone`. */
+  redelivered?: ReadonlySet<string>;
 }
 
 /** Why a message must not go out now, or undefined when it may. */
@@ -100,8 +102,10 @@ export async function sendMessages(messages: readonly OutboundMessage[], deps: S
       // the first message's id as its idempotency key).
       const messageIds: Record<string, string> = {};
       for (const m of chunk) messageIds[m.phone] ??= m.messageId;
+      const mayHaveGone = Object.keys(messageIds).filter((phone) => deps.redelivered?.has(messageIds[phone] as string));
       const outcomes = await deps.gateway.sendBulk({
         text: first.text, ...(first.from ? { from: first.from } : {}), to: Object.keys(messageIds), studyId: first.studyId, provider, messageIds, decidedAt: deps.now.toISOString(),
+        ...(mayHaveGone.length > 0 ? { mayHaveGone } : {}),
       });
       const accepted: { messageId: string; providerId: string }[] = [];
       for (const m of chunk) {

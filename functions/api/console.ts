@@ -15,7 +15,12 @@ type ConsoleRoute = 'me' | 'overview' | 'participants' | 'timeline' | 'revealPho
 
 /** Page cursors are the last participant id, opaque to the caller. */
 const encodeCursor = (participantId: string) => Buffer.from(participantId, 'utf8').toString('base64url');
-const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+/** A cursor this API gave out decodes to a participant id; anything else is the caller's mistake, not a 500 from DynamoDB. */
+const decodeCursor = (cursor: string): string => {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[\w-]{1,200}$/.test(id)) throw new ApiError(400, 'That page cursor is not one this API gave out: start again without a cursor.');
+  return id;
+};
 
 /**
  * The web console's reads (and its one sensitive write): who am I, a study's overview in

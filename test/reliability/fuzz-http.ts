@@ -68,7 +68,7 @@ export async function httpFuzzWorld(endpoint: string): Promise<HttpFuzzWorld> {
   Object.assign(process.env, {
     DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'local', SAUTI_CALLBACK_TOKEN: TOKEN, POWERTOOLS_LOG_LEVEL: 'SILENT',
     SAUTI_API_TOKENS: JSON.stringify({ [ADMIN]: { role: 'admin', name: 'Fuzz' }, 'fuzz-ngo': { role: 'ngo' } }),
-    SAUTI_PSEUDONYM_KEY: 'fuzz-key', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    SAUTI_PSEUDONYM_KEY: 'fuzz-pseudonym-key-16+', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   const clock = { now: () => FUZZ_NOW };
   process.env.TABLE_NAME = tables.ussd;
@@ -205,7 +205,9 @@ function apiRequest(disabled: HttpFuzzWorld['disabled']): fc.Arbitrary<{ route: 
   return fc.constantFrom(...entries).chain(([name, route]) => {
     const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
     // zod/mini exposes an object schema's fields on `def.shape`; bodies built from those names get past the first checks.
-    const keys = route.body ? Object.keys((bodies[route.body] as unknown as { def: { shape: Record<string, unknown> } }).def.shape) : [];
+    // A union schema (an action with its type, an assignment by hand or balanced) has no one shape.
+    const shape = route.body ? (bodies[route.body] as unknown as { def: { shape?: Record<string, unknown> } }).def.shape : undefined;
+    const keys = shape ? Object.keys(shape) : [];
     const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), hostile(60), fc.integer(), fc.boolean(), fc.array(hostile(10), { maxLength: 4 }));
     const near = keys.length > 0 ? fc.dictionary(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...keys) }, { weight: 1, arbitrary: hostile(10) }), value, { maxKeys: keys.length + 1 }).map((o) => JSON.stringify(o)) : jsonBody;
     return fc
@@ -254,7 +256,8 @@ async function probe(w: HttpFuzzWorld, lambda: keyof HttpFuzzWorld['handlers'], 
   result.statuses[status] = (result.statuses[status] ?? 0) + 1;
   if (status >= 500) {
     result.http5xx += 1;
-    return `${route}: HTTP ${status} ${String(res.body).slice(0, 120)}`;
+    // The request's path and query too, so a 5xx can be replayed by hand.
+    return `${route}: HTTP ${status} ${String(res.body).slice(0, 120)} for ${JSON.stringify({ path: req.path, query: req.query }).slice(0, 300)}`;
   }
   const body = String(res.body ?? '');
   // Only an unknown path or method may answer a disabled caller otherwise: routing comes first.

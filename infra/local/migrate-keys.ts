@@ -92,5 +92,13 @@ async function ensureNumberIndex(client: DynamoDBClient, tableName: string): Pro
       GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema.map((k) => ({ ...k })), Projection: { ...index.Projection } } }],
     }),
   );
-  return true;
+  // Writes that touch a new index while it is still being created fail (DynamoDB Local answers
+  // InternalFailure on a busy machine): wait until the table and the index are ACTIVE.
+  for (let polls = 0; ; polls += 1) {
+    const now = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const created = now.Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === GSI2);
+    if (now.Table?.TableStatus === 'ACTIVE' && created?.IndexStatus === 'ACTIVE') return true;
+    if (polls >= 3000) throw new Error(`gsi2 of ${tableName} is still ${created?.IndexStatus ?? 'missing'}: run npm run migrate again`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
 }

@@ -80,7 +80,7 @@ describe('web console', () => {
     await expect(page.evaluate<string>('document.activeElement.id')).resolves.toBe('main');
     await expect(page.getByText('Consented').first().isVisible()).resolves.toBe(true);
     const nav = page.getByRole('navigation', { name: 'Console' });
-    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Participants', 'Campaigns', 'Content', 'Exports & impact', 'Phone simulator']);
+    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(['Overview', 'Participants', 'Campaigns', 'Content', 'Exports & impact', 'Phone simulator', 'Enumerators']);
     await page.getByText('Show as a table').first().click();
     await expectNoAxeViolations(page, 'the overview');
     await screenshot(page, 'overview');

@@ -105,7 +105,7 @@ describe('Lambda functions', () => {
 
   it('every log group has a retention', () => {
     const groups = ofType('AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(7); // six Lambdas + API access logs
+    expect(groups).toHaveLength(8); // seven Lambdas + API access logs
     for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 });

@@ -172,9 +172,10 @@ describe("the sender's pace and static egress", () => {
     it('is cdk-nag clean, acknowledging only the network-interface wildcard on the sender', () => {
       const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(egressApp);
       expect(report.violations.map((v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+      // The console's bucket deployment (CDK's own Lambda, console-site.ts) has its own acknowledgement; the egress adds only the sender's.
       const iam5 = Object.entries(t.Resources as Record<string, Json>).flatMap(([id, r]) =>
         asArray<Json>(r.Metadata?.cdk_nag?.rules_to_suppress).filter((s) => s.id === 'AwsSolutions-IAM5[Resource::*]').map(() => id),
-      );
+      ).filter((id) => !id.startsWith('CustomCDKBucketDeployment'));
       expect(iam5).toHaveLength(1);
       expect(asArray<Json>(t.Resources[iam5[0]!].Properties.Roles)).toEqual([{ Ref: t.Resources[senderId].Properties.Role['Fn::GetAtt'][0] }]);
     });

@@ -8,11 +8,11 @@
  *  - gives messages, raw callbacks and USSD sessions that name a number their gsi2 entry.
  * Idempotent: a migrated item matches none of the old patterns, and a second run changes nothing.
  */
-import { type DynamoDBClient, DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { callbackNumber } from '../../functions/adapters/dynamo/callback-store.js';
 import { GSI2, keys, NUMBER_BEARING_PREFIXES, numberIndex, type PhoneHasher } from '../../functions/adapters/dynamo/keys.js';
-import { tableDefinition } from '../../functions/adapters/dynamo/table.js';
+import { ensureTable } from '../../functions/adapters/dynamo/table.js';
 import type { RawCallback } from '../../functions/core/ports/callbacks.js';
 
 export interface MigrationCounts {
@@ -28,7 +28,7 @@ const OLD_OUTBOX = /^OUTBOX#(\+\d+)$/;
 const OLD_ONCE = /^ONCE#.*\+\d{6,}/;
 
 export async function migrateKeys(client: DynamoDBClient, doc: DynamoDBDocumentClient, tableName: string, hash: PhoneHasher): Promise<MigrationCounts> {
-  const counts: MigrationCounts = { scanned: 0, moved: 0, indexed: 0, dropped: 0, indexCreated: await ensureNumberIndex(client, tableName) };
+  const counts: MigrationCounts = { scanned: 0, moved: 0, indexed: 0, dropped: 0, indexCreated: await ensureNumberIndex(client, doc, tableName) };
   let start: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
@@ -79,26 +79,55 @@ async function move(doc: DynamoDBDocumentClient, tableName: string, item: Record
   await doc.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
 }
 
-/** Adds gsi2 to a table made before it existed; true when it did. */
-async function ensureNumberIndex(client: DynamoDBClient, tableName: string): Promise<boolean> {
-  const table = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  if (table.Table?.GlobalSecondaryIndexes?.some((g) => g.IndexName === GSI2)) return false;
-  const index = tableDefinition.GlobalSecondaryIndexes.find((g) => g.IndexName === GSI2);
-  if (!index) throw new Error('gsi2 missing from tableDefinition');
-  await client.send(
-    new UpdateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: tableDefinition.AttributeDefinitions.filter((a) => a.AttributeName.startsWith('gsi2')).map((a) => ({ ...a })),
-      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema.map((k) => ({ ...k })), Projection: { ...index.Projection } } }],
-    }),
-  );
-  // Writes that touch a new index while it is still being created fail (DynamoDB Local answers
-  // InternalFailure on a busy machine): wait until the table and the index are ACTIVE.
-  for (let polls = 0; ; polls += 1) {
-    const now = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const created = now.Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === GSI2);
-    if (now.Table?.TableStatus === 'ACTIVE' && created?.IndexStatus === 'ACTIVE') return true;
-    if (polls >= 3000) throw new Error(`gsi2 of ${tableName} is still ${created?.IndexStatus ?? 'missing'}: run npm run migrate again`);
-    await new Promise((done) => setTimeout(done, 100));
+/**
+ * Gives a table made before gsi2 existed the full definition; true when it did. Not by
+ * UpdateTable: DynamoDB Local's backfill of a new index over existing items can stay CREATING
+ * for minutes on a busy machine and fails writes meanwhile. Instead the items go to a copy made
+ * with the full definition, the table is made again the same way and the items come back. A
+ * run that stops half-way leaves the copy, and the next run finishes from it.
+ */
+async function ensureNumberIndex(client: DynamoDBClient, doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
+  const copy = `${tableName}-migrating`;
+  const table = await describe(client, tableName);
+  const hasIndex = table?.GlobalSecondaryIndexes?.some((g) => g.IndexName === GSI2) ?? false;
+  const copyExists = (await describe(client, copy)) !== undefined;
+  if (hasIndex && !copyExists) return false;
+  if (!hasIndex) {
+    await ensureTable(client, copy);
+    if (table) {
+      await copyItems(doc, tableName, copy);
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      await until(async () => (await describe(client, tableName)) === undefined, `${tableName} to be deleted`);
+    }
+    await ensureTable(client, tableName);
+  }
+  await copyItems(doc, copy, tableName);
+  await client.send(new DeleteTableCommand({ TableName: copy }));
+  return true;
+}
+
+async function describe(client: DynamoDBClient, tableName: string) {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (err) {
+    if (err instanceof ResourceNotFoundException) return undefined;
+    throw err;
+  }
+}
+
+/** Every item of one table into another (puts: copying twice changes nothing). */
+async function copyItems(doc: DynamoDBDocumentClient, from: string, to: string): Promise<void> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new ScanCommand({ TableName: from, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    for (const item of page.Items ?? []) await doc.send(new PutCommand({ TableName: to, Item: item }));
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+async function until(done: () => Promise<boolean>, what: string): Promise<void> {
+  for (let polls = 0; !(await done()); polls += 1) {
+    if (polls >= 600) throw new Error(`still waiting for ${what}: run npm run migrate again`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
